@@ -1,0 +1,437 @@
+// The emulated MMU: page table, a bounded pool of local frames, replacement, and the slow path of
+// every access the instrumented workload makes. It shares one linear memory, the *physical*
+// memory, with the workload (layout.ts draws the fixed part). The workload's own memory is
+// *virtual*: it exists only as pages in local frames, or in the host's backing store.
+//
+// Fast path (inlined into the workload by host/instrument.ts): an access whose page is cached in
+// its instruction's TLB entry goes straight to the frame. Everything else calls translate() here;
+// a page that is not resident calls the host once (hostPageFault), which writes the victim back
+// and fills the frame.
+//
+// Layout past the TLB, fixed at init():
+//   [entryFrame: u32 per TLB entry][bounce: one page][frames ... grow up to localPages][tail]
+// The tail holds the tables that grow with the virtual space and the frame pool; it moves up when
+// either grows (growTail), so physical memory stays frames + small tables, however much virtual
+// memory the workload touches.
+
+import {
+  ADDR_ACCESSES, ADDR_STORES, ADDR_SCRATCH, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID,
+} from "./layout";
+
+/** Host: make virtual page vpageIn resident in the frame at frameAddr; first write back vpageOut
+ *  (if >= 0) from that frame when outDirty. The host adds the modelled cost. */
+@external("host", "pageFault")
+declare function hostPageFault(vpageIn: u32, frameAddr: u32, vpageOut: i32, outDirty: i32): void;
+
+/** Host: raise the out-of-bounds trap for a virtual access (never returns). */
+@external("host", "outOfBounds")
+declare function hostOutOfBounds(vaddr: u32, size: u32): void;
+
+// Page table entry (u32), one per virtual page:
+//   31                8 7        2    1       0
+//   [ frame index     ][ unused  ][ dirty ][ present ]
+const PTE_PRESENT: u32 = 1;
+const PTE_DIRTY: u32 = 2;
+const NO_FRAME: u32 = 0xffffffff;
+/** Passed as the TLB entry by callers that have none (memory.fill/copy, host accesses). */
+const NO_ENTRY: u32 = 0;
+
+export const REPLACEMENT_LRU: u32 = 0;
+export const REPLACEMENT_CLOCK: u32 = 1;
+export const REPLACEMENT_RANDOM: u32 = 2;
+
+const WASM_PAGE: u32 = 65536;
+/** The top wasm page of the 32-bit space stays unmapped: TLB_INVALID lives there. */
+const MAX_VIRTUAL_WASM_PAGES: u32 = 65535;
+
+let pageShift: u32 = 12;
+let pageSize: u32 = 4096;
+let pageMask: u32 = 4095;
+let localPages: u32 = 0;
+let replacement: u32 = REPLACEMENT_LRU;
+let randomState: u32 = 1;
+
+let tlbEntries: u32 = 0;
+let entryFrameBase: u32 = 0;
+let bounceBase: u32 = 0;
+let framesBase: u32 = 0;
+
+let virtualWasmPages: u32 = 0;
+let virtualMaxWasmPages: u32 = 0;
+let framesUsed: u32 = 0;
+let clockHand: u32 = 0;
+
+// The tail: arrays that grow. Capacities in elements; bases in bytes.
+let tailBase: u32 = 0;
+let ptCap: u32 = 0;           // page table entries (virtual pages)
+let frameCap: u32 = 0;        // per-frame arrays
+let ptBase: u32 = 0;          // u32 PTE per virtual page
+let frameVpageBase: u32 = 0;  // u32 virtual page held by each frame
+let frameTouchBase: u32 = 0;  // u64 access clock at the frame's last slow-path use
+let frameKeyBase: u32 = 0;    // u64 LRU heap key: a lower bound of the frame's last use
+let heapBase: u32 = 0;        // u32 frame indices, a min-heap on frameKey (LRU)
+let frameRefClearedBase: u32 = 0; // u64 clock when CLOCK last cleared the frame's reference bit
+
+/** Sets up the fixed layout. Returns the physical bytes needed before any page is touched. */
+export function init(
+  shift: u32, frames: u32, sites: u32, initialWasmPages: u32, maxWasmPages: u32,
+  policy: u32, seed: u32,
+): u32 {
+  pageShift = shift;
+  pageSize = <u32>1 << shift;
+  pageMask = pageSize - 1;
+  localPages = frames;
+  replacement = policy;
+  randomState = seed | 1;
+  tlbEntries = sites;
+  virtualMaxWasmPages = min(maxWasmPages, MAX_VIRTUAL_WASM_PAGES);
+  virtualWasmPages = initialWasmPages;
+  framesUsed = 0;
+  clockHand = 0;
+
+  entryFrameBase = ADDR_TLB + sites * TLB_ENTRY_BYTES;
+  bounceBase = alignUp(entryFrameBase + sites * 4, pageSize);
+  framesBase = bounceBase + pageSize;
+  ensurePhysical(framesBase);
+  for (let e: u32 = 0; e < sites; e++) {
+    const entry = ADDR_TLB + e * TLB_ENTRY_BYTES;
+    store<u32>(entry, TLB_INVALID);
+    store<u32>(entry, 0, 4);
+    store<u64>(entry, 0, 8);
+    store<u32>(entryFrameBase + e * 4, NO_FRAME);
+  }
+  store<u64>(ADDR_ACCESSES, 0);
+  store<u64>(ADDR_STORES, 0);
+  tailBase = framesBase;
+  ptCap = 0;
+  frameCap = 0;
+  growTail(virtualPages(), min(localPages, 16));
+  return memory.size() << 16;
+}
+
+function alignUp(x: u32, to: u32): u32 {
+  return (x + to - 1) & ~(to - 1);
+}
+
+function virtualPages(): u32 {
+  return (virtualWasmPages << 16) >> pageShift;
+}
+
+function ensurePhysical(bytes: u32): void {
+  const have = <u32>memory.size();
+  const need = (bytes + WASM_PAGE - 1) >> 16;
+  if (need > have && memory.grow(need - have) < 0) unreachable();
+}
+
+/** Moves the tail up so it holds ptNeed page-table entries and frameNeed frames' tables. */
+function growTail(ptNeed: u32, frameNeed: u32): void {
+  const newPtCap = ptNeed > ptCap ? max(ptNeed, ptCap * 2) : ptCap;
+  const newFrameCap = frameNeed > frameCap ? min(max(frameNeed, frameCap * 2), localPages) : frameCap;
+  const newTail = max(tailBase, framesBase + newFrameCap * pageSize);
+  // New offsets; arrays keep their order, each only moves up, so moving the last one first is safe.
+  const nPt = newTail;
+  const nVpage = nPt + newPtCap * 4;
+  const nTouch = alignUp(nVpage + newFrameCap * 4, 8);
+  const nKey = nTouch + newFrameCap * 8;
+  const nCleared = nKey + newFrameCap * 8;
+  const nHeap = nCleared + newFrameCap * 8;
+  ensurePhysical(nHeap + newFrameCap * 4);
+  if (frameCap > 0) {
+    memory.copy(nHeap, heapBase, frameCap * 4);
+    memory.copy(nCleared, frameRefClearedBase, frameCap * 8);
+    memory.copy(nKey, frameKeyBase, frameCap * 8);
+    memory.copy(nTouch, frameTouchBase, frameCap * 8);
+    memory.copy(nVpage, frameVpageBase, frameCap * 4);
+  }
+  if (ptCap > 0) memory.copy(nPt, ptBase, ptCap * 4);
+  memory.fill(nPt + ptCap * 4, 0, (newPtCap - ptCap) * 4);
+  tailBase = newTail;
+  ptBase = nPt;
+  frameVpageBase = nVpage;
+  frameTouchBase = nTouch;
+  frameKeyBase = nKey;
+  frameRefClearedBase = nCleared;
+  heapBase = nHeap;
+  ptCap = newPtCap;
+  frameCap = newFrameCap;
+}
+
+// ---- memory.size / memory.grow of the virtual memory ----
+
+export function memorySize(): u32 {
+  return virtualWasmPages;
+}
+
+export function memoryGrow(delta: u32): i32 {
+  const old = virtualWasmPages;
+  if (<u64>old + <u64>delta > <u64>virtualMaxWasmPages) return -1;
+  virtualWasmPages = old + delta;
+  if (virtualPages() > ptCap) growTail(virtualPages(), frameCap);
+  return <i32>old;
+}
+
+// ---- translation ----
+
+@inline function pteAddr(vpage: u32): u32 {
+  return ptBase + (vpage << 2);
+}
+
+@inline function frameAddr(frame: u32): u32 {
+  return framesBase + (frame << pageShift);
+}
+
+function checkBounds(vaddr: u32, size: u32): void {
+  if (<u64>vaddr + <u64>size > (<u64>virtualWasmPages << 16)) hostOutOfBounds(vaddr, size);
+}
+
+/** The slow path of one access of `size` bytes at vaddr from TLB entry `entry` (an index).
+ *  Returns the physical address to access: the frame, or the scratch area for an access that
+ *  straddles two pages (loads: gathered there; stores: the caller then calls commitScratch). */
+export function translate(vaddr: u32, size: u32, isStore: u32, entry: u32): u32 {
+  checkBounds(vaddr, size);
+  if ((vaddr & pageMask) + size > pageSize) {
+    if (!isStore) {
+      for (let i: u32 = 0; i < size; i++) {
+        store<u8>(ADDR_SCRATCH + i, load<u8>(pagePhysical(vaddr + i, false, NO_ENTRY)));
+      }
+    }
+    return ADDR_SCRATCH;
+  }
+  return pagePhysical(vaddr, isStore != 0, entry);
+}
+
+/** Scatters a straddling store from the scratch area to its pages, byte by byte. */
+export function commitScratch(vaddr: u32, size: u32): void {
+  for (let i: u32 = 0; i < size; i++) {
+    store<u8>(pagePhysical(vaddr + i, true, NO_ENTRY), load<u8>(ADDR_SCRATCH + i));
+  }
+}
+
+/** Makes vaddr's page resident, records the use, fills TLB entry `entry` (if not NO_ENTRY... the
+ *  workload's entries start at index 1) and returns the physical address of vaddr. */
+function pagePhysical(vaddr: u32, isStore: bool, entry: u32): u32 {
+  const vpage = vaddr >> pageShift;
+  const now = load<u64>(ADDR_ACCESSES);
+  let pte = load<u32>(pteAddr(vpage));
+  if (!(pte & PTE_PRESENT)) pte = pageIn(vpage);
+  const frame = pte >> 8;
+  if (isStore && !(pte & PTE_DIRTY)) store<u32>(pteAddr(vpage), pte | PTE_DIRTY);
+  store<u64>(frameTouchBase + (frame << 3), now);
+  const base = frameAddr(frame);
+  if (entry != NO_ENTRY) {
+    const e = ADDR_TLB + entry * TLB_ENTRY_BYTES;
+    const old = load<u32>(entryFrameBase + (entry << 2));
+    if (old != NO_FRAME) foldEntry(old, load<u64>(e, 8));
+    store<u32>(e, vpage << pageShift);
+    store<u32>(e, base - (vpage << pageShift), 4);
+    store<u64>(e, now, 8);
+    store<u32>(entryFrameBase + (entry << 2), frame);
+  }
+  return base + (vaddr & pageMask);
+}
+
+/** A TLB entry's hits are uses of its frame: fold its last hit into the frame's last use. */
+@inline function foldEntry(frame: u32, lastAt: u64): void {
+  const touch = frameTouchBase + (frame << 3);
+  if (lastAt > load<u64>(touch)) store<u64>(touch, lastAt);
+}
+
+/** Page fault: find a frame (free, else a victim), ask the host to fill it, map it. */
+function pageIn(vpage: u32): u32 {
+  let frame: u32;
+  let victimVpage: i32 = -1;
+  let victimDirty: i32 = 0;
+  if (framesUsed < localPages) {
+    frame = framesUsed++;
+    if (framesUsed > frameCap) growTail(ptCap, framesUsed);
+    ensurePhysical(frameAddr(frame) + pageSize);
+    if (replacement == REPLACEMENT_LRU) heapPush(frame, load<u64>(ADDR_ACCESSES));
+  } else {
+    frame = chooseVictim();
+    const old = load<u32>(frameVpageBase + (frame << 2));
+    const oldPte = load<u32>(pteAddr(old));
+    victimVpage = <i32>old;
+    victimDirty = (oldPte & PTE_DIRTY) ? 1 : 0;
+    store<u32>(pteAddr(old), 0);
+    invalidateEntries(frame);
+  }
+  hostPageFault(vpage, frameAddr(frame), victimVpage, victimDirty);
+  store<u32>(frameVpageBase + (frame << 2), vpage);
+  const now = load<u64>(ADDR_ACCESSES);
+  store<u64>(frameTouchBase + (frame << 3), now);
+  store<u64>(frameRefClearedBase + (frame << 3), now - 1);
+  const pte = (frame << 8) | PTE_PRESENT;
+  store<u32>(pteAddr(vpage), pte);
+  return pte;
+}
+
+function invalidateEntries(frame: u32): void {
+  for (let e: u32 = 1; e < tlbEntries; e++) {
+    const slot = entryFrameBase + (e << 2);
+    if (load<u32>(slot) == frame) {
+      const entry = ADDR_TLB + e * TLB_ENTRY_BYTES;
+      store<u32>(entry, TLB_INVALID);
+      store<u32>(entry, 0, 4);
+      store<u32>(slot, NO_FRAME);
+    }
+  }
+}
+
+/** Brings every TLB entry's latest hit into its frame's last-use time. */
+function foldAllEntries(): void {
+  for (let e: u32 = 1; e < tlbEntries; e++) {
+    const frame = load<u32>(entryFrameBase + (e << 2));
+    if (frame != NO_FRAME) foldEntry(frame, load<u64>(ADDR_TLB + e * TLB_ENTRY_BYTES, 8));
+  }
+}
+
+function chooseVictim(): u32 {
+  foldAllEntries();
+  if (replacement == REPLACEMENT_RANDOM) {
+    let x = randomState;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    randomState = x;
+    return x % framesUsed;
+  }
+  if (replacement == REPLACEMENT_CLOCK) {
+    // Second chance: a frame used since the hand last passed has its reference bit set.
+    const now = load<u64>(ADDR_ACCESSES);
+    while (true) {
+      const f = clockHand;
+      clockHand = clockHand + 1 == framesUsed ? 0 : clockHand + 1;
+      const cleared = frameRefClearedBase + (f << 3);
+      if (load<u64>(frameTouchBase + (f << 3)) > load<u64>(cleared)) store<u64>(cleared, now);
+      else return f;
+    }
+  }
+  // Exact LRU with a lazy min-heap: keys are lower bounds of each frame's last use. Raise a stale
+  // root to its true time and sink it; the first root whose key is exact is the LRU frame.
+  while (true) {
+    const f = load<u32>(heapBase);
+    const t = load<u64>(frameTouchBase + (f << 3));
+    if (t == load<u64>(frameKeyBase + (f << 3))) {
+      // The frame is about to hold a new page: its key becomes "now" and it sinks.
+      store<u64>(frameKeyBase + (f << 3), load<u64>(ADDR_ACCESSES));
+      heapSiftDown(0);
+      return f;
+    }
+    store<u64>(frameKeyBase + (f << 3), t);
+    heapSiftDown(0);
+  }
+}
+
+@inline function heapKey(i: u32): u64 {
+  return load<u64>(frameKeyBase + (load<u32>(heapBase + (i << 2)) << 3));
+}
+
+function heapPush(frame: u32, key: u64): void {
+  store<u64>(frameKeyBase + (frame << 3), key);
+  let i = framesUsed - 1; // the heap holds exactly the frames in use
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    const p = load<u32>(heapBase + (parent << 2));
+    if (load<u64>(frameKeyBase + (p << 3)) <= key) break;
+    store<u32>(heapBase + (i << 2), p);
+    i = parent;
+  }
+  store<u32>(heapBase + (i << 2), frame);
+}
+
+function heapSiftDown(start: u32): void {
+  const n = framesUsed;
+  let i = start;
+  const item = load<u32>(heapBase + (i << 2));
+  const key = load<u64>(frameKeyBase + (item << 3));
+  while (true) {
+    const l: u32 = 2 * i + 1;
+    if (l >= n) break;
+    let c: u32 = l;
+    if (l + 1 < n && heapKey(l + 1) < heapKey(l)) c = l + 1;
+    if (heapKey(c) >= key) break;
+    store<u32>(heapBase + (i << 2), load<u32>(heapBase + (c << 2)));
+    i = c;
+  }
+  store<u32>(heapBase + (i << 2), item);
+}
+
+// ---- bulk memory: memory.fill and memory.copy of the virtual memory, a page at a time ----
+// Each 8 bytes moved counts as one access (a word-sized load or store), so a bulk operation costs
+// what the equivalent loop of word accesses would.
+
+@inline function chargeWords(bytes: u32, isStore: bool): void {
+  const words = <u64>((bytes + 7) >> 3);
+  store<u64>(ADDR_ACCESSES, load<u64>(ADDR_ACCESSES) + words);
+  if (isStore) store<u64>(ADDR_STORES, load<u64>(ADDR_STORES) + words);
+}
+
+export function memoryFill(dst: u32, value: u32, len: u32): void {
+  checkBounds(dst, len);
+  while (len > 0) {
+    const chunk = min(len, pageSize - (dst & pageMask));
+    chargeWords(chunk, true);
+    memory.fill(pagePhysical(dst, true, NO_ENTRY), <u8>value, chunk);
+    dst += chunk;
+    len -= chunk;
+  }
+}
+
+export function memoryCopy(dst: u32, src: u32, len: u32): void {
+  checkBounds(dst, len);
+  checkBounds(src, len);
+  if (len == 0) return;
+  // Copy backwards when the ranges overlap with dst above src, as memmove does.
+  const backwards = dst > src && dst - src < len;
+  while (len > 0) {
+    let chunk: u32;
+    let s: u32, d: u32;
+    if (backwards) {
+      const sEnd = src + len, dEnd = dst + len;
+      chunk = min(len, min(((sEnd - 1) & pageMask) + 1, ((dEnd - 1) & pageMask) + 1));
+      s = sEnd - chunk;
+      d = dEnd - chunk;
+    } else {
+      chunk = min(len, min(pageSize - (src & pageMask), pageSize - (dst & pageMask)));
+      s = src;
+      d = dst;
+      src += chunk;
+      dst += chunk;
+    }
+    // Through the bounce page: making dst resident may evict src's frame.
+    chargeWords(chunk, false);
+    memory.copy(bounceBase, pagePhysical(s, false, NO_ENTRY), chunk);
+    chargeWords(chunk, true);
+    memory.copy(pagePhysical(d, true, NO_ENTRY), bounceBase, chunk);
+    len -= chunk;
+  }
+}
+
+// ---- for the host ----
+
+/** Physical address of vaddr for a host access (data segments, reading results): faults the page
+ *  in like any access but is not counted as one. The caller stays within the page. */
+export function hostTranslate(vaddr: u32, size: u32, isStore: u32): u32 {
+  checkBounds(vaddr, size);
+  return pagePhysical(vaddr, isStore != 0, NO_ENTRY);
+}
+
+export function getPageSize(): u32 { return pageSize; }
+export function getFramesUsed(): u32 { return framesUsed; }
+export function getFramesBase(): u32 { return framesBase; }
+export function getVirtualBytes(): u64 { return <u64>virtualWasmPages << 16; }
+export function getTailBytes(): u32 { return heapBase + frameCap * 4 - tailBase; }
+export function getResidentPages(): u32 { return framesUsed; }
+/** Virtual page in frame f, or -1 if the frame is free. */
+export function frameVpage(f: u32): i32 {
+  return f < framesUsed ? <i32>load<u32>(frameVpageBase + (f << 2)) : -1;
+}
+/** Whether virtual page vpage is resident (for tests of the page table). */
+export function isResident(vpage: u32): bool {
+  return vpage < ptCap && (load<u32>(pteAddr(vpage)) & PTE_PRESENT) != 0;
+}
+export function layoutAccesses(): u32 { return ADDR_ACCESSES; }
+export function layoutStores(): u32 { return ADDR_STORES; }
+export function layoutScratch(): u32 { return ADDR_SCRATCH; }
+export function layoutTlb(): u32 { return ADDR_TLB; }
+export function layoutTlbInvalid(): u32 { return TLB_INVALID; }

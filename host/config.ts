@@ -1,0 +1,115 @@
+// Run options: every field optional, validated once with zod and resolved against the preset into
+// a complete RunConfig, which is printed with every result.
+import { z } from "zod";
+import { DISKS } from "./disks/index.ts";
+import { POLICIES } from "./policies/index.ts";
+import { PRESETS } from "./presets/index.ts";
+import { SIZES, type SizeName } from "../workloads/spec.ts";
+import { WORKLOADS } from "../workloads/index.ts";
+
+export class ConfigError extends Error {}
+
+export const REPLACEMENTS = ["lru", "clock", "random"] as const;
+export type Replacement = (typeof REPLACEMENTS)[number];
+
+const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, kib: 1024, m: 2 ** 20, mb: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gb: 2 ** 30, gib: 2 ** 30 };
+
+/** "4MiB", "512KiB", "65536" -> bytes. */
+export function parseBytes(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const unit = m ? UNITS[m[2].toLowerCase() || "b"] : undefined;
+  if (!m || unit === undefined) throw new ConfigError(`cannot read "${text}" as a size: use a number with B, KiB, MiB or GiB`);
+  return Math.round(Number(m[1]) * unit);
+}
+
+const oneOf = (what: string, names: readonly string[]) =>
+  z.string().refine((v) => names.includes(v), { error: (iss) => `unknown ${what} "${iss.input}": choose one of ${names.join(", ")}` });
+
+const intText = (what: string, min: number, max: number) =>
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const n = typeof v === "number" ? v : /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: "custom", message: `${what} must be an integer from ${min} to ${max}, not "${v}"` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+export const RunOptionsSchema = z.object({
+  workload: z.string(),
+  size: oneOf("size", SIZES).optional(),
+  policy: oneOf("policy", Object.keys(POLICIES)).optional(),
+  preset: oneOf("preset", Object.keys(PRESETS)).optional(),
+  replacement: oneOf("replacement", REPLACEMENTS).optional(),
+  disk: oneOf("disk", Object.keys(DISKS)).optional(),
+  localMem: z.string().optional(),
+  localPages: intText("--local-pages", 0, 2 ** 31).optional(),
+  pageSize: z.union([z.number(), z.string()]).optional(),
+  seed: intText("--seed", 0, 0xffffffff).optional(),
+  poisonEvictedFrames: z.boolean().optional(),
+});
+export type RunOptions = z.input<typeof RunOptionsSchema>;
+
+export interface RunConfig {
+  workload: string;
+  /** Path of a .wasm file, when the workload is not one of ours. */
+  file: string | null;
+  size: SizeName;
+  /** The size parameter passed to the workload's run(n, seed). */
+  n: number;
+  seed: number;
+  policy: string;
+  preset: string;
+  replacement: Replacement;
+  pageSizeBytes: number;
+  localPages: number;
+  localMemBytes: number;
+  clockHz: number;
+  localAccessCycles: number;
+  disk: string;
+  poisonEvictedFrames: boolean;
+}
+
+export const MIN_LOCAL_PAGES = 2;
+
+export function resolveConfig(options: RunOptions): RunConfig {
+  const parsed = RunOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues[0].message);
+  const o = parsed.data;
+  const isFile = o.workload.endsWith(".wasm");
+  if (!isFile && !(o.workload in WORKLOADS)) {
+    throw new ConfigError(`unknown workload "${o.workload}": choose one of ${Object.keys(WORKLOADS).join(", ")}, or give a .wasm file`);
+  }
+  const preset = PRESETS[o.preset ?? "default"];
+  const pageSizeBytes = o.pageSize === undefined ? preset.pageSizeBytes
+    : typeof o.pageSize === "number" ? o.pageSize : parseBytes(o.pageSize);
+  if (!Number.isInteger(Math.log2(pageSizeBytes)) || pageSizeBytes < 1024 || pageSizeBytes > 65536) {
+    throw new ConfigError(`--page-size must be a power of two from 1KiB to 64KiB, not ${pageSizeBytes} bytes`);
+  }
+  if (o.localMem !== undefined && o.localPages !== undefined) {
+    throw new ConfigError("give --local-mem or --local-pages, not both");
+  }
+  const localPages = o.localPages ?? Math.floor((o.localMem !== undefined ? parseBytes(o.localMem) : preset.localMemBytes) / pageSizeBytes);
+  if (localPages < MIN_LOCAL_PAGES) {
+    throw new ConfigError(`local memory must hold at least ${MIN_LOCAL_PAGES} pages of ${pageSizeBytes} bytes (got ${localPages})`);
+  }
+  if (localPages * pageSizeBytes > 2 ** 31) throw new ConfigError("local memory must be at most 2 GiB");
+  const size = (o.size ?? "small") as SizeName;
+  return {
+    workload: isFile ? o.workload.replace(/^.*\//, "") : o.workload,
+    file: isFile ? o.workload : null,
+    size,
+    n: isFile ? 0 : WORKLOADS[o.workload].sizes[size],
+    seed: o.seed ?? 1,
+    policy: o.policy ?? "disk",
+    preset: preset.name,
+    replacement: (o.replacement ?? "lru") as Replacement,
+    pageSizeBytes,
+    localPages,
+    localMemBytes: localPages * pageSizeBytes,
+    clockHz: preset.clockHz,
+    localAccessCycles: preset.localAccessCycles,
+    disk: o.disk ?? preset.disk,
+    poisonEvictedFrames: o.poisonEvictedFrames ?? false,
+  };
+}

@@ -1,0 +1,175 @@
+// The engine: one run of an instrumented module under a policy. It owns the physical memory,
+// sets up the MMU, serves page faults (write-back, then fill) and turns counts into modelled time.
+import { readFileSync } from "node:fs";
+import type { RunConfig } from "./config.ts";
+import type { Instrumented } from "./instrument.ts";
+import { ADDR_ACCESSES, ADDR_STORES, WASM_PAGE_BYTES } from "./layout.ts";
+import { POLICIES } from "./policies/index.ts";
+import { newStats, type Stats } from "./stats.ts";
+
+const MMU_WASM = new URL("../build/mmu.wasm", import.meta.url);
+let mmuModule: WebAssembly.Module | undefined;
+
+function loadMmu(): WebAssembly.Module {
+  mmuModule ??= new WebAssembly.Module(readFileSync(MMU_WASM));
+  return mmuModule;
+}
+
+const REPLACEMENT_CODE = { lru: 0, clock: 1, random: 2 } as const;
+/** Bytes written over an evicted frame when config.poisonEvictedFrames is set (tests). */
+export const POISON_BYTE = 0xdb;
+
+export interface MmuExports {
+  init(shift: number, frames: number, sites: number, initialWasmPages: number, maxWasmPages: number, replacement: number, seed: number): number;
+  hostTranslate(vaddr: number, size: number, isStore: number): number;
+  getFramesUsed(): number;
+  getFramesBase(): number;
+  getTailBytes(): number;
+  frameVpage(f: number): number;
+  memory: WebAssembly.Memory;
+  [name: string]: unknown;
+}
+
+export interface EngineRun {
+  checksum: number;
+  stats: Stats;
+  accesses: number;
+  stores: number;
+  wallSeconds: number;
+  /** Physical memory of the running module at the end, and the part of it that is not frames. */
+  physicalBytes: number;
+  overheadBytes: number;
+  framesUsed: number;
+  /** Real time spent serving page faults in the host, when measureFaults is set. */
+  faultMicros: number[];
+}
+
+export class RunError extends Error {}
+
+/** Runs `run(n, seed)` of an instrumented module under config's policy and returns its figures. */
+export function runInstrumented(
+  config: RunConfig,
+  inst: Instrumented,
+  module: WebAssembly.Module,
+  options: { measureFaults?: boolean; inspect?: (mmu: MmuExports) => void } = {},
+): EngineRun {
+  const policy = POLICIES[config.policy];
+  const pageSize = config.pageSizeBytes;
+  const stats = newStats();
+  const backing = policy.create({
+    config,
+    stats,
+    chargeCycles: (cycles) => {
+      stats.stallCycles += Math.round(cycles);
+    },
+  });
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+  const faultMicros: number[] = [];
+  let mmu: MmuExports;
+
+  const pageFault = (vpageIn: number, frameAddr: number, vpageOut: number, outDirty: number): void => {
+    const t0 = options.measureFaults ? performance.now() : 0;
+    const frame = new Uint8Array(memory.buffer, frameAddr, pageSize);
+    if (vpageOut >= 0) {
+      stats.evictions++;
+      if (outDirty) {
+        backing.pageOut(vpageOut, frame);
+        stats.pageOuts++;
+      }
+      if (config.poisonEvictedFrames) frame.fill(POISON_BYTE);
+    }
+    stats.pageFaults++;
+    if (backing.pageIn(vpageIn, frame)) stats.pageIns++;
+    else frame.fill(0);
+    if (options.measureFaults) faultMicros.push((performance.now() - t0) * 1000);
+  };
+  const outOfBounds = (vaddr: number, size: number): never => {
+    throw new WebAssembly.RuntimeError(
+      `memory access out of bounds: ${size} bytes at virtual address 0x${(vaddr >>> 0).toString(16)}`);
+  };
+
+  const t0 = performance.now();
+  try {
+    mmu = new WebAssembly.Instance(loadMmu(), { env: { memory }, host: { pageFault, outOfBounds } }).exports as unknown as MmuExports;
+    const frames = Math.min(policy.localPages(config.localPages), 0xffffffff);
+    mmu.init(Math.log2(pageSize), frames, inst.tlbEntries, inst.initialWasmPages, inst.maxWasmPages,
+      REPLACEMENT_CODE[config.replacement], config.seed);
+    for (const seg of inst.dataSegments) writeVirtual(mmu, memory, seg.offset, seg.data);
+    const instance = new WebAssembly.Instance(module, {
+      env: { memory, abort: abortHandler((p, n) => readVirtual(mmu, memory, p, n)) },
+      mmu: mmu as unknown as WebAssembly.ModuleImports,
+    });
+    const run = instance.exports.run as (n: number, seed: number) => number;
+    const checksum = run(config.n, config.seed) >>> 0;
+    const wallSeconds = (performance.now() - t0) / 1000;
+    options.inspect?.(mmu);
+    const view = new DataView(memory.buffer);
+    const framesUsed = mmu.getFramesUsed();
+    return {
+      checksum,
+      stats,
+      accesses: Number(view.getBigUint64(ADDR_ACCESSES, true)),
+      stores: Number(view.getBigUint64(ADDR_STORES, true)),
+      wallSeconds,
+      physicalBytes: memory.buffer.byteLength,
+      overheadBytes: memory.buffer.byteLength - framesUsed * pageSize,
+      framesUsed,
+      faultMicros,
+    };
+  } finally {
+    backing.close();
+  }
+}
+
+/** Copies bytes into virtual memory through the MMU, a page at a time (data segments). */
+export function writeVirtual(mmu: MmuExports, memory: WebAssembly.Memory, vaddr: number, data: Uint8Array): void {
+  const pageSize = (mmu.getPageSize as () => number)();
+  for (let done = 0; done < data.length;) {
+    const at = vaddr + done;
+    const chunk = Math.min(data.length - done, pageSize - (at % pageSize));
+    const paddr = mmu.hostTranslate(at, chunk, 1) >>> 0;
+    new Uint8Array(memory.buffer, paddr, chunk).set(data.subarray(done, done + chunk));
+    done += chunk;
+  }
+}
+
+/** Reads bytes of virtual memory through the MMU, a page at a time. */
+export function readVirtual(mmu: MmuExports, memory: WebAssembly.Memory, vaddr: number, length: number): Uint8Array {
+  const pageSize = (mmu.getPageSize as () => number)();
+  const out = new Uint8Array(length);
+  for (let done = 0; done < length;) {
+    const at = vaddr + done;
+    const chunk = Math.min(length - done, pageSize - (at % pageSize));
+    const paddr = mmu.hostTranslate(at, chunk, 0) >>> 0;
+    out.set(new Uint8Array(memory.buffer, paddr, chunk), done);
+    done += chunk;
+  }
+  return out;
+}
+
+/** AssemblyScript's env.abort(message, file, line, column): strings are UTF-16 with their byte
+ *  length stored 4 bytes before them. */
+export function abortHandler(read: (ptr: number, length: number) => Uint8Array) {
+  const text = (ptr: number): string => {
+    if (!ptr) return "";
+    const len = new DataView(read(ptr - 4, 4).buffer).getUint32(0, true);
+    return Buffer.from(read(ptr, Math.min(len, 4096))).toString("utf16le");
+  };
+  return (msg: number, file: number, line: number, column: number): never => {
+    throw new RunError(`the workload aborted: ${text(msg)} at ${text(file)}:${line}:${column}`);
+  };
+}
+
+/** Runs the original, uninstrumented module: the reference for `verified` and for speed. */
+export function runNative(module: WebAssembly.Module, n: number, seed: number): { checksum: number; wallSeconds: number } {
+  let memory: WebAssembly.Memory | undefined;
+  const t0 = performance.now();
+  const instance = new WebAssembly.Instance(module, {
+    env: { abort: abortHandler((p, len) => new Uint8Array(memory!.buffer.slice(p, p + len))) },
+  });
+  memory = instance.exports.memory as WebAssembly.Memory;
+  const checksum = (instance.exports.run as (n: number, seed: number) => number)(n, seed) >>> 0;
+  return { checksum, wallSeconds: (performance.now() - t0) / 1000 };
+}
+
+export { WASM_PAGE_BYTES };

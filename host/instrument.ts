@@ -1,0 +1,331 @@
+// The instrumenter, remora's ATOM: a Binaryen rewrite that sends every memory access of a module
+// through the emulated MMU (assembly/mmu.ts). Each load and store gets its own TLB entry (a
+// 16-byte slot in physical memory, see assembly/layout.ts) and an inlined fast path; everything
+// else calls the MMU, which shares the module's (now physical) memory.
+//
+// Before:                                   After (inlined; E = this site's TLB entry address):
+//   (i32.load offset=4 (local.get $p))        (local.set $ea (i32.add (local.get $p) (i32.const 4)))
+//                                             (local.set $t (i64.add (i64.load (i32.const 8)) (i64.const 1)))
+//                                             (i64.store (i32.const 8) (local.get $t))   ;; access clock
+//                                             (if (i32.lt_u (i32.sub (local.get $ea) (i32.load (i32.const E)))
+//                                                           (i32.const 4093))            ;; page - 4 + 1
+//                                               (then (i64.store (i32.const E+8) (local.get $t))  ;; LRU
+//                                                     (i32.load (i32.add (local.get $ea) (i32.load (i32.const E+4)))))
+//                                               (else (call $__remora_slow_ld_i32_4 (local.get $ea) (i32.const E))))
+//   (memory.grow (x))                         (call $__remora_memory_grow (x))   ;; MMU import
+//   (memory.fill / memory.copy / memory.size) likewise calls into the MMU
+//   (data (i32.const 1024) "...")             removed: the host writes it through the MMU
+//
+// Refused before running, naming the instruction and its function: atomics, SIMD loads/stores
+// other than v128.load/v128.store, memory.init, GC instructions; and by module: a second memory,
+// memory64, shared memory.
+
+import binaryen from "binaryen";
+import { ADDR_ACCESSES, ADDR_STORES, ADDR_SCRATCH, ADDR_TLB, TLB_ENTRY_BYTES } from "./layout.ts";
+import { readMemoryFacts, WasmFormatError } from "./wasm-sections.ts";
+
+export class InstrumentError extends Error {}
+
+export interface DataSegment {
+  offset: number;
+  data: Uint8Array;
+}
+
+export interface Instrumented {
+  /** The rewritten module: imports "env" "memory" (physical) and the MMU's functions as "mmu". */
+  binary: Uint8Array;
+  /** TLB entries needed: one per load/store site, plus entry 0 (none). */
+  tlbEntries: number;
+  loadSites: number;
+  storeSites: number;
+  /** The original module's memory, which becomes virtual memory. */
+  initialWasmPages: number;
+  maxWasmPages: number;
+  /** Active data segments, to be written into virtual memory by the host. */
+  dataSegments: DataSegment[];
+}
+
+const FEATURES = binaryen.Features.All & ~(binaryen.Features as unknown as Record<string, number>).CompactImports;
+const PREFIX = "__remora_";
+const MMU_IMPORTS: [string, number[], number][] = [
+  ["translate", [binaryen.i32, binaryen.i32, binaryen.i32, binaryen.i32], binaryen.i32],
+  ["commitScratch", [binaryen.i32, binaryen.i32], binaryen.none],
+  ["memorySize", [], binaryen.i32],
+  ["memoryGrow", [binaryen.i32], binaryen.i32],
+  ["memoryFill", [binaryen.i32, binaryen.i32, binaryen.i32], binaryen.none],
+  ["memoryCopy", [binaryen.i32, binaryen.i32, binaryen.i32], binaryen.none],
+];
+
+/** Children of each expression kind, by the binaryen.js accessor names. Kinds missing here are
+ *  refused by name, so nothing slips past the MMU unseen. */
+const SCALAR_CHILDREN: Record<string, string[]> = {
+  If: ["Condition", "IfTrue", "IfFalse"], Loop: ["Body"], Break: ["Condition", "Value"],
+  Switch: ["Condition", "Value"], CallIndirect: ["Target"], LocalSet: ["Value"], GlobalSet: ["Value"],
+  Load: ["Ptr"], Store: ["Ptr", "Value"], Unary: ["Value"], Binary: ["Left", "Right"],
+  Select: ["IfTrue", "IfFalse", "Condition"], Drop: ["Value"], Return: ["Value"], MemoryGrow: ["Delta"],
+  MemoryCopy: ["Dest", "Source", "Size"], MemoryFill: ["Dest", "Value", "Size"],
+  SIMDExtract: ["Vec"], SIMDReplace: ["Vec", "Value"], SIMDShuffle: ["Left", "Right"],
+  SIMDTernary: ["A", "B", "C"], SIMDShift: ["Vec", "Shift"], RefIsNull: ["Value"], RefAs: ["Value"],
+  RefEq: ["Left", "Right"], TableGet: ["Index"], TableSet: ["Index", "Value"], TableGrow: ["Value", "Delta"],
+  TupleExtract: ["Tuple"], Try: ["Body"], CallRef: ["Target"],
+};
+const LIST_CHILDREN: Record<string, [count: string, at: string]> = {
+  Block: ["getNumChildren", "ChildAt"], Call: ["getNumOperands", "OperandAt"],
+  CallIndirect: ["getNumOperands", "OperandAt"], Throw: ["getNumOperands", "OperandAt"],
+  TupleMake: ["getNumOperands", "OperandAt"], Try: ["getNumCatchBodies", "CatchBodyAt"],
+  CallRef: ["getNumOperands", "OperandAt"],
+};
+const LEAVES = new Set([
+  "LocalGet", "GlobalGet", "Const", "Nop", "Unreachable", "MemorySize", "DataDrop", "RefNull",
+  "RefFunc", "TableSize", "Rethrow", "Pop",
+]);
+const REFUSED: Record<string, string> = {
+  AtomicRMW: "atomic read-modify-write (*.atomic.rmw.*)", AtomicCmpxchg: "atomic compare-exchange (*.atomic.rmw.cmpxchg)",
+  AtomicWait: "memory.atomic.wait", AtomicNotify: "memory.atomic.notify", AtomicFence: "atomic.fence",
+  SIMDLoad: "a SIMD load (v128.load*_splat/extend/zero)", SIMDLoadStoreLane: "a SIMD lane load/store (v128.load*_lane/store*_lane)",
+  MemoryInit: "memory.init",
+};
+
+/** Kind names by expression id, from binaryen's own constants (BlockId, LoadId, ...). */
+const KIND_BY_ID = new Map<number, string>();
+for (const [key, value] of Object.entries(binaryen)) {
+  if (key.endsWith("Id") && typeof value === "number" && key !== "InvalidId") KIND_BY_ID.set(value, key.slice(0, -2));
+}
+
+type Access = { kind: "ld" | "st"; type: number; bytes: number; signed: boolean; offset: number };
+
+export function instrument(bytes: Uint8Array, pageSize: number): Instrumented {
+  let facts;
+  try {
+    facts = readMemoryFacts(bytes);
+  } catch (e) {
+    if (e instanceof WasmFormatError) throw new InstrumentError(`malformed module: ${e.message}`);
+    throw e;
+  }
+  if (facts.memories > 1) throw new InstrumentError(`module has ${facts.memories} memories; remora emulates one (multi-memory is not supported)`);
+  if (facts.memory64) throw new InstrumentError("module uses memory64; remora emulates a 32-bit memory");
+  if (facts.shared) throw new InstrumentError("module has a shared memory (threads); remora runs single-threaded modules");
+  if (!WebAssembly.validate(bytes)) throw new InstrumentError("malformed module: WebAssembly.validate rejects it");
+
+  let module: binaryen.Module;
+  try {
+    module = binaryen.readBinary(bytes);
+  } catch (e) {
+    throw new InstrumentError(`malformed module: ${(e as Error).message}`);
+  }
+  try {
+    module.setFeatures(FEATURES);
+    return rewrite(module, pageSize, facts.memories === 1);
+  } finally {
+    module.dispose();
+  }
+}
+
+function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean): Instrumented {
+  const { i32, i64, none } = binaryen;
+  let initialWasmPages = 0;
+  let maxWasmPages = 65536;
+  const dataSegments: DataSegment[] = [];
+  if (hasMemory) {
+    const info = module.getMemoryInfo() as { initial: number; max?: number; module: string | null; base: string | null };
+    initialWasmPages = info.initial;
+    if (info.max !== undefined) maxWasmPages = info.max;
+    for (let i = 0; i < module.getNumDataSegments(); i++) {
+      const seg = module.getDataSegmentInfo(module.getDataSegmentByIndex(i)) as unknown as { offset: number; data: ArrayBuffer; passive: boolean };
+      if (seg.passive) throw new InstrumentError("module has a passive data segment (memory.init is not supported)");
+      dataSegments.push({ offset: seg.offset >>> 0, data: new Uint8Array(seg.data.slice(0)) });
+    }
+    for (let i = module.getNumExports() - 1; i >= 0; i--) {
+      const exp = binaryen.getExportInfo(module.getExportByIndex(i));
+      if (exp.kind === binaryen.ExternalMemory) module.removeExport(exp.name);
+    }
+  }
+  // The module's memory becomes the physical memory, imported and shared with the MMU.
+  module.setMemory(0, 65536, null, [], false, false, "0");
+  module.addMemoryImport("0", "env", "memory");
+  for (const [name, params, result] of MMU_IMPORTS) {
+    module.addFunctionImport(PREFIX + name, "mmu", name, binaryen.createType(params), result);
+  }
+
+  const helpers = new Set<string>();
+  let sites = 1; // entry 0 means "no entry"
+  let loadSites = 0;
+  let storeSites = 0;
+
+  const typeName = (t: number): string => {
+    switch (t) {
+      case binaryen.i32: return "i32";
+      case binaryen.i64: return "i64";
+      case binaryen.f32: return "f32";
+      case binaryen.f64: return "f64";
+      case binaryen.v128: return "v128";
+      default: throw new Error(`unexpected access type ${t}`);
+    }
+  };
+  const accessName = (a: Access): string =>
+    `${typeName(a.type)}_${a.bytes}${a.signed ? "s" : "u"}`;
+
+  // Builds the physical access itself: load/store of the same width and type at `ptr`.
+  const physLoad = (a: Access, ptr: binaryen.ExpressionRef): binaryen.ExpressionRef => {
+    const t = typeName(a.type);
+    const m = (module as any)[t];
+    if (t === "v128") return module.v128.load(0, 16, ptr);
+    if (a.bytes === 8 || (a.bytes === 4 && (t === "i32" || t === "f32"))) return m.load(0, a.bytes, ptr);
+    return m[`load${a.bytes * 8}_${a.signed ? "s" : "u"}`](0, a.bytes, ptr);
+  };
+  const physStore = (a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef): binaryen.ExpressionRef => {
+    const t = typeName(a.type);
+    const m = (module as any)[t];
+    if (t === "v128") return module.v128.store(0, 16, ptr, value);
+    if (a.bytes === 8 || (a.bytes === 4 && (t === "i32" || t === "f32"))) return m.store(0, a.bytes, ptr, value);
+    return m[`store${a.bytes * 8}`](0, a.bytes, ptr, value);
+  };
+  const c32 = (x: number) => module.i32.const(x);
+  const entryIndex = (entryAddr: binaryen.ExpressionRef) =>
+    module.i32.shr_u(module.i32.sub(entryAddr, c32(ADDR_TLB)), c32(Math.log2(TLB_ENTRY_BYTES)));
+
+  /** The out-of-line slow path of one access kind: translate through the MMU, then access. */
+  const slowHelper = (a: Access): string => {
+    const name = `${PREFIX}slow_${a.kind}_${accessName(a)}`;
+    if (helpers.has(name)) return name;
+    helpers.add(name);
+    if (a.kind === "ld") {
+      // params: ea, entry address
+      const body = physLoad(a, module.call(PREFIX + "translate", [module.local.get(0, i32), c32(a.bytes), c32(0), entryIndex(module.local.get(1, i32))], i32));
+      module.addFunction(name, binaryen.createType([i32, i32]), a.type, [], body);
+    } else {
+      // params: ea, value, entry address; local 3: physical address
+      const body = module.block(null, [
+        module.local.set(3, module.call(PREFIX + "translate", [module.local.get(0, i32), c32(a.bytes), c32(1), entryIndex(module.local.get(2, i32))], i32)),
+        physStore(a, module.local.get(3, i32), module.local.get(1, a.type)),
+        module.if(module.i32.eq(module.local.get(3, i32), c32(ADDR_SCRATCH)),
+          module.call(PREFIX + "commitScratch", [module.local.get(0, i32), c32(a.bytes)], none)),
+      ]);
+      module.addFunction(name, binaryen.createType([i32, a.type, i32]), none, [i32], body);
+    }
+    return name;
+  };
+
+  /** The inlined fast path of one access kind and offset (see the top of this file). */
+  const fastHelper = (a: Access): string => {
+    const name = `${PREFIX}${a.kind}_${accessName(a)}_${a.offset}`;
+    if (helpers.has(name)) return name;
+    helpers.add(name);
+    const slow = slowHelper(a);
+    const isLoad = a.kind === "ld";
+    // params: ptr, [value], entry address; then locals ea (i32), t (i64)
+    const P = 0, V = 1, E = isLoad ? 1 : 2, EA = isLoad ? 2 : 3, T = EA + 1;
+    const ea = () => module.local.get(EA, i32);
+    const e = () => module.local.get(E, i32);
+    const limit = pageSize - a.bytes + 1;
+    const stmts: binaryen.ExpressionRef[] = [
+      module.local.set(EA, a.offset === 0 ? module.local.get(P, i32) : module.i32.add(module.local.get(P, i32), c32(a.offset))),
+      module.local.set(T, module.i64.add(module.i64.load(0, 8, c32(ADDR_ACCESSES)), module.i64.const(1n as unknown as number))),
+      module.i64.store(0, 8, c32(ADDR_ACCESSES), module.local.get(T, i64)),
+    ];
+    if (!isLoad) {
+      stmts.push(module.i64.store(0, 8, c32(ADDR_STORES), module.i64.add(module.i64.load(0, 8, c32(ADDR_STORES)), module.i64.const(1n as unknown as number))));
+    }
+    const hit = module.i32.lt_u(module.i32.sub(ea(), module.i32.load(0, 4, e())), c32(limit));
+    const phys = module.i32.add(ea(), module.i32.load(4, 4, e()));
+    const touch = module.i64.store(8, 8, e(), module.local.get(T, i64));
+    if (isLoad) {
+      stmts.push(module.if(hit,
+        module.block(null, [touch, physLoad(a, phys)], a.type),
+        module.call(slow, [ea(), e()], a.type)));
+      module.addFunction(name, binaryen.createType([i32, i32]), a.type, [i32, i64], module.block(null, stmts, a.type));
+    } else {
+      stmts.push(module.if(hit,
+        module.block(null, [touch, physStore(a, phys, module.local.get(V, a.type))]),
+        module.call(slow, [ea(), module.local.get(V, a.type), e()], none)));
+      module.addFunction(name, binaryen.createType([i32, a.type, i32]), none, [i32, i64], module.block(null, stmts));
+    }
+    return name;
+  };
+
+  const refuse = (what: string, fn: string): never => {
+    throw new InstrumentError(`cannot emulate ${what} in function ${fn}`);
+  };
+
+  // Rewrites one expression tree bottom-up; returns the replacement for `expr`.
+  const visit = (expr: binaryen.ExpressionRef, fn: string): binaryen.ExpressionRef => {
+    if (expr === 0) return 0;
+    const kind = KIND_BY_ID.get(binaryen.getExpressionId(expr)) ?? "unknown";
+    const cls = (binaryen as any)[kind];
+    if (kind in REFUSED) refuse(REFUSED[kind], fn);
+    if (!(kind in SCALAR_CHILDREN) && !(kind in LIST_CHILDREN) && !LEAVES.has(kind)) {
+      refuse(`the ${kind} instruction (not supported by remora's instrumenter)`, fn);
+    }
+    for (const field of SCALAR_CHILDREN[kind] ?? []) {
+      const child = cls[`get${field}`](expr);
+      if (child) {
+        const replaced = visit(child, fn);
+        if (replaced !== child) cls[`set${field}`](expr, replaced);
+      }
+    }
+    const list = LIST_CHILDREN[kind];
+    if (list) {
+      const n = cls[list[0]](expr);
+      for (let i = 0; i < n; i++) {
+        const child = cls[`get${list[1]}`](expr, i);
+        const replaced = visit(child, fn);
+        if (replaced !== child) cls[`set${list[1]}`](expr, i, replaced);
+      }
+    }
+    switch (kind) {
+      case "Load": {
+        const info = binaryen.getExpressionInfo(expr) as binaryen.LoadInfo;
+        if (info.isAtomic) refuse(`${typeName(info.type)}.atomic.load`, fn);
+        const a: Access = { kind: "ld", type: info.type, bytes: info.bytes, signed: info.isSigned, offset: info.offset >>> 0 };
+        const entry = ADDR_TLB + sites++ * TLB_ENTRY_BYTES;
+        loadSites++;
+        return module.call(fastHelper(a), [info.ptr, c32(entry)], info.type);
+      }
+      case "Store": {
+        const info = binaryen.getExpressionInfo(expr) as binaryen.StoreInfo;
+        const valueType = binaryen.Store.getValueType(expr);
+        if (info.isAtomic) refuse(`${typeName(valueType)}.atomic.store`, fn);
+        const a: Access = { kind: "st", type: valueType, bytes: info.bytes, signed: false, offset: info.offset >>> 0 };
+        const entry = ADDR_TLB + sites++ * TLB_ENTRY_BYTES;
+        storeSites++;
+        return module.call(fastHelper(a), [info.ptr, info.value, c32(entry)], none);
+      }
+      case "MemorySize":
+        return module.call(PREFIX + "memorySize", [], i32);
+      case "MemoryGrow":
+        return module.call(PREFIX + "memoryGrow", [binaryen.MemoryGrow.getDelta(expr)], i32);
+      case "MemoryFill":
+        return module.call(PREFIX + "memoryFill", [binaryen.MemoryFill.getDest(expr), binaryen.MemoryFill.getValue(expr), binaryen.MemoryFill.getSize(expr)], none);
+      case "MemoryCopy":
+        return module.call(PREFIX + "memoryCopy", [binaryen.MemoryCopy.getDest(expr), binaryen.MemoryCopy.getSource(expr), binaryen.MemoryCopy.getSize(expr)], none);
+      default:
+        return expr;
+    }
+  };
+
+  const originals: binaryen.FunctionRef[] = [];
+  for (let i = 0; i < module.getNumFunctions(); i++) originals.push(module.getFunctionByIndex(i));
+  for (const fn of originals) {
+    const info = binaryen.getFunctionInfo(fn);
+    if (info.module || info.name.startsWith(PREFIX)) continue; // imports and our own helpers
+    const body = visit(info.body, info.name);
+    if (body !== info.body) binaryen.Function.setBody(fn, body);
+  }
+
+  // Inline the fast paths into every site, then drop the helpers.
+  binaryen.setOptimizeLevel(3);
+  binaryen.setShrinkLevel(0);
+  binaryen.setAlwaysInlineMaxSize(64);
+  binaryen.setFlexibleInlineMaxSize(64);
+  module.runPasses(["inlining-optimizing", "remove-unused-module-elements"]);
+  if (!module.validate()) throw new Error("internal error: instrumented module does not validate");
+  return {
+    binary: module.emitBinary(),
+    tlbEntries: sites,
+    loadSites,
+    storeSites,
+    initialWasmPages,
+    maxWasmPages,
+    dataSegments,
+  };
+}

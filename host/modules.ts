@@ -1,0 +1,40 @@
+// Where modules come from: built workloads (build/workloads/<name>.wasm) or a user's .wasm file,
+// each instrumented once per page size and process.
+import { existsSync, readFileSync } from "node:fs";
+import { ConfigError, type RunConfig } from "./config.ts";
+import { instrument, type Instrumented } from "./instrument.ts";
+
+const BUILD = new URL("../build/workloads/", import.meta.url);
+
+export interface Prepared {
+  native: WebAssembly.Module;
+  instrumented: Instrumented;
+  trapped: WebAssembly.Module;
+}
+
+const cache = new Map<string, Prepared>();
+
+export function moduleBytes(config: Pick<RunConfig, "workload" | "file">): Uint8Array {
+  const path = config.file ?? new URL(`${config.workload}.wasm`, BUILD).pathname;
+  if (!existsSync(path)) {
+    throw new ConfigError(config.file ? `no such file: ${path}` : `workload ${config.workload} is not built: run npm run build`);
+  }
+  return new Uint8Array(readFileSync(path));
+}
+
+/** The native and the instrumented module for a config (instruments on first use). */
+export function prepare(config: Pick<RunConfig, "workload" | "file" | "pageSizeBytes">): Prepared {
+  const key = `${config.file ?? config.workload}@${config.pageSizeBytes}`;
+  let prepared = cache.get(key);
+  if (!prepared) {
+    const bytes = moduleBytes(config);
+    const instrumented = instrument(bytes, config.pageSizeBytes);
+    prepared = {
+      native: new WebAssembly.Module(bytes),
+      instrumented,
+      trapped: new WebAssembly.Module(instrumented.binary),
+    };
+    cache.set(key, prepared);
+  }
+  return prepared;
+}

@@ -1,0 +1,9 @@
+// The policies, by name. Adding one: a module beside this file and a line here.
+import { diskPolicy } from "./disk.ts";
+import { localPolicy } from "./local.ts";
+import type { Policy } from "./policy.ts";
+
+export const POLICIES: Record<string, Policy> = {
+  local: localPolicy,
+  disk: diskPolicy,
+};

@@ -1,0 +1,17 @@
+import type { Preset } from "./preset.ts";
+
+export const markatos96: Preset = {
+  name: "markatos96",
+  description: "Markatos'96: DEC Alpha 3000/300, 8 KiB pages, RZ55 disk",
+  pageSizeBytes: 8192,
+  clockHz: 150e6,
+  localAccessCycles: 1,
+  localMemBytes: 1 << 20,
+  disk: "rz55",
+  assumptions: [
+    "DEC Alpha 3000/300 at 150 MHz with 8 KiB pages: the same group's pager paper (USENIX'96), assumed for the paper's unknown table 1",
+    "a local access costs 1 cycle and a remote one 100 (Markatos'96: remote : local = 100 : 1)",
+    "RZ55 disk: 16 ms average seek, 3600 rpm, 5 MB/s (Markatos'96 gives the 5 MB/s)",
+    "1 MiB local memory, so the small working sets are several times local memory",
+  ],
+};

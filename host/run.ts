@@ -1,0 +1,80 @@
+// One complete run: resolve the configuration, run the module natively and instrumented, and
+// report the figures under the names of the result JSON.
+import { resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
+import { runInstrumented, runNative, type EngineRun, type MmuExports } from "./engine.ts";
+import { prepare } from "./modules.ts";
+
+export interface RunResult {
+  workload: string;
+  size: string;
+  policy: string;
+  config: RunConfig;
+  checksum: number;
+  nativeChecksum: number;
+  verified: boolean;
+  accesses: number;
+  loads: number;
+  stores: number;
+  localAccesses: number;
+  remoteAccesses: number;
+  pageFaults: number;
+  pageIns: number;
+  pageOuts: number;
+  evictions: number;
+  migrations: number;
+  diskReads: number;
+  diskWrites: number;
+  networkBytes: number;
+  modelledCycles: number;
+  modelledSeconds: number;
+  avgAccessCycles: number;
+  wallSeconds: number;
+  nativeWallSeconds: number;
+  physicalMemoryBytes: number;
+  framesUsed: number;
+}
+
+export interface RunExtras {
+  measureFaults?: boolean;
+  inspect?: (mmu: MmuExports) => void;
+}
+
+export function run(options: RunOptions, extras: RunExtras = {}): RunResult & { engine: EngineRun } {
+  const config = resolveConfig(options);
+  const prepared = prepare(config);
+  const native = runNative(prepared.native, config.n, config.seed);
+  const engine = runInstrumented(config, prepared.instrumented, prepared.trapped, extras);
+  const { stats } = engine;
+  const loads = engine.accesses - engine.stores;
+  const modelledCycles = engine.accesses * config.localAccessCycles + stats.stallCycles;
+  return {
+    workload: config.workload,
+    size: config.file ? "-" : config.size,
+    policy: config.policy,
+    config,
+    checksum: engine.checksum,
+    nativeChecksum: native.checksum,
+    verified: engine.checksum === native.checksum,
+    accesses: engine.accesses,
+    loads,
+    stores: engine.stores,
+    localAccesses: engine.accesses - stats.remoteAccesses,
+    remoteAccesses: stats.remoteAccesses,
+    pageFaults: stats.pageFaults,
+    pageIns: stats.pageIns,
+    pageOuts: stats.pageOuts,
+    evictions: stats.evictions,
+    migrations: stats.migrations,
+    diskReads: stats.diskReads,
+    diskWrites: stats.diskWrites,
+    networkBytes: stats.networkBytes,
+    modelledCycles,
+    modelledSeconds: modelledCycles / config.clockHz,
+    avgAccessCycles: engine.accesses > 0 ? modelledCycles / engine.accesses : 0,
+    wallSeconds: engine.wallSeconds,
+    nativeWallSeconds: native.wallSeconds,
+    physicalMemoryBytes: engine.physicalBytes,
+    framesUsed: engine.framesUsed,
+    engine,
+  };
+}

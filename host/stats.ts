@@ -1,0 +1,20 @@
+// What a run counts. Field names are the result JSON's.
+export interface Stats {
+  pageFaults: number;
+  pageIns: number;
+  pageOuts: number;
+  evictions: number;
+  migrations: number;
+  remoteAccesses: number;
+  diskReads: number;
+  diskWrites: number;
+  networkBytes: number;
+  stallCycles: number;
+}
+
+export function newStats(): Stats {
+  return {
+    pageFaults: 0, pageIns: 0, pageOuts: 0, evictions: 0, migrations: 0, remoteAccesses: 0,
+    diskReads: 0, diskWrites: 0, networkBytes: 0, stallCycles: 0,
+  };
+}
