@@ -206,60 +206,98 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     return name;
   };
 
-  /** The inlined fast path of one access kind and offset (see the top of this file). */
-  const fastHelper = (a: Access): string => {
-    const name = `${PREFIX}${a.kind}_${accessName(a)}_${a.offset}`;
-    if (helpers.has(name)) return name;
-    helpers.add(name);
-    const slow = slowHelper(a);
-    const isLoad = a.kind === "ld";
-    // params: ptr, [value], entry address; then locals ea (i32), t (i64)
-    const P = 0, V = 1, E = isLoad ? 1 : 2, EA = isLoad ? 2 : 3, T = EA + 1;
-    const ea = () => module.local.get(EA, i32);
-    const e = () => module.local.get(E, i32);
-    const limit = pageSize - a.bytes + 1;
-    const stmts: binaryen.ExpressionRef[] = [
-      module.local.set(EA, a.offset === 0 ? module.local.get(P, i32) : module.i32.add(module.local.get(P, i32), c32(a.offset))),
-      module.local.set(T, module.i64.add(module.i64.load(0, 8, c32(ADDR_ACCESSES)), module.i64.const(1n as unknown as number))),
-      module.i64.store(0, 8, c32(ADDR_ACCESSES), module.local.get(T, i64)),
-    ];
-    if (!isLoad) {
-      stmts.push(module.i64.store(0, 8, c32(ADDR_STORES), module.i64.add(module.i64.load(0, 8, c32(ADDR_STORES)), module.i64.const(1n as unknown as number))));
-    }
-    const hit = module.i32.lt_u(module.i32.sub(ea(), module.i32.load(0, 4, e())), c32(limit));
-    const phys = module.i32.add(ea(), module.i32.load(4, 4, e()));
-    const touch = module.i64.store(8, 8, e(), module.local.get(T, i64));
-    if (isLoad) {
-      stmts.push(module.if(hit,
-        module.block(null, [touch, physLoad(a, phys)], a.type),
-        module.call(slow, [ea(), e()], a.type)));
-      module.addFunction(name, binaryen.createType([i32, i32]), a.type, [i32, i64], module.block(null, stmts, a.type));
-    } else {
-      stmts.push(module.if(hit,
-        module.block(null, [touch, physStore(a, phys, module.local.get(V, a.type))]),
-        module.call(slow, [ea(), module.local.get(V, a.type), e()], none)));
-      module.addFunction(name, binaryen.createType([i32, a.type, i32]), none, [i32, i64], module.block(null, stmts));
-    }
-    return name;
-  };
-
   const refuse = (what: string, fn: string): never => {
     throw new InstrumentError(`cannot emulate ${what} in function ${fn}`);
   };
 
+  // Per function: the access clock and the store count live in two i64 locals between calls
+  // (registers, not a memory round trip per access); they are written to physical memory before
+  // every call and return, and read back after every call, so the MMU and callees see them exact.
+  let fnRef = 0;
+  let fnName = "";
+  let clk = 0;
+  let stc = 0;
+  const addVar = (type: number): number => (binaryen as any)._BinaryenFunctionAddVar(fnRef, type);
+  const lget = (index: number, type: number) => module.local.get(index, type);
+  const flush = () => [
+    module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(clk, i64)),
+    module.i64.store(0, 8, c32(ADDR_STORES), lget(stc, i64)),
+  ];
+  const reload = () => [
+    module.local.set(clk, module.i64.load(0, 8, c32(ADDR_ACCESSES))),
+    module.local.set(stc, module.i64.load(0, 8, c32(ADDR_STORES))),
+  ];
+  const tick = (index: number) => module.local.set(index, module.i64.add(lget(index, i64), module.i64.const(1n as unknown as number)));
+
+  /** A call with its operands evaluated first, then the counters flushed, then re-read. */
+  const wrapCall = (operands: binaryen.ExpressionRef[], makeCall: (ops: binaryen.ExpressionRef[]) => binaryen.ExpressionRef, resultType: number, isReturn = false): binaryen.ExpressionRef => {
+    const stmts: binaryen.ExpressionRef[] = [];
+    const ops = operands.map((op) => {
+      const type = binaryen.getExpressionType(op);
+      if (type === binaryen.unreachable) return op;
+      const tmp = addVar(type);
+      stmts.push(module.local.set(tmp, op));
+      return lget(tmp, type);
+    });
+    if (operands.some((op) => binaryen.getExpressionType(op) === binaryen.unreachable)) {
+      return makeCall(operands); // never reaches the call
+    }
+    stmts.push(...flush());
+    const call = makeCall(ops);
+    if (isReturn) return module.block(null, [...stmts, call], binaryen.unreachable);
+    if (resultType === none || resultType === binaryen.unreachable) {
+      return module.block(null, [...stmts, call, ...reload()], resultType === none ? none : binaryen.unreachable);
+    }
+    const result = addVar(resultType);
+    return module.block(null, [...stmts, module.local.set(result, call), ...reload(), lget(result, resultType)], resultType);
+  };
+
+  /** The inlined fast path of one access (see the top of this file). */
+  const access = (a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef | null): binaryen.ExpressionRef => {
+    const entryAddr = ADDR_TLB + sites++ * TLB_ENTRY_BYTES;
+    const isLoad = a.kind === "ld";
+    if (isLoad) loadSites++;
+    else storeSites++;
+    const eaLocal = addVar(i32);
+    const ea = () => lget(eaLocal, i32);
+    const stmts: binaryen.ExpressionRef[] = [
+      module.local.set(eaLocal, a.offset === 0 ? ptr : module.i32.add(ptr, c32(a.offset))),
+    ];
+    let valueLocal = 0;
+    if (!isLoad) {
+      valueLocal = addVar(a.type);
+      stmts.push(module.local.set(valueLocal, value!), tick(stc));
+    }
+    stmts.push(tick(clk));
+    const hit = module.i32.lt_u(module.i32.sub(ea(), module.i32.load(0, 4, c32(entryAddr))), c32(pageSize - a.bytes + 1));
+    const phys = module.i32.add(ea(), module.i32.load(4, 4, c32(entryAddr)));
+    const touch = module.i64.store(8, 8, c32(entryAddr), lget(clk, i64));
+    const slowStore = module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(clk, i64)); // the MMU reads the clock
+    if (isLoad) {
+      stmts.push(module.if(hit,
+        module.block(null, [touch, physLoad(a, phys)], a.type),
+        module.block(null, [slowStore, module.call(slowHelper(a), [ea(), c32(entryAddr)], a.type)], a.type)));
+      return module.block(null, stmts, a.type);
+    }
+    stmts.push(module.if(hit,
+      module.block(null, [touch, physStore(a, phys, lget(valueLocal, a.type))]),
+      module.block(null, [slowStore, module.call(slowHelper(a), [ea(), lget(valueLocal, a.type), c32(entryAddr)], none)])));
+    return module.block(null, stmts);
+  };
+
   // Rewrites one expression tree bottom-up; returns the replacement for `expr`.
-  const visit = (expr: binaryen.ExpressionRef, fn: string): binaryen.ExpressionRef => {
+  const visit = (expr: binaryen.ExpressionRef): binaryen.ExpressionRef => {
     if (expr === 0) return 0;
     const kind = KIND_BY_ID.get(binaryen.getExpressionId(expr)) ?? "unknown";
     const cls = (binaryen as any)[kind];
-    if (kind in REFUSED) refuse(REFUSED[kind], fn);
+    if (kind in REFUSED) refuse(REFUSED[kind], fnName);
     if (!(kind in SCALAR_CHILDREN) && !(kind in LIST_CHILDREN) && !LEAVES.has(kind)) {
-      refuse(`the ${kind} instruction (not supported by remora's instrumenter)`, fn);
+      refuse(`the ${kind} instruction (not supported by remora's instrumenter)`, fnName);
     }
     for (const field of SCALAR_CHILDREN[kind] ?? []) {
       const child = cls[`get${field}`](expr);
       if (child) {
-        const replaced = visit(child, fn);
+        const replaced = visit(child);
         if (replaced !== child) cls[`set${field}`](expr, replaced);
       }
     }
@@ -268,36 +306,63 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
       const n = cls[list[0]](expr);
       for (let i = 0; i < n; i++) {
         const child = cls[`get${list[1]}`](expr, i);
-        const replaced = visit(child, fn);
+        const replaced = visit(child);
         if (replaced !== child) cls[`set${list[1]}`](expr, i, replaced);
       }
     }
+    const type = binaryen.getExpressionType(expr);
     switch (kind) {
       case "Load": {
         const info = binaryen.getExpressionInfo(expr) as binaryen.LoadInfo;
-        if (info.isAtomic) refuse(`${typeName(info.type)}.atomic.load`, fn);
-        const a: Access = { kind: "ld", type: info.type, bytes: info.bytes, signed: info.isSigned, offset: info.offset >>> 0 };
-        const entry = ADDR_TLB + sites++ * TLB_ENTRY_BYTES;
-        loadSites++;
-        return module.call(fastHelper(a), [info.ptr, c32(entry)], info.type);
+        if (info.isAtomic) refuse(`${typeName(info.type)}.atomic.load`, fnName);
+        return access({ kind: "ld", type: info.type, bytes: info.bytes, signed: info.isSigned, offset: info.offset >>> 0 }, info.ptr, null);
       }
       case "Store": {
         const info = binaryen.getExpressionInfo(expr) as binaryen.StoreInfo;
         const valueType = binaryen.Store.getValueType(expr);
-        if (info.isAtomic) refuse(`${typeName(valueType)}.atomic.store`, fn);
-        const a: Access = { kind: "st", type: valueType, bytes: info.bytes, signed: false, offset: info.offset >>> 0 };
-        const entry = ADDR_TLB + sites++ * TLB_ENTRY_BYTES;
-        storeSites++;
-        return module.call(fastHelper(a), [info.ptr, info.value, c32(entry)], none);
+        if (info.isAtomic) refuse(`${typeName(valueType)}.atomic.store`, fnName);
+        return access({ kind: "st", type: valueType, bytes: info.bytes, signed: false, offset: info.offset >>> 0 }, info.ptr, info.value);
       }
       case "MemorySize":
-        return module.call(PREFIX + "memorySize", [], i32);
+        return wrapCall([], () => module.call(PREFIX + "memorySize", [], i32), i32);
       case "MemoryGrow":
-        return module.call(PREFIX + "memoryGrow", [binaryen.MemoryGrow.getDelta(expr)], i32);
+        return wrapCall([binaryen.MemoryGrow.getDelta(expr)], (ops) => module.call(PREFIX + "memoryGrow", ops, i32), i32);
       case "MemoryFill":
-        return module.call(PREFIX + "memoryFill", [binaryen.MemoryFill.getDest(expr), binaryen.MemoryFill.getValue(expr), binaryen.MemoryFill.getSize(expr)], none);
+        return wrapCall([binaryen.MemoryFill.getDest(expr), binaryen.MemoryFill.getValue(expr), binaryen.MemoryFill.getSize(expr)],
+          (ops) => module.call(PREFIX + "memoryFill", ops, none), none);
       case "MemoryCopy":
-        return module.call(PREFIX + "memoryCopy", [binaryen.MemoryCopy.getDest(expr), binaryen.MemoryCopy.getSource(expr), binaryen.MemoryCopy.getSize(expr)], none);
+        return wrapCall([binaryen.MemoryCopy.getDest(expr), binaryen.MemoryCopy.getSource(expr), binaryen.MemoryCopy.getSize(expr)],
+          (ops) => module.call(PREFIX + "memoryCopy", ops, none), none);
+      case "Call": {
+        const target = binaryen.Call.getTarget(expr);
+        const isReturn = binaryen.Call.isReturn(expr);
+        const operands = binaryen.Call.getOperands(expr);
+        const results = binaryen.getFunctionInfo(module.getFunction(target)).results;
+        return wrapCall(operands, (ops) => (isReturn ? module.return_call(target, ops, results) : module.call(target, ops, results)), isReturn ? binaryen.unreachable : type, isReturn);
+      }
+      case "CallIndirect": {
+        const isReturn = binaryen.CallIndirect.isReturn(expr);
+        const table = binaryen.CallIndirect.getTable(expr);
+        const params = binaryen.CallIndirect.getParams(expr);
+        const results = binaryen.CallIndirect.getResults(expr);
+        const operands = [...binaryen.CallIndirect.getOperands(expr), binaryen.CallIndirect.getTarget(expr)];
+        return wrapCall(operands, (ops) => {
+          const target = ops[ops.length - 1];
+          const args = ops.slice(0, -1);
+          return isReturn ? module.return_call_indirect(table, target, args, params, results) : module.call_indirect(table, target, args, params, results);
+        }, isReturn ? binaryen.unreachable : type, isReturn);
+      }
+      case "CallRef":
+        refuse("call_ref (typed function references)", fnName);
+        return expr;
+      case "Return": {
+        const value = binaryen.Return.getValue(expr);
+        if (!value) return module.block(null, [...flush(), expr], binaryen.unreachable);
+        const vt = binaryen.getExpressionType(value);
+        if (vt === binaryen.unreachable) return expr;
+        const tmp = addVar(vt);
+        return module.block(null, [module.local.set(tmp, value), ...flush(), module.return(lget(tmp, vt))], binaryen.unreachable);
+      }
       default:
         return expr;
     }
@@ -308,16 +373,27 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
   for (const fn of originals) {
     const info = binaryen.getFunctionInfo(fn);
     if (info.module || info.name.startsWith(PREFIX)) continue; // imports and our own helpers
-    const body = visit(info.body, info.name);
-    if (body !== info.body) binaryen.Function.setBody(fn, body);
+    fnRef = fn;
+    fnName = info.name;
+    clk = addVar(i64);
+    stc = addVar(i64);
+    const body = visit(info.body);
+    const resultType = info.results;
+    const stmts = [...reload()];
+    if (resultType === none) {
+      stmts.push(body, ...flush());
+      binaryen.Function.setBody(fn, module.block(null, stmts, none));
+    } else {
+      const r = addVar(resultType);
+      stmts.push(module.local.set(r, body), ...flush(), lget(r, resultType));
+      binaryen.Function.setBody(fn, module.block(null, stmts, resultType));
+    }
   }
 
-  // Inline the fast paths into every site, then drop the helpers.
+  // Clean up the temporaries the rewrite introduced (one local per site, hoisted operands).
   binaryen.setOptimizeLevel(3);
   binaryen.setShrinkLevel(0);
-  binaryen.setAlwaysInlineMaxSize(64);
-  binaryen.setFlexibleInlineMaxSize(64);
-  module.runPasses(["inlining-optimizing", "remove-unused-module-elements"]);
+  module.runPasses(["simplify-locals", "coalesce-locals", "vacuum", "merge-blocks", "remove-unused-module-elements"]);
   if (!module.validate()) throw new Error("internal error: instrumented module does not validate");
   return {
     binary: module.emitBinary(),

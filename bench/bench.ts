@@ -1,0 +1,92 @@
+// `remora bench`: the emulator's own speed. Per workload (size small): wall time of the
+// uninstrumented module and of the instrumented one with every page resident (policy local),
+// their ratio, and the real time the host spends serving one page fault with a small local
+// memory (policy disk, 1/8 of the working set). A benchmark: it measures, it asserts nothing.
+import { resolveConfig } from "../host/config.ts";
+import { runInstrumented, runNative } from "../host/engine.ts";
+import { prepare } from "../host/modules.ts";
+import { run } from "../host/run.ts";
+import { WORKLOADS } from "../workloads/index.ts";
+
+export interface BenchRow {
+  workload: string;
+  n: number;
+  nativeSeconds: number;
+  instrumentedSeconds: number;
+  slowdown: number;
+  accessesPerSecond: number;
+  faults: number;
+  faultMicrosP50: number;
+  faultMicrosP99: number;
+  faultMicrosMean: number;
+}
+
+export interface BenchReport {
+  repetitions: number;
+  size: string;
+  rows: BenchRow[];
+  geomeanSlowdown: number;
+  machine: { node: string; cpus: string; cores: number };
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const percentile = (xs: number[], p: number): number => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+export async function bench(options: { repetitions?: number; workloads?: string[]; size?: string; onRow?: (row: BenchRow) => void } = {}): Promise<BenchReport> {
+  const repetitions = options.repetitions ?? 5;
+  const size = options.size ?? "small";
+  const rows: BenchRow[] = [];
+  for (const name of options.workloads ?? Object.keys(WORKLOADS)) {
+    const config = resolveConfig({ workload: name, size, policy: "local" });
+    const prepared = prepare(config);
+    const nativeTimes: number[] = [];
+    const instTimes: number[] = [];
+    let accesses = 0;
+    // Interleaved, after one warm-up of each, so both sides see the same machine state.
+    runNative(prepared.native, config.n, config.seed);
+    runInstrumented(config, prepared.instrumented, prepared.trapped);
+    for (let i = 0; i < repetitions; i++) {
+      nativeTimes.push(runNative(prepared.native, config.n, config.seed).wallSeconds);
+      const r = runInstrumented(config, prepared.instrumented, prepared.trapped);
+      instTimes.push(r.wallSeconds);
+      accesses = r.accesses;
+    }
+    const workingSet = WORKLOADS[name].workingSetBytes(config.n);
+    const faulting = run(
+      { workload: name, size, policy: "disk", localPages: Math.max(2, Math.floor(workingSet / 8 / config.pageSizeBytes)) },
+      { measureFaults: true },
+    );
+    const micros = faulting.engine.faultMicros;
+    const row: BenchRow = {
+      workload: name,
+      n: config.n,
+      nativeSeconds: median(nativeTimes),
+      instrumentedSeconds: median(instTimes),
+      slowdown: median(instTimes) / median(nativeTimes),
+      accessesPerSecond: accesses / median(instTimes),
+      faults: micros.length,
+      faultMicrosP50: percentile(micros, 50),
+      faultMicrosP99: percentile(micros, 99),
+      faultMicrosMean: micros.reduce((a, b) => a + b, 0) / Math.max(1, micros.length),
+    };
+    rows.push(row);
+    options.onRow?.(row);
+  }
+  const geomeanSlowdown = Math.exp(rows.reduce((a, r) => a + Math.log(r.slowdown), 0) / rows.length);
+  const os = await import("node:os");
+  return {
+    repetitions,
+    size,
+    rows,
+    geomeanSlowdown,
+    machine: { node: process.version, cpus: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length },
+  };
+}
