@@ -60,6 +60,8 @@ let virtualWasmPages: u32 = 0;
 let virtualMaxWasmPages: u32 = 0;
 let framesUsed: u32 = 0;
 let clockHand: u32 = 0;
+/** Slow-path translations: accesses that missed their instruction's TLB entry. */
+let tlbMisses: u64 = 0;
 
 // The tail: arrays that grow. Capacities in elements; bases in bytes.
 let tailBase: u32 = 0;
@@ -88,6 +90,7 @@ export function init(
   virtualWasmPages = initialWasmPages;
   framesUsed = 0;
   clockHand = 0;
+  tlbMisses = 0;
 
   entryFrameBase = ADDR_TLB + sites * TLB_ENTRY_BYTES;
   bounceBase = alignUp(entryFrameBase + sites * 4, pageSize);
@@ -188,6 +191,7 @@ function checkBounds(vaddr: u32, size: u32): void {
  *  Returns the physical address to access: the frame, or the scratch area for an access that
  *  straddles two pages (loads: gathered there; stores: the caller then calls commitScratch). */
 export function translate(vaddr: u32, size: u32, isStore: u32, entry: u32): u32 {
+  tlbMisses++;
   checkBounds(vaddr, size);
   if ((vaddr & pageMask) + size > pageSize) {
     if (!isStore) {
@@ -421,7 +425,7 @@ export function getFramesUsed(): u32 { return framesUsed; }
 export function getFramesBase(): u32 { return framesBase; }
 export function getVirtualBytes(): u64 { return <u64>virtualWasmPages << 16; }
 export function getTailBytes(): u32 { return heapBase + frameCap * 4 - tailBase; }
-export function getResidentPages(): u32 { return framesUsed; }
+export function getTlbMisses(): u64 { return tlbMisses; }
 /** Virtual page in frame f, or -1 if the frame is free. */
 export function frameVpage(f: u32): i32 {
   return f < framesUsed ? <i32>load<u32>(frameVpageBase + (f << 2)) : -1;

@@ -393,10 +393,10 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
   // Clean up the temporaries the rewrite introduced (one local per site, hoisted operands).
   binaryen.setOptimizeLevel(3);
   binaryen.setShrinkLevel(0);
-  module.runPasses(["simplify-locals", "coalesce-locals", "vacuum", "merge-blocks", "remove-unused-module-elements"]);
+  module.optimize();
   if (!module.validate()) throw new Error("internal error: instrumented module does not validate");
   return {
-    binary: module.emitBinary(),
+    binary: withBranchHints(module),
     tlbEntries: sites,
     loadSites,
     storeSites,
@@ -404,4 +404,22 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     maxWasmPages,
     dataSegments,
   };
+}
+
+/** Marks every fast-path `if` as likely taken (the branch-hinting proposal), so V8 lays the slow
+ *  path out of line. binaryen.js has no API for hints, so they go in through the text format; if
+ *  that round trip fails, the module runs without hints (slower, same results). */
+function withBranchHints(module: binaryen.Module): Uint8Array {
+  const fastPathIf = /\(if( \(result [a-z0-9]+\))?\n\s*\(i32\.lt_u\n\s*\(i32\.sub\n/g;
+  const text = module.emitText().replace(fastPathIf, (m) => `(@metadata.code.branch_hint "\\01")${m}`);
+  let hinted: binaryen.Module | undefined;
+  try {
+    hinted = binaryen.parseText(text);
+    hinted.setFeatures(FEATURES);
+    return hinted.emitBinary();
+  } catch {
+    return module.emitBinary();
+  } finally {
+    hinted?.dispose();
+  }
 }

@@ -1,8 +1,13 @@
 // Where modules come from: built workloads (build/workloads/<name>.wasm) or a user's .wasm file,
 // each instrumented once per page size and process.
 import { existsSync, readFileSync } from "node:fs";
+import v8 from "node:v8";
 import { ConfigError, type RunConfig } from "./config.ts";
 import { instrument, type Instrumented } from "./instrument.ts";
+
+// V8 reads the branch hints the instrumenter writes (fast path likely) only with this flag, which
+// must be set before the first module is compiled.
+v8.setFlagsFromString("--experimental-wasm-branch-hinting");
 
 const BUILD = new URL("../build/workloads/", import.meta.url);
 
