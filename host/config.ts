@@ -46,6 +46,7 @@ export const RunOptionsSchema = z.object({
   localPages: intText("--local-pages", 0, 2 ** 31).optional(),
   pageSize: z.union([z.number(), z.string()]).optional(),
   seed: intText("--seed", 0, 0xffffffff).optional(),
+  n: intText("--n", 0, 2 ** 31 - 1).optional(),
   poisonEvictedFrames: z.boolean().optional(),
 });
 export type RunOptions = z.input<typeof RunOptionsSchema>;
@@ -99,7 +100,7 @@ export function resolveConfig(options: RunOptions): RunConfig {
     workload: isFile ? o.workload.replace(/^.*\//, "") : o.workload,
     file: isFile ? o.workload : null,
     size,
-    n: isFile ? 0 : WORKLOADS[o.workload].sizes[size],
+    n: o.n ?? (isFile ? 0 : WORKLOADS[o.workload].sizes[size]),
     seed: o.seed ?? 1,
     policy: o.policy ?? "disk",
     preset: preset.name,

@@ -86,10 +86,12 @@ const REFUSED: Record<string, string> = {
   MemoryInit: "memory.init",
 };
 
-/** Kind names by expression id, from binaryen's own constants (BlockId, LoadId, ...). */
+/** Kind names by expression id, from binaryen's constants (LoadId, ...). Any kind not named in
+ *  the tables above has no entry and is refused as "unknown". */
 const KIND_BY_ID = new Map<number, string>();
-for (const [key, value] of Object.entries(binaryen)) {
-  if (key.endsWith("Id") && typeof value === "number" && key !== "InvalidId") KIND_BY_ID.set(value, key.slice(0, -2));
+for (const kind of [...Object.keys(SCALAR_CHILDREN), ...Object.keys(LIST_CHILDREN), ...LEAVES, ...Object.keys(REFUSED)]) {
+  const id = (binaryen as unknown as Record<string, number>)[`${kind}Id`];
+  if (typeof id === "number") KIND_BY_ID.set(id, kind);
 }
 
 type Access = { kind: "ld" | "st"; type: number; bytes: number; signed: boolean; offset: number };

@@ -1,0 +1,162 @@
+// The command line: remora run | list | bench | demo. Errors are one line on stderr and a
+// non-zero exit; REMORA_DEBUG=1 adds the stack.
+import { Command, Option } from "commander";
+import { bench, type BenchReport } from "../bench/bench.ts";
+import { ConfigError, REPLACEMENTS } from "./config.ts";
+import { DISKS } from "./disks/index.ts";
+import { RunError } from "./engine.ts";
+import { InstrumentError } from "./instrument.ts";
+import { POLICIES } from "./policies/index.ts";
+import { PRESETS } from "./presets/index.ts";
+import { run, type RunResult } from "./run.ts";
+import { formatTable, formatBytes } from "./table.ts";
+import { SIZES } from "../workloads/spec.ts";
+import { WORKLOADS } from "../workloads/index.ts";
+
+const program = new Command("remora")
+  .description("emulate remote-memory paging hardware under unmodified WebAssembly programs")
+  .configureOutput({ outputError: (str, write) => write(`remora: ${str.replace(/^error: /, "")}`) });
+
+/** The result JSON: every field of RunResult, without the engine's internals. */
+function resultJson(r: RunResult & { engine?: unknown }): RunResult {
+  const { engine: _engine, ...rest } = r;
+  return rest;
+}
+
+program
+  .command("run")
+  .description("run one workload (or a .wasm file exporting run(n, seed)) under a policy")
+  .argument("<workload>", `one of ${Object.keys(WORKLOADS).join(", ")}, or FILE.wasm`)
+  .addOption(new Option("--size <size>", "workload size").choices(SIZES).default("small"))
+  .option("--n <n>", "size parameter passed to run(n, seed); overrides --size")
+  .addOption(new Option("--policy <policy>", "where non-local pages live").choices(Object.keys(POLICIES)).default("disk"))
+  .option("--local-mem <bytes>", "local memory, e.g. 4MiB (default: the preset's)")
+  .option("--local-pages <n>", "local memory in pages")
+  .option("--page-size <bytes>", "page size, e.g. 4096 or 8KiB (default: the preset's)")
+  .addOption(new Option("--replacement <r>", "page replacement").choices(REPLACEMENTS).default("lru"))
+  .addOption(new Option("--preset <name>", "machine preset").choices(Object.keys(PRESETS)).default("default"))
+  .addOption(new Option("--disk <name>", "disk model (default: the preset's)").choices(Object.keys(DISKS)))
+  .option("--seed <n>", "input seed", "1")
+  .option("--json", "print one JSON object on stdout")
+  .action((workload: string, o) => {
+    const r = run({
+      workload, size: o.size, n: o.n, policy: o.policy, localMem: o.localMem, localPages: o.localPages,
+      pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
+    });
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify(resultJson(r))}\n`);
+    } else {
+      printRun(r);
+    }
+    if (!r.verified) process.exitCode = 3;
+  });
+
+function printRun(r: RunResult): void {
+  const c = r.config;
+  const lines: [string, string][] = [
+    ["workload", `${r.workload} (${r.size}, n=${c.n}, seed ${c.seed})`],
+    ["policy", `${r.policy}, ${c.replacement} replacement, preset ${c.preset}`],
+    ["local memory", r.policy === "local" ? "unbounded" : `${c.localPages} pages of ${c.pageSizeBytes} B = ${formatBytes(c.localMemBytes)}`],
+    ["checksum", `${r.checksum} (native ${r.nativeChecksum}) ${r.verified ? "verified" : "MISMATCH"}`],
+    ["accesses", `${r.accesses} (${r.loads} loads, ${r.stores} stores)`],
+    ["page faults", `${r.pageFaults} (${r.pageIns} page-ins, ${r.pageOuts} page-outs)`],
+    ["disk", `${r.diskReads} reads, ${r.diskWrites} writes`],
+    ["modelled time", `${r.modelledCycles} cycles = ${r.modelledSeconds.toPrecision(4)} s at ${c.clockHz / 1e6} MHz`],
+    ["avg access cost", `${r.avgAccessCycles.toPrecision(6)} cycles`],
+    ["wall time", `${r.wallSeconds.toFixed(3)} s (native ${r.nativeWallSeconds.toFixed(3)} s)`],
+  ];
+  for (const [k, v] of lines) console.log(`${k.padEnd(16)} ${v}`);
+}
+
+program
+  .command("list")
+  .description("list workloads, policies, presets, disks and replacement policies")
+  .action(() => {
+    console.log("workloads (size parameter n and working set per size):");
+    console.log(formatTable(["name", ...SIZES, "access pattern"], Object.values(WORKLOADS).map((w) => [
+      w.name, ...SIZES.map((s) => `${w.sizes[s]}: ${formatBytes(w.workingSetBytes(w.sizes[s]))}`), w.accessPattern,
+    ])));
+    console.log("\npolicies:");
+    console.log(formatTable(["name", "description"], Object.values(POLICIES).map((p) => [p.name, p.description])));
+    console.log("\npresets:");
+    console.log(formatTable(["name", "page", "clock", "local mem", "disk", "description"], Object.values(PRESETS).map((p) => [
+      p.name, formatBytes(p.pageSizeBytes), `${p.clockHz / 1e6} MHz`, formatBytes(p.localMemBytes), p.disk, p.description,
+    ])));
+    console.log("\ndisks:");
+    console.log(formatTable(["name", "seek", "rotation", "rate", "description"], Object.values(DISKS).map((d) => [
+      d.name, `${d.seekMillis} ms`, `${d.rotationMillis.toFixed(2)} ms`, `${d.bytesPerSecond / 1e6} MB/s`, d.description,
+    ])));
+    console.log(`\nreplacement: ${REPLACEMENTS.join(", ")} (default lru)`);
+  });
+
+program
+  .command("bench")
+  .description("the emulator's own speed: native vs instrumented wall time, real page-fault time")
+  .option("--repetitions <n>", "runs of each side; the median counts", "5")
+  .option("--workloads <names>", "comma-separated workloads (default: all)")
+  .option("--json", "print one JSON object on stdout")
+  .action(async (o) => {
+    const repetitions = Number(o.repetitions);
+    if (!Number.isInteger(repetitions) || repetitions < 1) throw new ConfigError(`--repetitions must be a positive integer, not "${o.repetitions}"`);
+    const workloads = o.workloads ? String(o.workloads).split(",") : undefined;
+    for (const w of workloads ?? []) if (!(w in WORKLOADS)) throw new ConfigError(`unknown workload "${w}": choose from ${Object.keys(WORKLOADS).join(", ")}`);
+    const report = await bench({
+      repetitions, workloads,
+      onRow: o.json ? undefined : (row) => process.stderr.write(`  ${row.workload}: ${row.slowdown.toFixed(2)}x\n`),
+    });
+    if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else printBench(report);
+  });
+
+function printBench(report: BenchReport): void {
+  console.log(formatTable(
+    ["workload", "n", "native s", "instrumented s", "slowdown", "Maccess/s", "faults", "fault µs p50", "p99"],
+    report.rows.map((r) => [
+      r.workload, String(r.n), r.nativeSeconds.toFixed(4), r.instrumentedSeconds.toFixed(4), r.slowdown.toFixed(2),
+      (r.accessesPerSecond / 1e6).toFixed(0), String(r.faults), r.faultMicrosP50.toFixed(2), r.faultMicrosP99.toFixed(2),
+    ]),
+  ));
+  console.log(`geomeanSlowdown ${report.geomeanSlowdown.toFixed(2)} (median of ${report.repetitions}, size ${report.size}, ${report.machine.cpus}, node ${report.machine.node})`);
+}
+
+program
+  .command("demo")
+  .description("every workload under local and disk with 1/8 of its working set as local memory (npm start)")
+  .option("--size <size>", "workload size", "small")
+  .action((o) => {
+    const rows: string[][] = [];
+    for (const w of Object.values(WORKLOADS)) {
+      const n = w.sizes[o.size as (typeof SIZES)[number]];
+      if (n === undefined) throw new ConfigError(`unknown size "${o.size}": choose one of ${SIZES.join(", ")}`);
+      const localMem = `${Math.max(8192, Math.floor(w.workingSetBytes(n) / 8))}`;
+      for (const policy of ["local", "disk"]) {
+        const r = run({ workload: w.name, size: o.size, policy, localMem });
+        rows.push([
+          w.name, policy, policy === "local" ? "unbounded" : formatBytes(r.config.localMemBytes), r.verified ? "yes" : "NO",
+          String(r.accesses), String(r.pageFaults), String(r.diskReads + r.diskWrites), r.avgAccessCycles.toPrecision(4),
+          r.modelledSeconds.toPrecision(4), r.wallSeconds.toFixed(2),
+        ]);
+        process.stderr.write(".");
+      }
+    }
+    process.stderr.write("\n");
+    console.log(formatTable(
+      ["workload", "policy", "local mem", "verified", "accesses", "faults", "disk I/Os", "avg cycles", "modelled s", "wall s"], rows));
+    console.log("\nPreset default (2 GHz, 4 KiB pages, hdd7200 disk); local memory is 1/8 of each working set.");
+  });
+
+const KNOWN = [ConfigError, InstrumentError, RunError, WebAssembly.RuntimeError, WebAssembly.CompileError, WebAssembly.LinkError];
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const err = e as Error;
+    const prefix = err instanceof WebAssembly.RuntimeError ? "the workload trapped: " : "";
+    process.stderr.write(`remora: ${prefix}${err.message ?? String(e)}\n`);
+    if (process.env.REMORA_DEBUG || !KNOWN.some((k) => err instanceof k)) {
+      if (process.env.REMORA_DEBUG) process.stderr.write(`${err.stack}\n`);
+    }
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
+  }
+}
