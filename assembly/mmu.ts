@@ -438,4 +438,4 @@ export function layoutAccesses(): u32 { return ADDR_ACCESSES; }
 export function layoutStores(): u32 { return ADDR_STORES; }
 export function layoutScratch(): u32 { return ADDR_SCRATCH; }
 export function layoutTlb(): u32 { return ADDR_TLB; }
-export function layoutTlbInvalid(): u32 { return TLB_INVALID; }
+export function layoutTlbEntryBytes(): u32 { return TLB_ENTRY_BYTES; }

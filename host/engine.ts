@@ -40,6 +40,11 @@ export interface EngineRun {
   physicalBytes: number;
   overheadBytes: number;
   framesUsed: number;
+  /** Virtual memory the workload ended with (its memory.size), in bytes. */
+  virtualBytes: number;
+  /** TLB entries: one per load/store site of the module, plus entry 0. */
+  tlbEntries: number;
+  tlbMisses: number;
   /** Real time spent serving page faults in the host, when measureFaults is set. */
   faultMicros: number[];
 }
@@ -114,6 +119,9 @@ export function runInstrumented(
       physicalBytes: memory.buffer.byteLength,
       overheadBytes: memory.buffer.byteLength - framesUsed * pageSize,
       framesUsed,
+      virtualBytes: Number((mmu.getVirtualBytes as () => bigint)()),
+      tlbEntries: inst.tlbEntries,
+      tlbMisses: Number((mmu.getTlbMisses as () => bigint)()),
       faultMicros,
     };
   } finally {

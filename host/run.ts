@@ -30,8 +30,13 @@ export interface RunResult {
   avgAccessCycles: number;
   wallSeconds: number;
   nativeWallSeconds: number;
+  /** Real linear memory of the running module: frames plus the MMU's tables. */
   physicalMemoryBytes: number;
   framesUsed: number;
+  /** The workload's own (virtual) memory size at the end. */
+  virtualMemoryBytes: number;
+  /** Accesses that missed their instruction's TLB entry and took the MMU's slow path. */
+  tlbMisses: number;
 }
 
 export interface RunExtras {
@@ -42,8 +47,10 @@ export interface RunExtras {
 export function run(options: RunOptions, extras: RunExtras = {}): RunResult & { engine: EngineRun } {
   const config = resolveConfig(options);
   const prepared = prepare(config);
-  const native = runNative(prepared.native, config.n, config.seed);
+  // Instrumented first: if the workload traps, the user sees the emulated trap (with its virtual
+  // address), not the native one.
   const engine = runInstrumented(config, prepared.instrumented, prepared.trapped, extras);
+  const native = runNative(prepared.native, config.n, config.seed);
   const { stats } = engine;
   const loads = engine.accesses - engine.stores;
   const modelledCycles = engine.accesses * config.localAccessCycles + stats.stallCycles;
@@ -75,6 +82,8 @@ export function run(options: RunOptions, extras: RunExtras = {}): RunResult & { 
     nativeWallSeconds: native.wallSeconds,
     physicalMemoryBytes: engine.physicalBytes,
     framesUsed: engine.framesUsed,
+    virtualMemoryBytes: engine.virtualBytes,
+    tlbMisses: engine.tlbMisses,
     engine,
   };
 }
