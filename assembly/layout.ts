@@ -1,26 +1,36 @@
 // The fixed part of physical memory, shared by the MMU and the instrumented workload.
 // host/layout.ts holds the same numbers for the instrumenter; test/layout.test.ts checks they agree.
 //
-//   0        8            16          24        64            80   128
-//   +--------+------------+-----------+---------+-------------+----+----------------------------+
-//   | unused | accesses   | stores    | unused  | scratch     |    | TLB: one 16-byte entry per  |
-//   |        | u64 (time) | u64       |         | 16 bytes    |    | access site of the workload |
-//   +--------+------------+-----------+---------+-------------+----+----------------------------+
+//   0      8           16        24       28        32         36          40          48      64        80  128
+//   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---+-----------+
+//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   | tlbMisses |       | scratch |   | TLB: one  |
+//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 | u64       |       | 16 B    |   | entry per |
+//   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---+ site      |
 //
-// A TLB entry (16 bytes) caches one page for one load or store instruction of the workload:
+// ptBase and touchBase move when the MMU's tables grow; the MMU rewrites them here each time, so
+// the workload's refill path (host/instrument.ts) can walk the page table without calling it.
 //
-//   +0 vbase   u32  virtual address of the cached page (TLB_INVALID when empty)
-//   +4 delta   u32  physical frame address minus vbase, so paddr = vaddr + delta
-//   +8 lastAt  u64  the access clock at this entry's latest hit: keeps LRU exact
+// A TLB entry (32 bytes) caches one page for one load or store instruction of the workload:
+//
+//   +0  vbase   u32  virtual address of the cached page (TLB_INVALID when empty)
+//   +4  delta   u32  physical frame address minus vbase, so paddr = vaddr + delta
+//   +8  lastAt  u64  the access clock at this entry's latest hit: keeps LRU exact
+//   +16 frame   u32  the frame it maps (NO_FRAME when empty)
 //
 // The access counter is also the clock: every load and store adds one, so a page's last-use time
 // is the number of accesses made before it. Everything past the TLB belongs to the MMU (mmu.ts).
 
 export const ADDR_ACCESSES: u32 = 8;
 export const ADDR_STORES: u32 = 16;
+export const ADDR_PT_BASE: u32 = 24;
+export const ADDR_TOUCH_BASE: u32 = 28;
+export const ADDR_FRAMES_BASE: u32 = 32;
+export const ADDR_VIRTUAL_BYTES: u32 = 36;
+export const ADDR_TLB_MISSES: u32 = 40;
 export const ADDR_SCRATCH: u32 = 64;
 export const SCRATCH_BYTES: u32 = 16;
 export const ADDR_TLB: u32 = 128;
-export const TLB_ENTRY_BYTES: u32 = 16;
+export const TLB_ENTRY_BYTES: u32 = 32;
+export const NO_FRAME: u32 = 0xffffffff;
 /** An empty entry's vbase: the last page of the 32-bit space, which the MMU never maps. */
 export const TLB_INVALID: u32 = 0xffff0000;

@@ -9,13 +9,14 @@
 // and fills the frame.
 //
 // Layout past the TLB, fixed at init():
-//   [entryFrame: u32 per TLB entry][bounce: one page][frames ... grow up to localPages][tail]
+//   [bounce: one page][frames ... grow up to localPages][tail]
 // The tail holds the tables that grow with the virtual space and the frame pool; it moves up when
 // either grows (growTail), so physical memory stays frames + small tables, however much virtual
 // memory the workload touches.
 
 import {
-  ADDR_ACCESSES, ADDR_STORES, ADDR_SCRATCH, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID,
+  ADDR_ACCESSES, ADDR_STORES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_FRAMES_BASE, ADDR_VIRTUAL_BYTES,
+  ADDR_TLB_MISSES, ADDR_SCRATCH, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
 } from "./layout";
 
 /** Host: make virtual page vpageIn resident in the frame at frameAddr; first write back vpageOut
@@ -32,7 +33,6 @@ declare function hostOutOfBounds(vaddr: u32, size: u32): void;
 //   [ frame index     ][ unused  ][ dirty ][ present ]
 const PTE_PRESENT: u32 = 1;
 const PTE_DIRTY: u32 = 2;
-const NO_FRAME: u32 = 0xffffffff;
 /** Passed as the TLB entry by callers that have none (memory.fill/copy, host accesses). */
 const NO_ENTRY: u32 = 0;
 
@@ -52,7 +52,6 @@ let replacement: u32 = REPLACEMENT_LRU;
 let randomState: u32 = 1;
 
 let tlbEntries: u32 = 0;
-let entryFrameBase: u32 = 0;
 let bounceBase: u32 = 0;
 let framesBase: u32 = 0;
 
@@ -60,8 +59,6 @@ let virtualWasmPages: u32 = 0;
 let virtualMaxWasmPages: u32 = 0;
 let framesUsed: u32 = 0;
 let clockHand: u32 = 0;
-/** Slow-path translations: accesses that missed their instruction's TLB entry. */
-let tlbMisses: u64 = 0;
 
 // The tail: arrays that grow. Capacities in elements; bases in bytes.
 let tailBase: u32 = 0;
@@ -90,10 +87,8 @@ export function init(
   virtualWasmPages = initialWasmPages;
   framesUsed = 0;
   clockHand = 0;
-  tlbMisses = 0;
 
-  entryFrameBase = ADDR_TLB + sites * TLB_ENTRY_BYTES;
-  bounceBase = alignUp(entryFrameBase + sites * 4, pageSize);
+  bounceBase = alignUp(ADDR_TLB + sites * TLB_ENTRY_BYTES, pageSize);
   framesBase = bounceBase + pageSize;
   ensurePhysical(framesBase);
   for (let e: u32 = 0; e < sites; e++) {
@@ -101,10 +96,13 @@ export function init(
     store<u32>(entry, TLB_INVALID);
     store<u32>(entry, 0, 4);
     store<u64>(entry, 0, 8);
-    store<u32>(entryFrameBase + e * 4, NO_FRAME);
+    store<u32>(entry, NO_FRAME, 16);
   }
   store<u64>(ADDR_ACCESSES, 0);
   store<u64>(ADDR_STORES, 0);
+  store<u64>(ADDR_TLB_MISSES, 0);
+  store<u32>(ADDR_FRAMES_BASE, framesBase);
+  store<u32>(ADDR_VIRTUAL_BYTES, virtualWasmPages << 16);
   tailBase = framesBase;
   ptCap = 0;
   frameCap = 0;
@@ -157,6 +155,8 @@ function growTail(ptNeed: u32, frameNeed: u32): void {
   heapBase = nHeap;
   ptCap = newPtCap;
   frameCap = newFrameCap;
+  store<u32>(ADDR_PT_BASE, ptBase);
+  store<u32>(ADDR_TOUCH_BASE, frameTouchBase);
 }
 
 // ---- memory.size / memory.grow of the virtual memory ----
@@ -169,6 +169,7 @@ export function memoryGrow(delta: u32): i32 {
   const old = virtualWasmPages;
   if (<u64>old + <u64>delta > <u64>virtualMaxWasmPages) return -1;
   virtualWasmPages = old + delta;
+  store<u32>(ADDR_VIRTUAL_BYTES, virtualWasmPages << 16);
   if (virtualPages() > ptCap) growTail(virtualPages(), frameCap);
   return <i32>old;
 }
@@ -191,7 +192,6 @@ function checkBounds(vaddr: u32, size: u32): void {
  *  Returns the physical address to access: the frame, or the scratch area for an access that
  *  straddles two pages (loads: gathered there; stores: the caller then calls commitScratch). */
 export function translate(vaddr: u32, size: u32, isStore: u32, entry: u32): u32 {
-  tlbMisses++;
   checkBounds(vaddr, size);
   if ((vaddr & pageMask) + size > pageSize) {
     if (!isStore) {
@@ -211,8 +211,10 @@ export function commitScratch(vaddr: u32, size: u32): void {
   }
 }
 
-/** Makes vaddr's page resident, records the use, fills TLB entry `entry` (if not NO_ENTRY... the
- *  workload's entries start at index 1) and returns the physical address of vaddr. */
+/** Makes vaddr's page resident, records the use, fills TLB entry `entry` (unless NO_ENTRY: the
+ *  workload's entries start at index 1) and returns the physical address of vaddr.
+ *  host/instrument.ts inlines a copy of the resident-page case into the workload (its refill
+ *  path); a change here must be made there too. */
 function pagePhysical(vaddr: u32, isStore: bool, entry: u32): u32 {
   const vpage = vaddr >> pageShift;
   const now = load<u64>(ADDR_ACCESSES);
@@ -224,12 +226,12 @@ function pagePhysical(vaddr: u32, isStore: bool, entry: u32): u32 {
   const base = frameAddr(frame);
   if (entry != NO_ENTRY) {
     const e = ADDR_TLB + entry * TLB_ENTRY_BYTES;
-    const old = load<u32>(entryFrameBase + (entry << 2));
+    const old = load<u32>(e, 16);
     if (old != NO_FRAME) foldEntry(old, load<u64>(e, 8));
     store<u32>(e, vpage << pageShift);
     store<u32>(e, base - (vpage << pageShift), 4);
     store<u64>(e, now, 8);
-    store<u32>(entryFrameBase + (entry << 2), frame);
+    store<u32>(e, frame, 16);
   }
   return base + (vaddr & pageMask);
 }
@@ -271,12 +273,11 @@ function pageIn(vpage: u32): u32 {
 
 function invalidateEntries(frame: u32): void {
   for (let e: u32 = 1; e < tlbEntries; e++) {
-    const slot = entryFrameBase + (e << 2);
-    if (load<u32>(slot) == frame) {
-      const entry = ADDR_TLB + e * TLB_ENTRY_BYTES;
+    const entry = ADDR_TLB + e * TLB_ENTRY_BYTES;
+    if (load<u32>(entry, 16) == frame) {
       store<u32>(entry, TLB_INVALID);
       store<u32>(entry, 0, 4);
-      store<u32>(slot, NO_FRAME);
+      store<u32>(entry, NO_FRAME, 16);
     }
   }
 }
@@ -284,8 +285,9 @@ function invalidateEntries(frame: u32): void {
 /** Brings every TLB entry's latest hit into its frame's last-use time. */
 function foldAllEntries(): void {
   for (let e: u32 = 1; e < tlbEntries; e++) {
-    const frame = load<u32>(entryFrameBase + (e << 2));
-    if (frame != NO_FRAME) foldEntry(frame, load<u64>(ADDR_TLB + e * TLB_ENTRY_BYTES, 8));
+    const entry = ADDR_TLB + e * TLB_ENTRY_BYTES;
+    const frame = load<u32>(entry, 16);
+    if (frame != NO_FRAME) foldEntry(frame, load<u64>(entry, 8));
   }
 }
 
@@ -425,7 +427,6 @@ export function getFramesUsed(): u32 { return framesUsed; }
 export function getFramesBase(): u32 { return framesBase; }
 export function getVirtualBytes(): u64 { return <u64>virtualWasmPages << 16; }
 export function getTailBytes(): u32 { return heapBase + frameCap * 4 - tailBase; }
-export function getTlbMisses(): u64 { return tlbMisses; }
 /** Virtual page in frame f, or -1 if the frame is free. */
 export function frameVpage(f: u32): i32 {
   return f < framesUsed ? <i32>load<u32>(frameVpageBase + (f << 2)) : -1;

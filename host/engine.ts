@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { RunConfig } from "./config.ts";
 import type { Instrumented } from "./instrument.ts";
-import { ADDR_ACCESSES, ADDR_STORES, WASM_PAGE_BYTES } from "./layout.ts";
+import { ADDR_ACCESSES, ADDR_STORES, ADDR_TLB_MISSES } from "./layout.ts";
 import { POLICIES } from "./policies/index.ts";
 import { newStats, type Stats } from "./stats.ts";
 
@@ -121,7 +121,7 @@ export function runInstrumented(
       framesUsed,
       virtualBytes: Number((mmu.getVirtualBytes as () => bigint)()),
       tlbEntries: inst.tlbEntries,
-      tlbMisses: Number((mmu.getTlbMisses as () => bigint)()),
+      tlbMisses: Number(view.getBigUint64(ADDR_TLB_MISSES, true)),
       faultMicros,
     };
   } finally {
@@ -179,5 +179,3 @@ export function runNative(module: WebAssembly.Module, n: number, seed: number): 
   const checksum = (instance.exports.run as (n: number, seed: number) => number)(n, seed) >>> 0;
   return { checksum, wallSeconds: (performance.now() - t0) / 1000 };
 }
-
-export { WASM_PAGE_BYTES };

@@ -21,7 +21,10 @@
 // memory64, shared memory.
 
 import binaryen from "binaryen";
-import { ADDR_ACCESSES, ADDR_STORES, ADDR_SCRATCH, ADDR_TLB, TLB_ENTRY_BYTES } from "./layout.ts";
+import {
+  ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_STORES, ADDR_TLB, ADDR_TLB_MISSES, ADDR_TOUCH_BASE,
+  ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_FRAME_SHIFT, PTE_PRESENT, TLB_ENTRY_BYTES,
+} from "./layout.ts";
 import { readMemoryFacts, WasmFormatError } from "./wasm-sections.ts";
 
 export class InstrumentError extends Error {}
@@ -186,19 +189,63 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
   const entryIndex = (entryAddr: binaryen.ExpressionRef) =>
     module.i32.shr_u(module.i32.sub(entryAddr, c32(ADDR_TLB)), c32(Math.log2(TLB_ENTRY_BYTES)));
 
-  /** The out-of-line slow path of one access kind: translate through the MMU, then access. */
+  /** The refill path, shared by every slow path: walk the page table in place and, if the page is
+   *  resident (and already dirty, for a store), refill the entry exactly as the MMU's
+   *  pagePhysical() does, without leaving the module; otherwise call the MMU. */
+  const refill = (): string => {
+    const name = `${PREFIX}refill`;
+    if (helpers.has(name)) return name;
+    helpers.add(name);
+    const shift = Math.log2(pageSize);
+    const mask = pageSize - 1;
+    // params: ea 0, bytes 1, isStore 2, entry address 3; locals: pte 4, frame 5, fbase 6, clk 7, old 8, touch 9
+    const g = (i: number) => lget(i, i32);
+    const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
+    const want = () => module.i32.or(c32(PTE_PRESENT), module.i32.shl(g(2), c32(1)));
+    const body = module.block(null, [
+      module.i64.store(0, 8, c32(ADDR_TLB_MISSES), module.i64.add(module.i64.load(0, 8, c32(ADDR_TLB_MISSES)), module.i64.const(1n as unknown as number))),
+      module.block("mmu", [
+        module.br("mmu", module.i32.gt_u(module.i32.add(module.i32.and(g(0), c32(mask)), g(1)), c32(pageSize))),
+        module.br("mmu", module.i64.gt_u(module.i64.add(module.i64.extend_u(g(0)), module.i64.extend_u(g(1))), module.i64.extend_u(ld32(ADDR_VIRTUAL_BYTES)))),
+        module.local.set(4, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(0), c32(shift)), c32(2))))),
+        module.br("mmu", module.i32.ne(module.i32.and(g(4), want()), want())),
+        module.local.set(5, module.i32.shr_u(g(4), c32(PTE_FRAME_SHIFT))),
+        module.local.set(6, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(5), c32(shift)))),
+        module.local.set(7, module.i64.load(0, 8, c32(ADDR_ACCESSES))),
+        // The entry's hits so far were uses of its old frame.
+        module.local.set(8, module.i32.load(16, 4, g(3))),
+        module.if(module.i32.ne(g(8), c32(NO_FRAME)), module.block(null, [
+          module.local.set(9, module.i32.add(ld32(ADDR_TOUCH_BASE), module.i32.shl(g(8), c32(3)))),
+          module.if(module.i64.gt_u(module.i64.load(8, 8, g(3)), module.i64.load(0, 8, g(9))),
+            module.i64.store(0, 8, g(9), module.i64.load(8, 8, g(3)))),
+        ])),
+        module.i64.store(0, 8, module.i32.add(ld32(ADDR_TOUCH_BASE), module.i32.shl(g(5), c32(3))), lget(7, i64)),
+        module.i32.store(0, 4, g(3), module.i32.and(g(0), c32(~mask))),
+        module.i32.store(4, 4, g(3), module.i32.sub(g(6), module.i32.and(g(0), c32(~mask)))),
+        module.i64.store(8, 8, g(3), lget(7, i64)),
+        module.i32.store(16, 4, g(3), g(5)),
+        module.return(module.i32.add(g(6), module.i32.and(g(0), c32(mask)))),
+      ]),
+      module.call(PREFIX + "translate", [g(0), g(1), g(2), entryIndex(g(3))], i32),
+    ], i32);
+    module.addFunction(name, binaryen.createType([i32, i32, i32, i32]), i32, [i32, i32, i32, i64, i32, i32], body);
+    return name;
+  };
+
+  /** The out-of-line slow path of one access kind: translate (refill or MMU), then access. */
   const slowHelper = (a: Access): string => {
     const name = `${PREFIX}slow_${a.kind}_${accessName(a)}`;
     if (helpers.has(name)) return name;
     helpers.add(name);
+    const translate = (entry: binaryen.ExpressionRef, isStore: number) =>
+      module.call(refill(), [module.local.get(0, i32), c32(a.bytes), c32(isStore), entry], i32);
     if (a.kind === "ld") {
       // params: ea, entry address
-      const body = physLoad(a, module.call(PREFIX + "translate", [module.local.get(0, i32), c32(a.bytes), c32(0), entryIndex(module.local.get(1, i32))], i32));
-      module.addFunction(name, binaryen.createType([i32, i32]), a.type, [], body);
+      module.addFunction(name, binaryen.createType([i32, i32]), a.type, [], physLoad(a, translate(module.local.get(1, i32), 0)));
     } else {
       // params: ea, value, entry address; local 3: physical address
       const body = module.block(null, [
-        module.local.set(3, module.call(PREFIX + "translate", [module.local.get(0, i32), c32(a.bytes), c32(1), entryIndex(module.local.get(2, i32))], i32)),
+        module.local.set(3, translate(module.local.get(2, i32), 1)),
         physStore(a, module.local.get(3, i32), module.local.get(1, a.type)),
         module.if(module.i32.eq(module.local.get(3, i32), c32(ADDR_SCRATCH)),
           module.call(PREFIX + "commitScratch", [module.local.get(0, i32), c32(a.bytes)], none)),

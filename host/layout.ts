@@ -2,8 +2,16 @@
 // numbers). test/layout.test.ts checks that both agree.
 export const ADDR_ACCESSES = 8;
 export const ADDR_STORES = 16;
+export const ADDR_PT_BASE = 24;
+export const ADDR_TOUCH_BASE = 28;
+export const ADDR_FRAMES_BASE = 32;
+export const ADDR_VIRTUAL_BYTES = 36;
+export const ADDR_TLB_MISSES = 40;
 export const ADDR_SCRATCH = 64;
 export const ADDR_TLB = 128;
-export const TLB_ENTRY_BYTES = 16;
-/** Wasm pages are 64 KiB; virtual memory is counted in them, as memory.size does. */
-export const WASM_PAGE_BYTES = 65536;
+export const TLB_ENTRY_BYTES = 32;
+export const NO_FRAME = 0xffffffff;
+/** Page table entry bits (assembly/mmu.ts): present, dirty; the frame index from bit 8. */
+export const PTE_PRESENT = 1;
+export const PTE_DIRTY = 2;
+export const PTE_FRAME_SHIFT = 8;
