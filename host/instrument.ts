@@ -59,6 +59,16 @@ const MMU_IMPORTS: [string, number[], number][] = [
   ["memoryCopy", [binaryen.i32, binaryen.i32, binaryen.i32], binaryen.none],
 ];
 
+/** binaryen.js's per-kind accessor classes (binaryen.Load.getPtr, ...), which its typings omit. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const classes = binaryen as unknown as Record<string, Record<string, (...args: any[]) => any>>;
+/** Data segment accessors, also missing from the typings. */
+interface DataSegments {
+  getNumDataSegments(): number;
+  getDataSegmentByIndex(i: number): number;
+  getDataSegmentInfo(segment: number): { offset: number; data: ArrayBuffer; passive: boolean };
+}
+
 /** Children of each expression kind, by the binaryen.js accessor names. Kinds missing here are
  *  refused by name, so nothing slips past the MMU unseen. */
 const SCALAR_CHILDREN: Record<string, string[]> = {
@@ -110,7 +120,7 @@ export function instrument(bytes: Uint8Array, pageSize: number): Instrumented {
   if (facts.memories > 1) throw new InstrumentError(`module has ${facts.memories} memories; remora emulates one (multi-memory is not supported)`);
   if (facts.memory64) throw new InstrumentError("module uses memory64; remora emulates a 32-bit memory");
   if (facts.shared) throw new InstrumentError("module has a shared memory (threads); remora runs single-threaded modules");
-  if (!WebAssembly.validate(bytes)) throw new InstrumentError("malformed module: WebAssembly.validate rejects it");
+  if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) throw new InstrumentError("malformed module: WebAssembly.validate rejects it");
 
   let module: binaryen.Module;
   try {
@@ -135,8 +145,9 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     const info = module.getMemoryInfo() as { initial: number; max?: number; module: string | null; base: string | null };
     initialWasmPages = info.initial;
     if (info.max !== undefined) maxWasmPages = info.max;
-    for (let i = 0; i < module.getNumDataSegments(); i++) {
-      const seg = module.getDataSegmentInfo(module.getDataSegmentByIndex(i)) as unknown as { offset: number; data: ArrayBuffer; passive: boolean };
+    const segments = module as unknown as DataSegments;
+    for (let i = 0; i < segments.getNumDataSegments(); i++) {
+      const seg = segments.getDataSegmentInfo(segments.getDataSegmentByIndex(i));
       if (seg.passive) throw new InstrumentError("module has a passive data segment (memory.init is not supported)");
       dataSegments.push({ offset: seg.offset >>> 0, data: new Uint8Array(seg.data.slice(0)) });
     }
@@ -338,7 +349,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
   const visit = (expr: binaryen.ExpressionRef): binaryen.ExpressionRef => {
     if (expr === 0) return 0;
     const kind = KIND_BY_ID.get(binaryen.getExpressionId(expr)) ?? "unknown";
-    const cls = (binaryen as any)[kind];
+    const cls = classes[kind];
     if (kind in REFUSED) refuse(REFUSED[kind], fnName);
     if (!(kind in SCALAR_CHILDREN) && !(kind in LIST_CHILDREN) && !LEAVES.has(kind)) {
       refuse(`the ${kind} instruction (not supported by remora's instrumenter)`, fnName);
@@ -368,33 +379,33 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
       }
       case "Store": {
         const info = binaryen.getExpressionInfo(expr) as binaryen.StoreInfo;
-        const valueType = binaryen.Store.getValueType(expr);
+        const valueType = classes.Store.getValueType(expr);
         if (info.isAtomic) refuse(`${typeName(valueType)}.atomic.store`, fnName);
         return access({ kind: "st", type: valueType, bytes: info.bytes, signed: false, offset: info.offset >>> 0 }, info.ptr, info.value);
       }
       case "MemorySize":
         return wrapCall([], () => module.call(PREFIX + "memorySize", [], i32), i32);
       case "MemoryGrow":
-        return wrapCall([binaryen.MemoryGrow.getDelta(expr)], (ops) => module.call(PREFIX + "memoryGrow", ops, i32), i32);
+        return wrapCall([classes.MemoryGrow.getDelta(expr)], (ops) => module.call(PREFIX + "memoryGrow", ops, i32), i32);
       case "MemoryFill":
-        return wrapCall([binaryen.MemoryFill.getDest(expr), binaryen.MemoryFill.getValue(expr), binaryen.MemoryFill.getSize(expr)],
+        return wrapCall([classes.MemoryFill.getDest(expr), classes.MemoryFill.getValue(expr), classes.MemoryFill.getSize(expr)],
           (ops) => module.call(PREFIX + "memoryFill", ops, none), none);
       case "MemoryCopy":
-        return wrapCall([binaryen.MemoryCopy.getDest(expr), binaryen.MemoryCopy.getSource(expr), binaryen.MemoryCopy.getSize(expr)],
+        return wrapCall([classes.MemoryCopy.getDest(expr), classes.MemoryCopy.getSource(expr), classes.MemoryCopy.getSize(expr)],
           (ops) => module.call(PREFIX + "memoryCopy", ops, none), none);
       case "Call": {
-        const target = binaryen.Call.getTarget(expr);
-        const isReturn = binaryen.Call.isReturn(expr);
-        const operands = binaryen.Call.getOperands(expr);
+        const target = classes.Call.getTarget(expr);
+        const isReturn = classes.Call.isReturn(expr);
+        const operands = classes.Call.getOperands(expr);
         const results = binaryen.getFunctionInfo(module.getFunction(target)).results;
         return wrapCall(operands, (ops) => (isReturn ? module.return_call(target, ops, results) : module.call(target, ops, results)), isReturn ? binaryen.unreachable : type, isReturn);
       }
       case "CallIndirect": {
-        const isReturn = binaryen.CallIndirect.isReturn(expr);
-        const table = binaryen.CallIndirect.getTable(expr);
-        const params = binaryen.CallIndirect.getParams(expr);
-        const results = binaryen.CallIndirect.getResults(expr);
-        const operands = [...binaryen.CallIndirect.getOperands(expr), binaryen.CallIndirect.getTarget(expr)];
+        const isReturn = classes.CallIndirect.isReturn(expr);
+        const table = classes.CallIndirect.getTable(expr);
+        const params = classes.CallIndirect.getParams(expr);
+        const results = classes.CallIndirect.getResults(expr);
+        const operands = [...classes.CallIndirect.getOperands(expr), classes.CallIndirect.getTarget(expr)];
         return wrapCall(operands, (ops) => {
           const target = ops[ops.length - 1];
           const args = ops.slice(0, -1);
@@ -405,7 +416,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
         refuse("call_ref (typed function references)", fnName);
         return expr;
       case "Return": {
-        const value = binaryen.Return.getValue(expr);
+        const value = classes.Return.getValue(expr);
         if (!value) return module.block(null, [...flush(), expr], binaryen.unreachable);
         const vt = binaryen.getExpressionType(value);
         if (vt === binaryen.unreachable) return expr;
@@ -417,13 +428,25 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     }
   };
 
+  // Functions are named by the name section when the module has one, else by index: then say so,
+  // with the export name where there is one.
+  const exportNames = new Map<string, string>();
+  for (let i = 0; i < module.getNumExports(); i++) {
+    const exp = binaryen.getExportInfo(module.getExportByIndex(i));
+    if (exp.kind === binaryen.ExternalFunction) exportNames.set(exp.value, exp.name);
+  }
+  const describe = (name: string): string => {
+    const exported = exportNames.has(name) ? ` (exported as "${exportNames.get(name)}")` : "";
+    return /^\d+$/.test(name) ? `#${name}${exported}` : `${name}${exported}`;
+  };
+
   const originals: binaryen.FunctionRef[] = [];
   for (let i = 0; i < module.getNumFunctions(); i++) originals.push(module.getFunctionByIndex(i));
   for (const fn of originals) {
     const info = binaryen.getFunctionInfo(fn);
     if (info.module || info.name.startsWith(PREFIX)) continue; // imports and our own helpers
     fnRef = fn;
-    fnName = info.name;
+    fnName = describe(info.name);
     clk = addVar(i64);
     stc = addVar(i64);
     const body = visit(info.body);
@@ -431,11 +454,11 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     const stmts = [...reload()];
     if (resultType === none) {
       stmts.push(body, ...flush());
-      binaryen.Function.setBody(fn, module.block(null, stmts, none));
+      classes.Function.setBody(fn, module.block(null, stmts, none));
     } else {
       const r = addVar(resultType);
       stmts.push(module.local.set(r, body), ...flush(), lget(r, resultType));
-      binaryen.Function.setBody(fn, module.block(null, stmts, resultType));
+      classes.Function.setBody(fn, module.block(null, stmts, resultType));
     }
   }
 

@@ -19,7 +19,7 @@ export interface Prepared {
 
 const cache = new Map<string, Prepared>();
 
-export function moduleBytes(config: Pick<RunConfig, "workload" | "file">): Uint8Array {
+export function moduleBytes(config: Pick<RunConfig, "workload" | "file">): Uint8Array<ArrayBuffer> {
   const path = config.file ?? new URL(`${config.workload}.wasm`, BUILD).pathname;
   if (!existsSync(path)) {
     throw new ConfigError(config.file ? `no such file: ${path}` : `workload ${config.workload} is not built: run npm run build`);
@@ -37,7 +37,7 @@ export function prepare(config: Pick<RunConfig, "workload" | "file" | "pageSizeB
     prepared = {
       native: new WebAssembly.Module(bytes),
       instrumented,
-      trapped: new WebAssembly.Module(instrumented.binary),
+      trapped: new WebAssembly.Module(instrumented.binary as Uint8Array<ArrayBuffer>),
     };
     cache.set(key, prepared);
   }
