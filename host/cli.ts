@@ -1,11 +1,9 @@
 // The command line: remora run | list | bench | demo. Errors are one line on stderr and a
 // non-zero exit; REMORA_DEBUG=1 adds the stack.
-import { Command, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { bench, type BenchReport } from "../bench/bench.ts";
 import { ConfigError, REPLACEMENTS } from "./config.ts";
 import { DISKS } from "./disks/index.ts";
-import { RunError } from "./engine.ts";
-import { InstrumentError } from "./instrument.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
 import { run, type RunResult } from "./run.ts";
@@ -15,6 +13,7 @@ import { WORKLOADS } from "../workloads/index.ts";
 
 const program = new Command("remora")
   .description("emulate remote-memory paging hardware under unmodified WebAssembly programs")
+  .exitOverride()
   .configureOutput({ outputError: (str, write) => write(`remora: ${str.replace(/^error: /, "")}`) });
 
 /** The result JSON: every field of RunResult, without the engine's internals. */
@@ -54,7 +53,7 @@ program
 function printRun(r: RunResult): void {
   const c = r.config;
   const lines: [string, string][] = [
-    ["workload", `${r.workload} (${r.size}, n=${c.n}, seed ${c.seed})`],
+    ["workload", `${r.workload} (${r.size ?? "file"}, n=${c.n}, seed ${c.seed})`],
     ["policy", `${r.policy}, ${c.replacement} replacement, preset ${c.preset}`],
     ["local memory", r.policy === "local" ? "unbounded" : `${c.localPages} pages of ${c.pageSizeBytes} B = ${formatBytes(c.localMemBytes)}`],
     ["checksum", `${r.checksum} (native ${r.nativeChecksum}) ${r.verified ? "verified" : "MISMATCH"}`],
@@ -145,18 +144,19 @@ program
     console.log("\nPreset default (2 GHz, 4 KiB pages, hdd7200 disk); local memory is 1/8 of each working set.");
   });
 
-const KNOWN = [ConfigError, InstrumentError, RunError, WebAssembly.RuntimeError, WebAssembly.CompileError, WebAssembly.LinkError];
-
 export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has printed its one line already; help and --version exit 0.
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
     const err = e as Error;
     const prefix = err instanceof WebAssembly.RuntimeError ? "the workload trapped: " : "";
     process.stderr.write(`remora: ${prefix}${err.message ?? String(e)}\n`);
-    if (process.env.REMORA_DEBUG || !KNOWN.some((k) => err instanceof k)) {
-      if (process.env.REMORA_DEBUG) process.stderr.write(`${err.stack}\n`);
-    }
+    if (process.env.REMORA_DEBUG) process.stderr.write(`${err.stack}\n`);
     process.exitCode = err instanceof ConfigError ? 2 : 1;
   }
 }

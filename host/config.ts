@@ -55,7 +55,8 @@ export interface RunConfig {
   workload: string;
   /** Path of a .wasm file, when the workload is not one of ours. */
   file: string | null;
-  size: SizeName;
+  /** The named size, or null for a .wasm file (its size is n). */
+  size: SizeName | null;
   /** The size parameter passed to the workload's run(n, seed). */
   n: number;
   seed: number;
@@ -99,7 +100,7 @@ export function resolveConfig(options: RunOptions): RunConfig {
   return {
     workload: isFile ? o.workload.replace(/^.*\//, "") : o.workload,
     file: isFile ? o.workload : null,
-    size,
+    size: isFile ? null : size,
     n: o.n ?? (isFile ? 0 : WORKLOADS[o.workload].sizes[size]),
     seed: o.seed ?? 1,
     policy: o.policy ?? "disk",

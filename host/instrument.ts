@@ -1,24 +1,29 @@
 // The instrumenter, remora's ATOM: a Binaryen rewrite that sends every memory access of a module
 // through the emulated MMU (assembly/mmu.ts). Each load and store gets its own TLB entry (a
-// 16-byte slot in physical memory, see assembly/layout.ts) and an inlined fast path; everything
-// else calls the MMU, which shares the module's (now physical) memory.
+// 32-byte slot in physical memory, see assembly/layout.ts) and an inlined fast path; everything
+// else refills the entry from the page table or calls the MMU, which shares the module's (now
+// physical) memory.
 //
-// Before:                                   After (inlined; E = this site's TLB entry address):
+// Before:                                   After ($clk: the access clock, a local of the function;
+//                                           E: this instruction's TLB entry address):
 //   (i32.load offset=4 (local.get $p))        (local.set $ea (i32.add (local.get $p) (i32.const 4)))
-//                                             (local.set $t (i64.add (i64.load (i32.const 8)) (i64.const 1)))
-//                                             (i64.store (i32.const 8) (local.get $t))   ;; access clock
+//                                             (local.set $clk (i64.add (local.get $clk) (i64.const 1)))
+//                                             (@metadata.code.branch_hint "\01")       ;; likely
 //                                             (if (i32.lt_u (i32.sub (local.get $ea) (i32.load (i32.const E)))
-//                                                           (i32.const 4093))            ;; page - 4 + 1
-//                                               (then (i64.store (i32.const E+8) (local.get $t))  ;; LRU
+//                                                           (i32.const 4093))          ;; page - 4 + 1
+//                                               (then (i64.store (i32.const E+8) (local.get $clk))  ;; LRU
 //                                                     (i32.load (i32.add (local.get $ea) (i32.load (i32.const E+4)))))
-//                                               (else (call $__remora_slow_ld_i32_4 (local.get $ea) (i32.const E))))
-//   (memory.grow (x))                         (call $__remora_memory_grow (x))   ;; MMU import
-//   (memory.fill / memory.copy / memory.size) likewise calls into the MMU
+//                                               (else (i64.store (i32.const 8) (local.get $clk))
+//                                                     (call $__remora_slow_ld_i32_4u (local.get $ea) (i32.const E))))
+//   (call $f (x))                             x evaluated, $clk and the store count written to memory,
+//                                             (call $f ...), both read back
+//   (memory.grow (x))                         (call $__remora_memoryGrow (x))   ;; an MMU import
+//   (memory.fill / memory.copy / memory.size) likewise call into the MMU
 //   (data (i32.const 1024) "...")             removed: the host writes it through the MMU
 //
 // Refused before running, naming the instruction and its function: atomics, SIMD loads/stores
-// other than v128.load/v128.store, memory.init, GC instructions; and by module: a second memory,
-// memory64, shared memory.
+// other than v128.load/v128.store, memory.init, typed function references and GC instructions;
+// and by module: a second memory, memory64, shared memory.
 
 import binaryen from "binaryen";
 import {

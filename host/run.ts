@@ -6,7 +6,7 @@ import { prepare } from "./modules.ts";
 
 export interface RunResult {
   workload: string;
-  size: string;
+  size: string | null;
   policy: string;
   config: RunConfig;
   checksum: number;
@@ -56,7 +56,7 @@ export function run(options: RunOptions, extras: RunExtras = {}): RunResult & { 
   const modelledCycles = engine.accesses * config.localAccessCycles + stats.stallCycles;
   return {
     workload: config.workload,
-    size: config.file ? "-" : config.size,
+    size: config.size,
     policy: config.policy,
     config,
     checksum: engine.checksum,
