@@ -6,6 +6,7 @@ import { resolveConfig } from "../host/config.ts";
 import { runInstrumented, runNative } from "../host/engine.ts";
 import { prepare } from "../host/modules.ts";
 import { run } from "../host/run.ts";
+import { serverRoundTrip } from "../host/servers/bench.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 
 export interface BenchRow {
@@ -26,6 +27,9 @@ export interface BenchReport {
   size: string;
   rows: BenchRow[];
   geomeanSlowdown: number;
+  /** Real round trip of a 4 KiB page to a memory server thread and back (alternating page-out and
+   *  page-in on a one-server pool). */
+  serverRoundTripMicros: { p50: number; p99: number };
   machine: { node: string; cpus: string; cores: number };
 }
 
@@ -52,15 +56,15 @@ export async function bench(options: { repetitions?: number; workloads?: string[
     let accesses = 0;
     // Interleaved, after one warm-up of each, so both sides see the same machine state.
     runNative(prepared.native, config.n, config.seed);
-    runInstrumented(config, prepared.instrumented, prepared.trapped);
+    await runInstrumented(config, prepared.instrumented, prepared.trapped);
     for (let i = 0; i < repetitions; i++) {
       nativeTimes.push(runNative(prepared.native, config.n, config.seed).wallSeconds);
-      const r = runInstrumented(config, prepared.instrumented, prepared.trapped);
+      const r = await runInstrumented(config, prepared.instrumented, prepared.trapped);
       instTimes.push(r.wallSeconds);
       accesses = r.accesses;
     }
     const workingSet = WORKLOADS[name].workingSetBytes(config.n);
-    const faulting = run(
+    const faulting = await run(
       { workload: name, size, policy: "disk", localPages: Math.max(2, Math.floor(workingSet / 8 / config.pageSizeBytes)) },
       { measureFaults: true },
     );
@@ -81,12 +85,14 @@ export async function bench(options: { repetitions?: number; workloads?: string[
     options.onRow?.(row);
   }
   const geomeanSlowdown = Math.exp(rows.reduce((a, r) => a + Math.log(r.slowdown), 0) / rows.length);
+  const serverRoundTripMicros = await serverRoundTrip(4096, 20000);
   const os = await import("node:os");
   return {
     repetitions,
     size,
     rows,
     geomeanSlowdown,
+    serverRoundTripMicros,
     machine: { node: process.version, cpus: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length },
   };
 }

@@ -4,6 +4,9 @@ import { Command, CommanderError, Option } from "commander";
 import { bench, type BenchReport } from "../bench/bench.ts";
 import { ConfigError, REPLACEMENTS } from "./config.ts";
 import { DISKS } from "./disks/index.ts";
+import { LINKS } from "./links/index.ts";
+import { wireMicros } from "./links/link.ts";
+import { PLACEMENTS } from "./memory-engine/placement.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
 import { run, type RunResult } from "./run.ts";
@@ -35,12 +38,22 @@ program
   .addOption(new Option("--replacement <r>", "page replacement").choices(REPLACEMENTS).default("lru"))
   .addOption(new Option("--preset <name>", "machine preset").choices(Object.keys(PRESETS)).default("default"))
   .addOption(new Option("--disk <name>", "disk model (default: the preset's)").choices(Object.keys(DISKS)))
+  .addOption(new Option("--link <name>", "network to the memory servers (default: the preset's)").choices(Object.keys(LINKS)))
+  .option("--bandwidth <rate>", "override the link's bandwidth, e.g. 1Gbit or 125MB/s")
+  .option("--latency <time>", "override the link's one-way latency per hop, e.g. 50us")
+  .option("--servers <n>", "memory servers (default: the preset's)")
+  .option("--server-mem <bytes>", "memory each server offers, e.g. 64MiB (default: the preset's)")
+  .addOption(new Option("--placement <p>", "how the memory engine spreads pages").choices(Object.keys(PLACEMENTS)).default("round-robin"))
+  .addOption(new Option("--reply <path>", "server replies through the engine or straight to the client").choices(["via-engine", "direct"]).default("via-engine"))
+  .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
   .option("--seed <n>", "input seed", "1")
   .option("--json", "print one JSON object on stdout")
-  .action((workload: string, o) => {
-    const r = run({
+  .action(async (workload: string, o) => {
+    const r = await run({
       workload, size: o.size, n: o.n, policy: o.policy, localMem: o.localMem, localPages: o.localPages,
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
+      link: o.link, bandwidth: o.bandwidth, latency: o.latency, servers: o.servers, serverMem: o.serverMem,
+      placement: o.placement, reply: o.reply, engineCache: o.engineCache,
     });
     if (o.json) {
       process.stdout.write(`${JSON.stringify(resultJson(r))}\n`);
@@ -60,6 +73,12 @@ function printRun(r: RunResult): void {
     ["accesses", `${r.accesses} (${r.loads} loads, ${r.stores} stores)`],
     ["page faults", `${r.pageFaults} (${r.pageIns} page-ins, ${r.pageOuts} page-outs)`],
     ["disk", `${r.diskReads} reads, ${r.diskWrites} writes`],
+    ...(r.policy === "ram-disk" ? [
+      ["network", `${r.networkBytes} bytes over ${c.link.name}; pages held by each server: ${r.servers.join(", ")}${r.pagesOnDisk ? `; ${r.pagesOnDisk} on the engine's disk (servers full)` : ""}`],
+      ["engine cache", r.engineCacheHitRate === null ? "off" : `${(r.engineCacheHitRate * 100).toFixed(1)}% hits`],
+      ["server round trip", r.faultRoundTripMicros ? `p50 ${r.faultRoundTripMicros.p50.toFixed(2)} µs, p99 ${r.faultRoundTripMicros.p99.toFixed(2)} µs (real)` : "-"],
+    ] as [string, string][] : []),
+    ["fault latency", r.faultLatencyMicros ? `mean ${r.faultLatencyMicros.mean.toFixed(1)} µs, p50 ${r.faultLatencyMicros.p50.toFixed(1)}, p99 ${r.faultLatencyMicros.p99.toFixed(1)} (modelled)` : "no page-ins"],
     ["modelled time", `${r.modelledCycles} cycles = ${r.modelledSeconds.toPrecision(4)} s at ${c.clockHz / 1e6} MHz`],
     ["avg access cost", `${r.avgAccessCycles.toPrecision(6)} cycles`],
     ["wall time", `${r.wallSeconds.toFixed(3)} s (native ${r.nativeWallSeconds.toFixed(3)} s)`],
@@ -78,14 +97,20 @@ program
     console.log("\npolicies:");
     console.log(formatTable(["name", "description"], Object.values(POLICIES).map((p) => [p.name, p.description])));
     console.log("\npresets:");
-    console.log(formatTable(["name", "page", "clock", "local mem", "disk", "description"], Object.values(PRESETS).map((p) => [
-      p.name, formatBytes(p.pageSizeBytes), `${p.clockHz / 1e6} MHz`, formatBytes(p.localMemBytes), p.disk, p.description,
+    console.log(formatTable(["name", "page", "clock", "local mem", "disk", "link", "fault handling", "servers", "description"], Object.values(PRESETS).map((p) => [
+      p.name, formatBytes(p.pageSizeBytes), `${p.clockHz / 1e6} MHz`, formatBytes(p.localMemBytes), p.disk, p.link,
+      `${p.faultHandlingMicros} µs`, `${p.servers} x ${formatBytes(p.serverMemBytes)}`, p.description,
+    ])));
+    console.log("\nlinks:");
+    console.log(formatTable(["name", "bandwidth", "latency/hop", "protocol/msg", "MTU", "4 KiB on the wire", "description"], Object.values(LINKS).map((l) => [
+      l.name, `${(l.bytesPerSecond * 8 / 1e9).toPrecision(3)} Gb/s`, `${l.latencyMicros} µs`, `${l.protocolMicros} µs`, String(l.mtuBytes),
+      `${wireMicros(l, 4096).toFixed(2)} µs`, l.description,
     ])));
     console.log("\ndisks:");
     console.log(formatTable(["name", "seek", "rotation", "rate", "description"], Object.values(DISKS).map((d) => [
       d.name, `${d.seekMillis} ms`, `${d.rotationMillis.toFixed(2)} ms`, `${d.bytesPerSecond / 1e6} MB/s`, d.description,
     ])));
-    console.log(`\nreplacement: ${REPLACEMENTS.join(", ")} (default lru)`);
+    console.log(`\nreplacement: ${REPLACEMENTS.join(", ")} (default lru); placement: ${Object.keys(PLACEMENTS).join(", ")} (default round-robin)`);
   });
 
 program
@@ -115,6 +140,7 @@ function printBench(report: BenchReport): void {
       (r.accessesPerSecond / 1e6).toFixed(0), String(r.faults), r.faultMicrosP50.toFixed(2), r.faultMicrosP99.toFixed(2),
     ]),
   ));
+  console.log(`memory server round trip (4 KiB, real): p50 ${report.serverRoundTripMicros.p50.toFixed(2)} µs, p99 ${report.serverRoundTripMicros.p99.toFixed(2)} µs`);
   console.log(`geomeanSlowdown ${report.geomeanSlowdown.toFixed(2)} (median of ${report.repetitions}, size ${report.size}, ${report.machine.cpus}, node ${report.machine.node})`);
 }
 
@@ -122,14 +148,14 @@ program
   .command("demo")
   .description("every workload under local and disk with 1/8 of its working set as local memory (npm start)")
   .option("--size <size>", "workload size", "small")
-  .action((o) => {
+  .action(async (o) => {
     const rows: string[][] = [];
     for (const w of Object.values(WORKLOADS)) {
       const n = w.sizes[o.size as (typeof SIZES)[number]];
       if (n === undefined) throw new ConfigError(`unknown size "${o.size}": choose one of ${SIZES.join(", ")}`);
       const localMem = `${Math.max(8192, Math.floor(w.workingSetBytes(n) / 8))}`;
       for (const policy of ["local", "disk"]) {
-        const r = run({ workload: w.name, size: o.size, policy, localMem });
+        const r = await run({ workload: w.name, size: o.size, policy, localMem });
         rows.push([
           w.name, policy, policy === "local" ? "unbounded" : formatBytes(r.config.localMemBytes), r.verified ? "yes" : "NO",
           String(r.accesses), String(r.pageFaults), String(r.diskReads + r.diskWrites), r.avgAccessCycles.toPrecision(4),

@@ -2,6 +2,9 @@
 // a complete RunConfig, which is printed with every result.
 import { z } from "zod";
 import { DISKS } from "./disks/index.ts";
+import { LINKS } from "./links/index.ts";
+import { LinkError, withOverrides, type LinkModel } from "./links/link.ts";
+import { PLACEMENTS } from "./memory-engine/placement.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
 import { SIZES, type SizeName } from "../workloads/spec.ts";
@@ -42,6 +45,14 @@ export const RunOptionsSchema = z.object({
   preset: oneOf("preset", Object.keys(PRESETS)).optional(),
   replacement: oneOf("replacement", REPLACEMENTS).optional(),
   disk: oneOf("disk", Object.keys(DISKS)).optional(),
+  link: oneOf("link", Object.keys(LINKS)).optional(),
+  bandwidth: z.string().optional(),
+  latency: z.string().optional(),
+  servers: intText("--servers", 1, 64).optional(),
+  serverMem: z.string().optional(),
+  placement: oneOf("placement", Object.keys(PLACEMENTS)).optional(),
+  reply: oneOf("reply", ["via-engine", "direct"]).optional(),
+  engineCache: z.string().optional(),
   localMem: z.string().optional(),
   localPages: intText("--local-pages", 0, 2 ** 31).optional(),
   pageSize: z.union([z.number(), z.string()]).optional(),
@@ -69,6 +80,14 @@ export interface RunConfig {
   clockHz: number;
   localAccessCycles: number;
   disk: string;
+  /** The network to the memory engine and servers, with --bandwidth / --latency applied. */
+  link: LinkModel;
+  faultHandlingMicros: number;
+  servers: number;
+  serverMemBytes: number;
+  placement: string;
+  reply: "via-engine" | "direct";
+  engineCacheBytes: number;
   poisonEvictedFrames: boolean;
 }
 
@@ -97,6 +116,17 @@ export function resolveConfig(options: RunOptions): RunConfig {
   }
   if (localPages * pageSizeBytes > 2 ** 31) throw new ConfigError("local memory must be at most 2 GiB");
   const size = (o.size ?? "small") as SizeName;
+  const serverMemBytes = o.serverMem !== undefined ? parseBytes(o.serverMem) : preset.serverMemBytes;
+  if (serverMemBytes < pageSizeBytes) {
+    throw new ConfigError(`--server-mem must hold at least one page of ${pageSizeBytes} bytes (got ${serverMemBytes} bytes)`);
+  }
+  let link: LinkModel;
+  try {
+    link = withOverrides(LINKS[o.link ?? preset.link], { bandwidth: o.bandwidth, latency: o.latency });
+  } catch (e) {
+    if (e instanceof LinkError) throw new ConfigError(e.message);
+    throw e;
+  }
   return {
     workload: isFile ? o.workload.replace(/^.*\//, "") : o.workload,
     file: isFile ? o.workload : null,
@@ -112,6 +142,13 @@ export function resolveConfig(options: RunOptions): RunConfig {
     clockHz: preset.clockHz,
     localAccessCycles: preset.localAccessCycles,
     disk: o.disk ?? preset.disk,
+    link,
+    faultHandlingMicros: preset.faultHandlingMicros,
+    servers: o.servers ?? preset.servers,
+    serverMemBytes,
+    placement: o.placement ?? "round-robin",
+    reply: (o.reply ?? "via-engine") as "via-engine" | "direct",
+    engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache) : 0,
     poisonEvictedFrames: o.poisonEvictedFrames ?? false,
   };
 }

@@ -45,47 +45,69 @@ export interface EngineRun {
   /** TLB entries: one per load/store site of the module, plus entry 0. */
   tlbEntries: number;
   tlbMisses: number;
+  /** Modelled latency of each page fault that brought a page in, in µs, in order. */
+  faultLatencyMicros: number[];
   /** Real time spent serving page faults in the host, when measureFaults is set. */
   faultMicros: number[];
+  /** The policy's own figures (servers, engine cache, ...). */
+  policyReport: Record<string, unknown>;
 }
 
 export class RunError extends Error {}
 
+export interface EngineOptions {
+  measureFaults?: boolean;
+  inspect?: (mmu: MmuExports) => void;
+}
+
 /** Runs `run(n, seed)` of an instrumented module under config's policy and returns its figures. */
-export function runInstrumented(
+export async function runInstrumented(
   config: RunConfig,
   inst: Instrumented,
   module: WebAssembly.Module,
-  options: { measureFaults?: boolean; inspect?: (mmu: MmuExports) => void } = {},
-): EngineRun {
+  options: EngineOptions = {},
+): Promise<EngineRun> {
   const policy = POLICIES[config.policy];
   const pageSize = config.pageSizeBytes;
   const stats = newStats();
-  const backing = policy.create({
-    config,
-    stats,
-    chargeCycles: (cycles) => {
-      stats.stallCycles += Math.round(cycles);
-    },
-  });
+  const backing = await policy.create({ config, stats });
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
   const faultMicros: number[] = [];
+  const faultLatencyMicros: number[] = [];
+  const cyclesPerMicro = config.clockHz / 1e6;
   let mmu: MmuExports;
+
+  // The modelled clock: every access so far at its local cost, plus every stall so far.
+  const nowMicros = (): number => {
+    const accesses = Number(new DataView(memory.buffer).getBigUint64(ADDR_ACCESSES, true));
+    return (accesses * config.localAccessCycles + stats.stallCycles) / cyclesPerMicro;
+  };
 
   const pageFault = (vpageIn: number, frameAddr: number, vpageOut: number, outDirty: number): void => {
     const t0 = options.measureFaults ? performance.now() : 0;
     const frame = new Uint8Array(memory.buffer, frameAddr, pageSize);
+    const now = nowMicros();
+    let done = now;
     if (vpageOut >= 0) {
       stats.evictions++;
-      if (outDirty) {
-        backing.pageOut(vpageOut, frame);
+      const written = backing.pageOut(vpageOut, frame, outDirty !== 0, now);
+      if (written !== null) {
         stats.pageOuts++;
+        done = Math.max(done, written);
       }
       if (config.poisonEvictedFrames) frame.fill(POISON_BYTE);
     }
     stats.pageFaults++;
-    if (backing.pageIn(vpageIn, frame)) stats.pageIns++;
-    else frame.fill(0);
+    const arrived = backing.pageIn(vpageIn, frame, now);
+    if (arrived !== null) {
+      stats.pageIns++;
+      // A major fault also pays the client's own fault handling (trap, paging code path).
+      done = Math.max(done, arrived) + config.faultHandlingMicros;
+      faultLatencyMicros.push(done - now);
+    } else {
+      frame.fill(0);
+    }
+    stats.stallCycles += Math.round((done - now) * cyclesPerMicro);
     if (options.measureFaults) faultMicros.push((performance.now() - t0) * 1000);
   };
   const outOfBounds = (vaddr: number, size: number): never => {
@@ -122,10 +144,12 @@ export function runInstrumented(
       virtualBytes: Number((mmu.getVirtualBytes as () => bigint)()),
       tlbEntries: inst.tlbEntries,
       tlbMisses: Number(view.getBigUint64(ADDR_TLB_MISSES, true)),
+      faultLatencyMicros,
       faultMicros,
+      policyReport: (await backing.report?.()) ?? {},
     };
   } finally {
-    backing.close();
+    await backing.close();
   }
 }
 

@@ -1,7 +1,7 @@
 // One complete run: resolve the configuration, run the module natively and instrumented, and
 // report the figures under the names of the result JSON.
 import { resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
-import { runInstrumented, runNative, type EngineRun, type MmuExports } from "./engine.ts";
+import { runInstrumented, runNative, type EngineOptions, type EngineRun } from "./engine.ts";
 import { prepare } from "./modules.ts";
 
 export interface RunResult {
@@ -37,19 +37,31 @@ export interface RunResult {
   virtualMemoryBytes: number;
   /** Accesses that missed their instruction's TLB entry and took the MMU's slow path. */
   tlbMisses: number;
+  /** Modelled latency of the page faults that brought a page in (not first touches), in µs. */
+  faultLatencyMicros: { mean: number; p50: number; p99: number } | null;
+  /** Pages each memory server holds at the end, as the server itself counts (ram-disk). */
+  servers: number[];
+  /** Pages the memory engine had to put on its disk because every server was full. */
+  pagesOnDisk: number;
+  engineCacheHitRate: number | null;
+  /** Real round trip of a page request to a memory server thread, in µs. */
+  faultRoundTripMicros: { p50: number; p99: number } | null;
 }
 
-export interface RunExtras {
-  measureFaults?: boolean;
-  inspect?: (mmu: MmuExports) => void;
+/** Mean and percentiles of a list of numbers (the nearest-rank percentile). */
+export function summarize(xs: number[]): { mean: number; p50: number; p99: number } | null {
+  if (xs.length === 0) return null;
+  const sorted = Float64Array.from(xs).sort();
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, p50: rank(50), p99: rank(99) };
 }
 
-export function run(options: RunOptions, extras: RunExtras = {}): RunResult & { engine: EngineRun } {
+export async function run(options: RunOptions, extras: EngineOptions = {}): Promise<RunResult & { engine: EngineRun }> {
   const config = resolveConfig(options);
   const prepared = prepare(config);
   // Instrumented first: if the workload traps, the user sees the emulated trap (with its virtual
   // address), not the native one.
-  const engine = runInstrumented(config, prepared.instrumented, prepared.trapped, extras);
+  const engine = await runInstrumented(config, prepared.instrumented, prepared.trapped, extras);
   const native = runNative(prepared.native, config.n, config.seed);
   const { stats } = engine;
   const loads = engine.accesses - engine.stores;
@@ -84,6 +96,11 @@ export function run(options: RunOptions, extras: RunExtras = {}): RunResult & { 
     framesUsed: engine.framesUsed,
     virtualMemoryBytes: engine.virtualBytes,
     tlbMisses: engine.tlbMisses,
+    faultLatencyMicros: summarize(engine.faultLatencyMicros),
+    servers: (engine.policyReport.servers as number[] | undefined) ?? [],
+    pagesOnDisk: (engine.policyReport.pagesOnDisk as number | undefined) ?? 0,
+    engineCacheHitRate: (engine.policyReport.engineCacheHitRate as number | null | undefined) ?? null,
+    faultRoundTripMicros: (engine.policyReport.faultRoundTripMicros as { p50: number; p99: number } | undefined) ?? null,
     engine,
   };
 }

@@ -19,17 +19,17 @@ function wasmFile(name: string, wat: string): string {
   return path;
 }
 
-test("evicted frames filled with poison still give identical checksums", () => {
+test("evicted frames filled with poison still give identical checksums", async () => {
   for (const workload of Object.keys(WORKLOADS)) {
-    const r = run({ workload, size: "tiny", policy: "disk", localPages: 64, poisonEvictedFrames: true });
+    const r = await run({ workload, size: "tiny", policy: "disk", localPages: 64, poisonEvictedFrames: true });
     assert.ok(r.evictions > 0, `${workload}: no eviction happened`);
     assert.equal(r.checksum, r.nativeChecksum, `${workload}: checksum changed under poisoning`);
   }
 });
 
-test("real memory stays within local memory plus a fixed overhead while the workload touches 8x more", () => {
+test("real memory stays within local memory plus a fixed overhead while the workload touches 8x more", async () => {
   const localPages = 64;
-  const r = run({ workload: "trans", size: "small", policy: "disk", localPages });
+  const r = await run({ workload: "trans", size: "small", policy: "disk", localPages });
   const { pageSizeBytes, localMemBytes } = r.config;
   assert.ok(r.verified);
   assert.ok(r.framesUsed <= localPages, `${r.framesUsed} frames in use, limit ${localPages}`);
@@ -44,22 +44,22 @@ test("real memory stays within local memory plus a fixed overhead while the work
   assert.ok(r.physicalMemoryBytes * 8 <= r.virtualMemoryBytes, "physical memory is not much smaller than virtual");
 });
 
-test("the same configuration twice gives identical modelled figures", () => {
+test("the same configuration twice gives identical modelled figures", async () => {
   for (const workload of ["sort", "raytrace"]) {
     const options = { workload, size: "tiny" as const, policy: "disk", localPages: 32, replacement: "random" as const, seed: 5 };
-    const a = run(options);
-    const b = run(options);
+    const a = await run(options);
+    const b = await run(options);
     for (const field of ["accesses", "loads", "stores", "pageFaults", "pageIns", "pageOuts", "diskReads", "diskWrites", "modelledCycles", "avgAccessCycles"] as const) {
       assert.equal(a[field], b[field], `${workload}: ${field} differs between two runs`);
     }
   }
 });
 
-test("every replacement policy and page size keeps results identical", () => {
+test("every replacement policy and page size keeps results identical", async () => {
   for (const replacement of ["lru", "clock", "random"] as const) {
     for (const pageSize of ["1KiB", "4KiB", "64KiB"]) {
       for (const workload of ["qsort", "raytrace"]) {
-        const r = run({ workload, size: "tiny", policy: "disk", localMem: "256KiB", pageSize, replacement });
+        const r = await run({ workload, size: "tiny", policy: "disk", localMem: "256KiB", pageSize, replacement });
         assert.ok(r.verified, `${workload} ${replacement} ${pageSize}`);
         assert.ok(r.pageFaults > r.framesUsed, `${workload} ${replacement} ${pageSize}: nothing was evicted`);
       }
@@ -109,7 +109,7 @@ function simulateLru(refs: { page: number; write: boolean }[], frames: number): 
   return { faults, pageOuts };
 }
 
-test("lru evicts exactly the least recently used page, as a simulation of the reference string does", () => {
+test("lru evicts exactly the least recently used page, as a simulation of the reference string does", async () => {
   let x = 12345;
   const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
   for (const frames of [2, 3, 5, 8]) {
@@ -121,7 +121,7 @@ test("lru evicts exactly the least recently used page, as a simulation of the re
     const refs: { page: number; write: boolean }[] = [{ page: 0, write: true }];
     pages.forEach((page, i) => refs.push({ page: 0, write: false }, { page, write: i % 2 === 1 }));
     const want = simulateLru(refs, frames);
-    const r = run({ workload: file, n: pages.length, policy: "disk", localPages: frames, replacement: "lru" });
+    const r = await run({ workload: file, n: pages.length, policy: "disk", localPages: frames, replacement: "lru" });
     assert.ok(r.verified);
     assert.equal(r.accesses, 2 * pages.length);
     assert.equal(r.pageFaults, want.faults, `${frames} frames: page faults`);
@@ -129,7 +129,7 @@ test("lru evicts exactly the least recently used page, as a simulation of the re
   }
 });
 
-test("an access that straddles two pages reads and writes both", () => {
+test("an access that straddles two pages reads and writes both", async () => {
   // Stores an i64 across the boundary of pages 1 and 2, evicts both, reads it back.
   const file = wasmFile("straddle", `(module
     (memory 1)
@@ -141,15 +141,15 @@ test("an access that straddles two pages reads and writes both", () => {
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get $i) (i32.const 16))))
       (i32.wrap_i64 (i64.xor (i64.load (i32.const 8188)) (i64.shr_u (i64.load (i32.const 8188)) (i64.const 32))))))`);
-  const r = run({ workload: file, policy: "disk", localPages: 2 });
+  const r = await run({ workload: file, policy: "disk", localPages: 2 });
   assert.ok(r.verified);
   assert.equal(r.checksum, (0x55667788 ^ 0x11223344) >>> 0);
 });
 
-test("an out-of-bounds access traps with its virtual address", () => {
+test("an out-of-bounds access traps with its virtual address", async () => {
   const file = wasmFile("oob", `(module
     (memory 1)
     (func (export "run") (param $n i32) (param $seed i32) (result i32)
       (i32.load (i32.const 65534))))`);
-  assert.throws(() => run({ workload: file, policy: "disk", localPages: 4 }), /out of bounds.*0xfffe/);
+  await assert.rejects(run({ workload: file, policy: "disk", localPages: 4 }), /out of bounds.*0xfffe/);
 });

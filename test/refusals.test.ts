@@ -135,3 +135,23 @@ test("a module using memory.init on an active segment is refused naming the inst
   assert.match(line, /memory\.init/);
   assert.match(line, /fill/);
 });
+
+test("a memory server with no capacity is refused with one line", () => {
+  assert.match(refuse(["run", "trans", "--size", "tiny", "--policy", "ram-disk", "--server-mem", "0"]), /server-mem/);
+});
+
+test("an unknown link, disk or preset is refused with one line that names the choices", () => {
+  assert.match(refuse(["run", "trans", "--link", "carrier-pigeon"]), /gigabit/);
+  assert.match(refuse(["run", "trans", "--disk", "floppy"]), /hdd7200/);
+  assert.match(refuse(["run", "trans", "--preset", "nope"]), /anemone05/);
+});
+
+test("a negative or unreadable bandwidth or latency is refused with one line", () => {
+  assert.match(refuse(["run", "trans", "--policy", "ram-disk", "--bandwidth", "-5"]), /bandwidth/);
+  assert.match(refuse(["run", "trans", "--policy", "ram-disk", "--bandwidth", "fast"]), /bandwidth/);
+  assert.match(refuse(["run", "trans", "--policy", "ram-disk", "--latency", "-1us"]), /latency/);
+});
+
+test("a server count of zero is refused with one line", () => {
+  assert.match(refuse(["run", "trans", "--policy", "ram-disk", "--servers", "0"]), /servers/);
+});

@@ -8,4 +8,10 @@ export const hdd7200: DiskModel = {
   seekMillis: 4,
   rotationMillis: 60_000 / 7200 / 2,
   bytesPerSecond: 150e6,
+  assumptions: [
+    "4 ms average seek: 7200 rpm datasheets (DESIGN.md)",
+    "4.17 ms average rotational delay: half a revolution at 7200 rpm (DESIGN.md)",
+    "150 MB/s sustained transfer: a typical 7200 rpm datasheet figure; an assumption",
+    "a random 4 KiB access takes 8.2 ms; Anemone measured 6.5 ms average disk faults on its own disk and workloads (DESIGN.md)",
+  ],
 };

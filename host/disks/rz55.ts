@@ -8,4 +8,9 @@ export const rz55: DiskModel = {
   seekMillis: 16,
   rotationMillis: 60_000 / 3600 / 2,
   bytesPerSecond: 5e6,
+  assumptions: [
+    "16 ms average seek: the RZ55 of the same group's pager paper (USENIX'96; DESIGN.md)",
+    "8.33 ms average rotational delay: half a revolution at 3600 rpm",
+    "5 MB/s transfer: the disk transfer rate Markatos'96 assumes (DESIGN.md)",
+  ],
 };

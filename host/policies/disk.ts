@@ -1,31 +1,24 @@
 import { DISKS } from "../disks/index.ts";
-import { diskTransferSeconds } from "../disks/disk.ts";
-import { SwapFile } from "../swapfile.ts";
+import { SwapDevice } from "../swap-device.ts";
 import type { Policy } from "./policy.ts";
 
-/** DISK (Markatos'96): evicted pages go to a swap file behind the modelled disk; every page-in
- *  and every write-back of a dirty page pays seek + rotation + transfer. */
+/** DISK (Markatos'96): evicted pages go to a swap file behind the modelled disk
+ *  (host/swap-device.ts: clustered write-backs, one arm). A clean page keeps its swap copy and is
+ *  not written again. */
 export const diskPolicy: Policy = {
   name: "disk",
   description: "page to a swap file behind a modelled disk",
   localPages: (configured) => configured,
   create(ctx) {
     const { config, stats } = ctx;
-    const disk = DISKS[config.disk];
-    const pageCycles = diskTransferSeconds(disk, config.pageSizeBytes) * config.clockHz;
-    const swap = new SwapFile(config.pageSizeBytes);
+    const swap = new SwapDevice(config.pageSizeBytes, DISKS[config.disk]);
     return {
-      pageOut(vpage, bytes) {
-        swap.write(vpage, bytes);
-        stats.diskWrites++;
-        ctx.chargeCycles(pageCycles);
-      },
-      pageIn(vpage, into) {
-        if (!swap.has(vpage)) return false;
-        swap.read(vpage, into);
-        stats.diskReads++;
-        ctx.chargeCycles(pageCycles);
-        return true;
+      pageOut: (vpage, bytes, dirty, now) => (dirty || !swap.has(vpage) ? swap.write(vpage, bytes, now) : null),
+      pageIn: (vpage, into, now) => swap.read(vpage, into, now),
+      report() {
+        stats.diskReads = swap.diskReads;
+        stats.diskWrites = swap.diskWrites;
+        return {};
       },
       close: () => swap.close(),
     };

@@ -2,8 +2,10 @@
 import { diskPolicy } from "./disk.ts";
 import { localPolicy } from "./local.ts";
 import type { Policy } from "./policy.ts";
+import { ramDiskPolicy } from "./ram-disk.ts";
 
 export const POLICIES: Record<string, Policy> = {
   local: localPolicy,
   disk: diskPolicy,
+  "ram-disk": ramDiskPolicy,
 };

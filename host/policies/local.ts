@@ -10,7 +10,7 @@ export const localPolicy: Policy = {
     pageOut() {
       throw new Error("local policy: a page was evicted, but local memory is unbounded");
     },
-    pageIn: () => false,
+    pageIn: () => null,
     close() {},
   }),
 };

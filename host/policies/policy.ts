@@ -2,13 +2,20 @@
 // them costs; the mechanism (MMU, fault path, accounting) is shared in host/engine.ts.
 //
 // Lifecycle of one run:
-//   localPages(configured)  once, before the MMU is set up: the size of the frame pool.
-//   create(ctx)             once: opens the backing store (a swap file, memory servers, ...).
-//   pageOut(vpage, bytes)   on each eviction of a dirty page, before its frame is reused.
-//   pageIn(vpage, into)     on each page fault: fill the frame, or return false for a page that
-//                           was never stored (the engine fills it with zeros, a first touch).
-//   close()                 once, at the end of the run, also after a failure.
-// Costs are charged through ctx.chargeCycles; counts go into ctx.stats.
+//   localPages(configured)        once, before the MMU is set up: the size of the frame pool.
+//   await create(ctx)             once: opens the backing store (a swap file, memory servers, ...).
+//   pageOut(vpage, bytes, dirty, nowMicros)
+//                                 on each eviction, before the frame is reused: store the page, or
+//                                 return null when nothing needs writing (a clean page the store
+//                                 still holds). Returns when the write is done, in modelled µs.
+//   pageIn(vpage, into, nowMicros)
+//                                 on each page fault: fill the frame and return when the page has
+//                                 arrived, or return null for a page never stored (a first touch:
+//                                 the engine fills it with zeros, at no cost).
+//   await report()                at the end: extra result fields (servers, cache hit rate, ...).
+//   await close()                 once, at the end of the run, also after a failure.
+// Both transfer hooks get the same `nowMicros` for one fault; queues in the link and disk models
+// order the write-back before the read.
 
 import type { RunConfig } from "../config.ts";
 import type { Stats } from "../stats.ts";
@@ -16,19 +23,18 @@ import type { Stats } from "../stats.ts";
 export interface PolicyContext {
   config: RunConfig;
   stats: Stats;
-  /** Adds modelled stall time, in cycles of config.clockHz. */
-  chargeCycles(cycles: number): void;
 }
 
 export interface Backing {
-  pageOut(vpage: number, bytes: Uint8Array): void;
-  pageIn(vpage: number, into: Uint8Array): boolean;
-  close(): void;
+  pageOut(vpage: number, bytes: Uint8Array, dirty: boolean, nowMicros: number): number | null;
+  pageIn(vpage: number, into: Uint8Array, nowMicros: number): number | null;
+  report?(): Promise<Record<string, unknown>> | Record<string, unknown>;
+  close(): Promise<void> | void;
 }
 
 export interface Policy {
   name: string;
   description: string;
   localPages(configured: number): number;
-  create(ctx: PolicyContext): Backing;
+  create(ctx: PolicyContext): Promise<Backing> | Backing;
 }

@@ -8,9 +8,15 @@ export const defaultPreset: Preset = {
   localAccessCycles: 1,
   localMemBytes: 1 << 20,
   disk: "hdd7200",
+  link: "gigabit",
+  faultHandlingMicros: 0,
+  servers: 2,
+  serverMemBytes: 256 * 2 ** 20,
   assumptions: [
     "4 KiB pages, the x86 and wasm-era default",
     "2 GHz clock; one cycle per resident access, so avgAccessCycles of a run with no faults is 1",
     "1 MiB of local memory: a fraction of every workload's small working set",
+    "no client-side cost per fault beyond the transfer itself: the transfer is what is compared",
+    "2 memory servers of 256 MiB each: room for every workload's large size",
   ],
 };

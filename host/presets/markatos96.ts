@@ -8,10 +8,16 @@ export const markatos96: Preset = {
   localAccessCycles: 1,
   localMemBytes: 1 << 20,
   disk: "rz55",
+  link: "ethernet10",
+  faultHandlingMicros: 0,
+  servers: 1,
+  serverMemBytes: 256 * 2 ** 20,
   assumptions: [
     "DEC Alpha 3000/300 at 150 MHz with 8 KiB pages: the same group's pager paper (USENIX'96), assumed for the paper's unknown table 1",
     "a local access costs 1 cycle and a remote one 100 (Markatos'96: remote : local = 100 : 1)",
     "RZ55 disk: 16 ms average seek, 3600 rpm, 5 MB/s (Markatos'96 gives the 5 MB/s)",
     "1 MiB local memory, so the small working sets are several times local memory",
+    "10 Mb/s Ethernet to one memory server with room for every program (the pager paper's setting)",
+    "no separate client fault-handling cost: Markatos'96 charges transfers only",
   ],
 };

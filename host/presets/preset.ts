@@ -11,6 +11,13 @@ export interface Preset {
   localMemBytes: number;
   /** Name in host/disks/index.ts. */
   disk: string;
+  /** Name in host/links/index.ts: the network to the memory engine and servers. */
+  link: string;
+  /** The client's own cost of a major page fault (trap, paging code path), on top of the transfer. */
+  faultHandlingMicros: number;
+  /** Memory servers and the memory each offers, when --servers / --server-mem are not given. */
+  servers: number;
+  serverMemBytes: number;
   /** Where each number comes from. */
   assumptions: string[];
 }

@@ -1,0 +1,26 @@
+// The real round trip to a memory server: alternating pageOut/pageIn of one page on a 1-server
+// pool, timed around each request (host/servers/pool.ts). Wall-clock only; not part of any
+// modelled figure.
+import { MemoryServerPool } from "./pool.ts";
+
+export async function serverRoundTrip(pageSizeBytes = 4096, requests = 20000): Promise<{ p50: number; p99: number }> {
+  const pool = await MemoryServerPool.start({ servers: 1, capacityBytes: 16 * pageSizeBytes, pageSizeBytes });
+  try {
+    const page = new Uint8Array(pageSizeBytes);
+    const back = new Uint8Array(pageSizeBytes);
+    for (let i = 0; i < pageSizeBytes; i++) page[i] = (i * 31 + 7) & 0xff;
+    const pairs = Math.max(1, Math.ceil(requests / 2));
+    const warmup = Math.min(1000, pairs);
+    for (let i = 0; i < warmup + pairs; i++) {
+      if (i === warmup) pool.resetRoundTrips();
+      page[0] = i & 0xff;
+      if (!pool.pageOut(0, i & 7, page)) throw new Error("serverRoundTrip: the server refused a page");
+      if (!pool.pageIn(0, i & 7, back)) throw new Error("serverRoundTrip: the server lost a page");
+      if (back[0] !== (i & 0xff)) throw new Error("serverRoundTrip: the page came back changed");
+    }
+    const { p50, p99 } = pool.roundTripMicros();
+    return { p50, p99 };
+  } finally {
+    await pool.stop();
+  }
+}

@@ -1,0 +1,346 @@
+// The memory servers: worker threads (one long-running piscina task each) that hold the pages
+// that are not local, reached synchronously from the main thread, where the page fault handler
+// runs inside a wasm import and cannot await.
+//
+// Each request goes over the server's channel (protocol.ts draws it): the client writes the
+// request, stores REQUEST, notifies the server only if it sleeps, then polls for the answer for a
+// while before sleeping in Atomics.wait itself. The server polls for a while after each answer
+// before it sleeps. On this 2-core machine nobody polls forever.
+//
+// The workers load server-worker.ts through tsx: each one is started with
+// `--import <tsx's loader>`, resolved from this file, so it works whether the main program
+// registered tsx with `node --import` or with tsx/esm/api's register() (as bin/remora does), and
+// from any working directory. The workers do not inherit the main thread's execArgv (which would
+// load binaryen in each of them).
+import { Piscina } from "piscina";
+import {
+  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_CLIENT_SPIN_MICROS, DEFAULT_SERVER_SPIN_MICROS, OP, Op, POOL_BYTES, PREEMPTED_MS,
+  RESULT, Result, SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, VPAGE, channelBytes, type ServerStats,
+  type ServerTask,
+} from "./protocol.ts";
+import { LatencyHistogram } from "./latency.ts";
+
+export interface MemoryServerPoolOptions {
+  /** Number of memory servers (worker threads), an integer >= 1. */
+  servers: number;
+  /** What each server can hold, in bytes: a whole number of pages, at least one. */
+  capacityBytes: number;
+  /** Page size in bytes: a power of two from 1 KiB to 64 KiB. */
+  pageSizeBytes: number;
+  /** How long a server polls for its next request before it sleeps, in µs (default 1000). */
+  serverSpinMicros?: number;
+  /** How long the client polls for an answer before it sleeps, in µs (default 500). */
+  clientSpinMicros?: number;
+  /** How long a request may wait for its answer before it throws (default 10 000 ms). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** How long start() waits for every worker to load and reach its loop. */
+const START_TIMEOUT_MS = 60_000;
+
+const MIN_PAGE = 1024;
+const MAX_PAGE = 65536;
+const MAX_VPAGE = 0x7fffffff; // VPAGE is an Int32 word
+
+interface Server {
+  id: number;
+  ctrl: Int32Array;
+  data: Uint8Array;
+  storage: Uint8Array;
+  /** Settles (never rejects) when the server's task ends. */
+  done: Promise<void>;
+  stats: ServerStats | null;
+  /** Why the server can no longer be used (it died, or did not answer), or null. */
+  failure: string | null;
+}
+
+/** One clear message per bad option; throws the first one found. */
+export function validatePoolOptions(o: MemoryServerPoolOptions): void {
+  if (!Number.isInteger(o.servers) || o.servers < 1) {
+    throw new RangeError(`servers must be an integer >= 1, not ${o.servers}`);
+  }
+  const ps = o.pageSizeBytes;
+  if (!Number.isInteger(ps) || ps < MIN_PAGE || ps > MAX_PAGE || (ps & (ps - 1)) !== 0) {
+    throw new RangeError(`pageSizeBytes must be a power of two from 1024 to 65536, not ${ps}`);
+  }
+  if (!Number.isInteger(o.capacityBytes) || o.capacityBytes < ps) {
+    throw new RangeError(`capacityBytes must be at least one page (${ps} bytes), not ${o.capacityBytes}`);
+  }
+  if (o.capacityBytes % ps !== 0) {
+    throw new RangeError(`capacityBytes must be a whole number of ${ps}-byte pages, not ${o.capacityBytes}`);
+  }
+  if (o.capacityBytes / ps > MAX_VPAGE) {
+    throw new RangeError(`capacityBytes must be at most ${MAX_VPAGE} pages per server, not ${o.capacityBytes / ps}`);
+  }
+  for (const key of ["serverSpinMicros", "clientSpinMicros"] as const) {
+    const v = o[key];
+    if (v !== undefined && !(v >= 0 && v <= 1e6)) throw new RangeError(`${key} must be from 0 to 1000000 µs, not ${v}`);
+  }
+  if (o.timeoutMs !== undefined && !(o.timeoutMs > 0)) {
+    throw new RangeError(`timeoutMs must be a positive number of milliseconds, not ${o.timeoutMs}`);
+  }
+}
+
+export class MemoryServerPool {
+  readonly servers: number;
+  readonly pageSizeBytes: number;
+  /** Pages each server can hold. */
+  readonly capacityPages: number;
+
+  private readonly clientSpinMs: number;
+  private readonly timeoutMs: number;
+  private readonly latency = new LatencyHistogram();
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    private readonly pool: Piscina<ServerTask, ServerStats>,
+    private readonly list: Server[],
+    private readonly block: Int32Array,
+    options: MemoryServerPoolOptions,
+  ) {
+    this.servers = options.servers;
+    this.pageSizeBytes = options.pageSizeBytes;
+    this.capacityPages = options.capacityBytes / options.pageSizeBytes;
+    this.clientSpinMs = (options.clientSpinMicros ?? DEFAULT_CLIENT_SPIN_MICROS) / 1000;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  static async start(options: MemoryServerPoolOptions): Promise<MemoryServerPool> {
+    validatePoolOptions(options);
+    const { servers, capacityBytes, pageSizeBytes } = options;
+    const pool = new Piscina<ServerTask, ServerStats>({
+      filename: new URL("./server-worker.ts", import.meta.url).href,
+      minThreads: servers,
+      maxThreads: servers,
+      idleTimeout: Infinity,
+      execArgv: ["--import", import.meta.resolve("tsx")],
+    });
+    // Piscina emits 'error' for a worker that fails with no task of ours on it (a spare thread
+    // started after a crash); a server's own failure reaches its task's promise. Never let it
+    // become an uncaught exception.
+    pool.on("error", () => {});
+
+    const list: Server[] = [];
+    const block = new Int32Array(new SharedArrayBuffer(POOL_BYTES), 0, 1);
+    block[SPINNER] = -1;
+    try {
+      for (let id = 0; id < servers; id++) {
+        const channel = new SharedArrayBuffer(channelBytes(pageSizeBytes));
+        let storage: SharedArrayBuffer;
+        try {
+          storage = new SharedArrayBuffer(capacityBytes);
+        } catch (e) {
+          throw new RangeError(`cannot allocate ${capacityBytes} bytes of storage for memory server ${id}: ${(e as Error).message}`);
+        }
+        const server: Server = {
+          id,
+          ctrl: new Int32Array(channel, 0, CONTROL_BYTES / 4),
+          data: new Uint8Array(channel, CONTROL_BYTES, pageSizeBytes),
+          storage: new Uint8Array(storage),
+          done: Promise.resolve(),
+          stats: null,
+          failure: null,
+        };
+        const task: ServerTask = {
+          channel, storage, capacityPages: capacityBytes / pageSizeBytes, pageSizeBytes, id,
+          pool: block.buffer as SharedArrayBuffer, spinMicros: options.serverSpinMicros ?? DEFAULT_SERVER_SPIN_MICROS,
+        };
+        server.done = pool.run(task).then(
+          (stats) => { server.stats = stats; server.failure ??= "it has stopped"; },
+          (err: unknown) => { server.failure ??= `its thread died (${err instanceof Error ? err.message : String(err)})`; },
+        );
+        list.push(server);
+      }
+
+      // Every worker must load and reach its loop (STATE leaves STARTING), or fail.
+      const deadline = performance.now() + START_TIMEOUT_MS;
+      for (const server of list) {
+        while (Atomics.load(server.ctrl, STATE) === State.STARTING && server.failure === null) {
+          if (performance.now() > deadline) throw new Error(`memory server ${server.id} did not start within ${START_TIMEOUT_MS / 1000} s`);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        if (server.failure !== null) throw new Error(`memory server ${server.id} failed to start: ${server.failure}`);
+      }
+    } catch (e) {
+      await pool.destroy().catch(() => {});
+      throw e;
+    }
+    return new MemoryServerPool(pool, list, block, options);
+  }
+
+  /**
+   * Stores page vpage (bytes: exactly one page) on the server. True if stored (replacing the copy
+   * it had, in the same slot), false if the server is full and refused; it then keeps what it had.
+   */
+  pageOut(server: number, vpage: number, bytes: Uint8Array): boolean {
+    const s = this.server(server);
+    checkVpage(vpage);
+    if (bytes.length !== this.pageSizeBytes) {
+      throw new RangeError(`pageOut: the page must be ${this.pageSizeBytes} bytes, not ${bytes.length}`);
+    }
+    const t0 = performance.now();
+    s.data.set(bytes);
+    const result = this.request(s, Op.PAGE_OUT, vpage);
+    this.latency.recordMicros((performance.now() - t0) * 1000);
+    if (result === Result.OK) return true;
+    if (result === Result.FULL) return false;
+    throw new Error(`memory server ${server} refused page-out of page ${vpage} (result ${result})`);
+  }
+
+  /**
+   * Moves page vpage from the server into `into` (exactly one page): the server no longer holds
+   * it afterwards. False if the server does not hold it (`into` is then untouched).
+   */
+  pageIn(server: number, vpage: number, into: Uint8Array): boolean {
+    const s = this.server(server);
+    checkVpage(vpage);
+    if (into.length !== this.pageSizeBytes) {
+      throw new RangeError(`pageIn: the page must be ${this.pageSizeBytes} bytes, not ${into.length}`);
+    }
+    const t0 = performance.now();
+    const result = this.request(s, Op.PAGE_IN, vpage);
+    if (result === Result.OK) into.set(s.data);
+    this.latency.recordMicros((performance.now() - t0) * 1000);
+    if (result === Result.OK) return true;
+    if (result === Result.NOT_HELD) return false;
+    throw new Error(`memory server ${server} refused page-in of page ${vpage} (result ${result})`);
+  }
+
+  /** The number of pages the server holds, as the server itself counts them. */
+  pagesHeld(server: number): number {
+    return this.request(this.server(server), Op.COUNT, 0);
+  }
+
+  /** The storage slot that holds page vpage on the server, or -1 if it does not hold it. */
+  slotOf(server: number, vpage: number): number {
+    const s = this.server(server);
+    checkVpage(vpage);
+    return this.request(s, Op.SLOT_OF, vpage);
+  }
+
+  /**
+   * A view of the server's storage (capacityPages slots; slot k at byte k * pageSizeBytes), for
+   * reading a page in place at the slot slotOf gives. Read it only between requests: the server
+   * writes it while serving them. A slot freed by pageIn is zeroed by the time the server answers
+   * its next request.
+   */
+  storage(server: number): Uint8Array {
+    this.checkIndex(server);
+    return this.list[server].storage;
+  }
+
+  /** Round-trip time of every pageIn/pageOut so far (or since resetRoundTrips), in µs. */
+  roundTripMicros(): { p50: number; p99: number; count: number } {
+    return { p50: this.latency.quantileMicros(0.5), p99: this.latency.quantileMicros(0.99), count: this.latency.count };
+  }
+
+  resetRoundTrips(): void {
+    this.latency.reset();
+  }
+
+  /** What each server reported when it stopped (null for one that crashed or has not stopped). */
+  serverStats(): (ServerStats | null)[] {
+    return this.list.map((s) => s.stats);
+  }
+
+  /**
+   * Ends one server's thread abruptly, as a crash would: its pages are lost and every later
+   * request to it throws. For testing how failures are handled.
+   */
+  async killServer(server: number): Promise<void> {
+    this.checkIndex(server);
+    const s = this.list[server];
+    const threadId = Atomics.load(s.ctrl, THREAD_ID);
+    const worker = this.pool.threads.find((w) => w.threadId === threadId);
+    if (worker) await worker.terminate();
+    await s.done;
+    s.failure ??= "it was killed";
+  }
+
+  /** Stops every server and the thread pool. Safe to call again, and after a server crashed. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const s of this.list) {
+      if (s.failure !== null || Atomics.load(s.ctrl, STATE) === State.DEAD) continue;
+      s.ctrl[OP] = Op.STOP;
+      Atomics.store(s.ctrl, STATE, State.REQUEST);
+      Atomics.notify(s.ctrl, STATE);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.list.map((s) => s.done)),
+      new Promise((resolve) => { timer = setTimeout(resolve, this.timeoutMs); }),
+    ]);
+    clearTimeout(timer);
+    for (const s of this.list) s.failure ??= "the pool is stopped";
+    await this.pool.destroy();
+  }
+
+  private checkIndex(server: number): void {
+    if (!Number.isInteger(server) || server < 0 || server >= this.servers) {
+      throw new RangeError(`no memory server ${server}: the pool has servers 0 to ${this.servers - 1}`);
+    }
+  }
+
+  private server(server: number): Server {
+    this.checkIndex(server);
+    const s = this.list[server];
+    if (this.stopping !== null) throw new Error(`memory server ${server} cannot serve: the pool is stopped`);
+    if (s.failure !== null) throw new Error(`memory server ${server} cannot serve: ${s.failure}`);
+    return s;
+  }
+
+  /** Posts one request and waits for its answer: poll, then sleep; never past the timeout. */
+  private request(s: Server, op: number, vpage: number): number {
+    const ctrl = s.ctrl;
+    if (this.block[SPINNER] !== s.id) Atomics.store(this.block, SPINNER, s.id); // the others stop polling
+    ctrl[OP] = op;
+    ctrl[VPAGE] = vpage;
+    Atomics.store(ctrl, STATE, State.REQUEST);
+    if (Atomics.load(ctrl, SERVER_SLEEPING) !== 0) Atomics.notify(ctrl, STATE, 1);
+
+    let state: number = State.REQUEST;
+    let last = performance.now();
+    const spinUntil = last + this.clientSpinMs;
+    for (let i = 1; ; i++) {
+      state = Atomics.load(ctrl, STATE);
+      if (state !== State.REQUEST) break;
+      if ((i & 63) === 0) {
+        const now = performance.now();
+        if (now > spinUntil || now - last > PREEMPTED_MS) break; // out of time, or descheduled
+        last = now;
+      }
+    }
+    if (state === State.REQUEST) {
+      Atomics.store(ctrl, CLIENT_SLEEPING, 1);
+      const deadline = performance.now() + this.timeoutMs;
+      for (;;) {
+        state = Atomics.load(ctrl, STATE);
+        if (state !== State.REQUEST) break;
+        const left = deadline - performance.now();
+        if (left <= 0) break;
+        Atomics.wait(ctrl, STATE, State.REQUEST, Math.min(left, 1000));
+      }
+      Atomics.store(ctrl, CLIENT_SLEEPING, 0);
+    }
+
+    if (state === State.RESPONSE) return ctrl[RESULT];
+    if (state === State.REQUEST) {
+      s.failure = `it did not answer within ${this.timeoutMs / 1000} s`;
+      throw new Error(`memory server ${s.id} did not answer within ${this.timeoutMs / 1000} s`);
+    }
+    s.failure ??= "its thread died";
+    throw new Error(`memory server ${s.id} cannot serve: ${s.failure}`);
+  }
+}
+
+function checkVpage(vpage: number): void {
+  if (!Number.isInteger(vpage) || vpage < 0 || vpage > MAX_VPAGE) {
+    throw new RangeError(`vpage must be an integer from 0 to ${MAX_VPAGE}, not ${vpage}`);
+  }
+}

@@ -1,0 +1,125 @@
+// One memory server: a piscina task that runs for the pool's whole life, answering the requests
+// its client posts on its channel (host/servers/protocol.ts draws the layout) until STOP.
+//
+// Its pages live in its own storage SharedArrayBuffer, capacityPages slots of pageSizeBytes; the
+// vpage -> slot map and the free slots are the server's alone. Pages move: PAGE_IN hands the page
+// back and forgets it (the freed slot is zeroed right after the answer is posted, off the
+// client's critical path), so a page is either here or with the client, never both.
+//
+// Kept free of heavy imports: each worker loads this file through tsx on its own.
+import { threadId } from "node:worker_threads";
+import {
+  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_SERVER_SPIN_MICROS, OP, Op, POOL_BYTES, PREEMPTED_MS, RESULT, Result, SEQ,
+  SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, VPAGE, type ServerStats, type ServerTask,
+} from "./protocol.ts";
+
+export default function serve(task: ServerTask): ServerStats {
+  const { channel, storage, capacityPages, pageSizeBytes, id } = task;
+  const spinMs = (task.spinMicros ?? DEFAULT_SERVER_SPIN_MICROS) / 1000;
+  const pool = new Int32Array(task.pool ?? new SharedArrayBuffer(POOL_BYTES), 0, 1);
+  if (task.pool === undefined) pool[SPINNER] = id; // alone: always allowed to poll
+  const ctrl = new Int32Array(channel, 0, CONTROL_BYTES / 4);
+  const data = new Uint8Array(channel, CONTROL_BYTES, pageSizeBytes);
+  const store = new Uint8Array(storage);
+
+  const slotOf = new Map<number, number>();
+  const free = new Int32Array(capacityPages);
+  let freeCount = 0;
+  for (let slot = capacityPages - 1; slot >= 0; slot--) free[freeCount++] = slot; // slot 0 first
+  let dirtySlot = -1; // a slot freed by the last PAGE_IN, to zero once the answer is out
+
+  const stats: ServerStats = { id, requests: 0, pageOuts: 0, pageIns: 0, refusedFull: 0, notHeld: 0, pagesHeld: 0, sleeps: 0 };
+
+  Atomics.store(ctrl, THREAD_ID, threadId);
+  Atomics.store(ctrl, STATE, State.IDLE);
+  Atomics.notify(ctrl, STATE);
+
+  try {
+    for (;;) {
+      // Wait for a request: poll while this server is the SPINNER, for at most spinMs, then sleep.
+      let s = Atomics.load(ctrl, STATE);
+      if (s !== State.REQUEST) {
+        let last = performance.now();
+        const until = last + spinMs;
+        for (let i = 1; Atomics.load(pool, SPINNER) === id; i++) {
+          s = Atomics.load(ctrl, STATE);
+          if (s === State.REQUEST) break;
+          if ((i & 63) === 0) {
+            // Out of time, or descheduled (the machine is oversubscribed: polling only steals
+            // the core from the thread that has work; a sleeper is woken promptly instead).
+            const now = performance.now();
+            if (now > until || now - last > PREEMPTED_MS) break;
+            last = now;
+          }
+        }
+        if (s !== State.REQUEST) {
+          stats.sleeps++;
+          Atomics.store(ctrl, SERVER_SLEEPING, 1);
+          while ((s = Atomics.load(ctrl, STATE)) !== State.REQUEST) Atomics.wait(ctrl, STATE, s, 1000);
+          Atomics.store(ctrl, SERVER_SLEEPING, 0);
+        }
+      }
+
+      const op = ctrl[OP];
+      const vpage = ctrl[VPAGE];
+      stats.requests++;
+      let result: number = Result.OK;
+      if (op === Op.STOP) {
+        break;
+      } else if (op === Op.PAGE_OUT) {
+        let slot = slotOf.get(vpage);
+        if (vpage < 0) {
+          result = Result.BAD_REQUEST;
+        } else if (slot === undefined && freeCount === 0) {
+          result = Result.FULL;
+          stats.refusedFull++;
+        } else {
+          if (slot === undefined) {
+            slot = free[--freeCount];
+            slotOf.set(vpage, slot);
+          }
+          store.set(data, slot * pageSizeBytes);
+          stats.pageOuts++;
+        }
+      } else if (op === Op.PAGE_IN) {
+        const slot = slotOf.get(vpage);
+        if (slot === undefined) {
+          result = Result.NOT_HELD;
+          stats.notHeld++;
+        } else {
+          const at = slot * pageSizeBytes;
+          data.set(store.subarray(at, at + pageSizeBytes));
+          slotOf.delete(vpage);
+          free[freeCount++] = slot;
+          dirtySlot = slot;
+          stats.pageIns++;
+        }
+      } else if (op === Op.COUNT) {
+        result = slotOf.size;
+      } else if (op === Op.SLOT_OF) {
+        result = slotOf.get(vpage) ?? -1;
+      } else {
+        result = Result.BAD_REQUEST;
+      }
+
+      ctrl[RESULT] = result;
+      ctrl[SEQ]++;
+      Atomics.store(ctrl, STATE, State.RESPONSE);
+      if (Atomics.load(ctrl, CLIENT_SLEEPING) !== 0) Atomics.notify(ctrl, STATE);
+
+      if (dirtySlot >= 0) {
+        const at = dirtySlot * pageSizeBytes;
+        store.fill(0, at, at + pageSizeBytes);
+        dirtySlot = -1;
+      }
+    }
+  } finally {
+    // Stopped or failed: no request will be answered from now on; wake a waiting client.
+    ctrl[RESULT] = Result.OK;
+    Atomics.store(ctrl, STATE, State.DEAD);
+    Atomics.notify(ctrl, STATE);
+  }
+
+  stats.pagesHeld = slotOf.size;
+  return stats;
+}
