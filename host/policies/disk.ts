@@ -13,7 +13,7 @@ export const diskPolicy: Policy = {
     const { config, stats } = ctx;
     const swap = new SwapDevice(config.pageSizeBytes, DISKS[config.disk]);
     return {
-      pageOut: (vpage, bytes, dirty, now) => (dirty || !swap.has(vpage) ? swap.write(vpage, bytes, now) : null),
+      pageOut: (vpage, bytes, dirty, now) => (dirty ? swap.write(vpage, bytes, now) : null),
       pageIn: (vpage, into, now) => swap.read(vpage, into, now),
       report() {
         stats.diskReads = swap.diskReads;
