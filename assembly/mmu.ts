@@ -424,19 +424,17 @@ export function hostTranslate(vaddr: u32, size: u32, isStore: u32): u32 {
 
 export function getPageSize(): u32 { return pageSize; }
 export function getFramesUsed(): u32 { return framesUsed; }
-export function getFramesBase(): u32 { return framesBase; }
 export function getVirtualBytes(): u64 { return <u64>virtualWasmPages << 16; }
-export function getTailBytes(): u32 { return heapBase + frameCap * 4 - tailBase; }
-/** Virtual page in frame f, or -1 if the frame is free. */
-export function frameVpage(f: u32): i32 {
-  return f < framesUsed ? <i32>load<u32>(frameVpageBase + (f << 2)) : -1;
-}
-/** Whether virtual page vpage is resident (for tests of the page table). */
-export function isResident(vpage: u32): bool {
-  return vpage < ptCap && (load<u32>(pteAddr(vpage)) & PTE_PRESENT) != 0;
-}
 export function layoutAccesses(): u32 { return ADDR_ACCESSES; }
 export function layoutStores(): u32 { return ADDR_STORES; }
 export function layoutScratch(): u32 { return ADDR_SCRATCH; }
 export function layoutTlb(): u32 { return ADDR_TLB; }
 export function layoutTlbEntryBytes(): u32 { return TLB_ENTRY_BYTES; }
+export function layoutPtBase(): u32 { return ADDR_PT_BASE; }
+export function layoutTouchBase(): u32 { return ADDR_TOUCH_BASE; }
+export function layoutFramesBase(): u32 { return ADDR_FRAMES_BASE; }
+export function layoutVirtualBytes(): u32 { return ADDR_VIRTUAL_BYTES; }
+export function layoutTlbMisses(): u32 { return ADDR_TLB_MISSES; }
+export function layoutNoFrame(): u32 { return NO_FRAME; }
+export function layoutPtePresent(): u32 { return PTE_PRESENT; }
+export function layoutPteDirty(): u32 { return PTE_DIRTY; }

@@ -41,6 +41,7 @@ program
   .addOption(new Option("--link <name>", "network to the memory servers (default: the preset's)").choices(Object.keys(LINKS)))
   .option("--bandwidth <rate>", "override the link's bandwidth, e.g. 1Gbit or 125MB/s")
   .option("--latency <time>", "override the link's one-way latency per hop, e.g. 50us")
+  .option("--mtu <bytes>", "override the link's frame size: 1500, or 9000 for jumbo frames")
   .option("--servers <n>", "memory servers (default: the preset's)")
   .option("--server-mem <bytes>", "memory each server offers, e.g. 64MiB (default: the preset's)")
   .addOption(new Option("--placement <p>", "how the memory engine spreads pages").choices(Object.keys(PLACEMENTS)).default("round-robin"))
@@ -52,7 +53,7 @@ program
     const r = await run({
       workload, size: o.size, n: o.n, policy: o.policy, localMem: o.localMem, localPages: o.localPages,
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
-      link: o.link, bandwidth: o.bandwidth, latency: o.latency, servers: o.servers, serverMem: o.serverMem,
+      link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, servers: o.servers, serverMem: o.serverMem,
       placement: o.placement, reply: o.reply, engineCache: o.engineCache,
     });
     if (o.json) {

@@ -48,6 +48,7 @@ export const RunOptionsSchema = z.object({
   link: oneOf("link", Object.keys(LINKS)).optional(),
   bandwidth: z.string().optional(),
   latency: z.string().optional(),
+  mtu: z.string().optional(),
   servers: intText("--servers", 1, 64).optional(),
   serverMem: z.string().optional(),
   placement: oneOf("placement", Object.keys(PLACEMENTS)).optional(),
@@ -122,7 +123,7 @@ export function resolveConfig(options: RunOptions): RunConfig {
   }
   let link: LinkModel;
   try {
-    link = withOverrides(LINKS[o.link ?? preset.link], { bandwidth: o.bandwidth, latency: o.latency });
+    link = withOverrides(LINKS[o.link ?? preset.link], { bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu });
   } catch (e) {
     if (e instanceof LinkError) throw new ConfigError(e.message);
     throw e;

@@ -23,9 +23,6 @@ export interface MmuExports {
   init(shift: number, frames: number, sites: number, initialWasmPages: number, maxWasmPages: number, replacement: number, seed: number): number;
   hostTranslate(vaddr: number, size: number, isStore: number): number;
   getFramesUsed(): number;
-  getFramesBase(): number;
-  getTailBytes(): number;
-  frameVpage(f: number): number;
   memory: WebAssembly.Memory;
   [name: string]: unknown;
 }
@@ -36,9 +33,8 @@ export interface EngineRun {
   accesses: number;
   stores: number;
   wallSeconds: number;
-  /** Physical memory of the running module at the end, and the part of it that is not frames. */
+  /** Physical memory of the running module at the end. */
   physicalBytes: number;
-  overheadBytes: number;
   framesUsed: number;
   /** Virtual memory the workload ended with (its memory.size), in bytes. */
   virtualBytes: number;
@@ -139,7 +135,6 @@ export async function runInstrumented(
       stores: Number(view.getBigUint64(ADDR_STORES, true)),
       wallSeconds,
       physicalBytes: memory.buffer.byteLength,
-      overheadBytes: memory.buffer.byteLength - framesUsed * pageSize,
       framesUsed,
       virtualBytes: Number((mmu.getVirtualBytes as () => bigint)()),
       tlbEntries: inst.tlbEntries,

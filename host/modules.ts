@@ -34,6 +34,7 @@ export function prepare(config: Pick<RunConfig, "workload" | "file" | "pageSizeB
   if (!prepared) {
     const bytes = moduleBytes(config);
     const instrumented = instrument(bytes, config.pageSizeBytes);
+    checkImports(new WebAssembly.Module(bytes));
     prepared = {
       native: new WebAssembly.Module(bytes),
       instrumented,
@@ -42,4 +43,19 @@ export function prepare(config: Pick<RunConfig, "workload" | "file" | "pageSizeB
     cache.set(key, prepared);
   }
   return prepared;
+}
+
+/** What a module may import: AssemblyScript's abort. Anything else is named and refused before
+ *  running (WASI programs come with a later version). */
+const PROVIDED = new Set(["env.abort"]);
+
+function checkImports(module: WebAssembly.Module): void {
+  const missing = WebAssembly.Module.imports(module)
+    .filter((i) => !(i.kind === "function" && PROVIDED.has(`${i.module}.${i.name}`)))
+    .map((i) => `${i.module}.${i.name} (${i.kind})`);
+  if (missing.length > 0) {
+    throw new ConfigError(`the module imports ${missing.join(", ")}, which remora does not provide (it provides env.abort)`);
+  }
+  const run = WebAssembly.Module.exports(module).find((e) => e.name === "run");
+  if (run?.kind !== "function") throw new ConfigError("the module does not export a function run(n, seed)");
 }

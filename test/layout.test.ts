@@ -14,4 +14,12 @@ test("host/layout.ts and assembly/layout.ts give the same addresses", () => {
   assert.equal(mmu.layoutScratch(), layout.ADDR_SCRATCH);
   assert.equal(mmu.layoutTlb(), layout.ADDR_TLB);
   assert.equal(mmu.layoutTlbEntryBytes(), layout.TLB_ENTRY_BYTES);
+  assert.equal(mmu.layoutPtBase(), layout.ADDR_PT_BASE);
+  assert.equal(mmu.layoutTouchBase(), layout.ADDR_TOUCH_BASE);
+  assert.equal(mmu.layoutFramesBase(), layout.ADDR_FRAMES_BASE);
+  assert.equal(mmu.layoutVirtualBytes(), layout.ADDR_VIRTUAL_BYTES);
+  assert.equal(mmu.layoutTlbMisses(), layout.ADDR_TLB_MISSES);
+  assert.equal(mmu.layoutNoFrame() >>> 0, layout.NO_FRAME);
+  assert.equal(mmu.layoutPtePresent(), layout.PTE_PRESENT);
+  assert.equal(mmu.layoutPteDirty(), layout.PTE_DIRTY);
 });

@@ -67,3 +67,12 @@ test("an engine cache reports its hit rate and makes hits cheaper", async () => 
   assert.ok(withCache.faultLatencyMicros!.mean < without.faultLatencyMicros!.mean);
   assert.equal(withCache.checksum, without.checksum);
 });
+
+test("jumbo frames make a page fault over gigabit cheaper, and a bad MTU is refused", async () => {
+  const options = { workload: "qsort", size: "tiny" as const, policy: "ram-disk", localPages: 64 };
+  const standard = await run(options);
+  const jumbo = await run({ ...options, mtu: "9000" });
+  assert.equal(jumbo.config.link.mtuBytes, 9000);
+  assert.ok(jumbo.faultLatencyMicros!.mean < standard.faultLatencyMicros!.mean);
+  await assert.rejects(run({ ...options, mtu: "20" }), /--mtu must be/);
+});

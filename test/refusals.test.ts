@@ -155,3 +155,16 @@ test("a negative or unreadable bandwidth or latency is refused with one line", (
 test("a server count of zero is refused with one line", () => {
   assert.match(refuse(["run", "trans", "--policy", "ram-disk", "--servers", "0"]), /servers/);
 });
+
+test("a module importing what remora does not provide is refused naming the import", () => {
+  const file = wasmFile("wasi-import.wasm", `(module
+    (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+    (memory 1)
+    (func (export "run") (param i32 i32) (result i32) (call $fd_write (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))))`);
+  assert.match(refuse(["run", file]), /wasi_snapshot_preview1\.fd_write/);
+});
+
+test("a module without a run export is refused with one line", () => {
+  const file = wasmFile("no-run.wasm", `(module (memory 1) (func (export "main")))`);
+  assert.match(refuse(["run", file]), /run\(n, seed\)/);
+});

@@ -143,6 +143,8 @@ export interface LinkOverrides {
   bandwidth?: string | number;
   /** A time as parseLatency reads it; undefined keeps the model's. */
   latency?: string | number;
+  /** Frame size in bytes: 1500, or 9000 for jumbo frames; undefined keeps the model's. */
+  mtu?: string | number;
 }
 
 /** A copy of `link` with --bandwidth and --latency applied; each override is noted in the
@@ -159,6 +161,15 @@ export function withOverrides(link: LinkModel, overrides: LinkOverrides): LinkMo
     out.latencyMicros = parseLatency(overrides.latency);
     notes.push(`latency ${out.latencyMicros} us`);
     out.assumptions.push(`--latency ${overrides.latency}: ${out.latencyMicros} us one way instead of the model's ${link.latencyMicros} us`);
+  }
+  if (overrides.mtu !== undefined) {
+    const mtu = Number(overrides.mtu);
+    if (!Number.isInteger(mtu) || mtu <= link.packetHeaderBytes || mtu > 65536) {
+      throw new LinkError(`--mtu must be a frame size in bytes larger than the ${link.packetHeaderBytes}-byte headers (1500, or 9000 for jumbo frames), not "${overrides.mtu}"`);
+    }
+    out.mtuBytes = mtu;
+    notes.push(`MTU ${mtu}`);
+    out.assumptions.push(`--mtu ${mtu}: frames of ${mtu} bytes instead of the model's ${link.mtuBytes}`);
   }
   if (notes.length > 0) out.description = `${link.description}; overridden: ${notes.join(", ")}`;
   return out;
