@@ -3,8 +3,8 @@
 //
 //   0      8           16        24       28        32         36          40          48      64        80  128
 //   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---+-----------+
-//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   | tlbMisses |       | scratch |   | TLB: one  |
-//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 | u64       |       | 16 B    |   | entry per |
+//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   | tlbMisses |u64    | scratch |   | TLB: one  |
+//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 | u64       |remote | 16 B    |   | entry per |
 //   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---+ site      |
 //
 // ptBase and touchBase move when the MMU's tables grow; the MMU rewrites them here each time, so
@@ -27,6 +27,8 @@ export const ADDR_TOUCH_BASE: u32 = 28;
 export const ADDR_FRAMES_BASE: u32 = 32;
 export const ADDR_VIRTUAL_BYTES: u32 = 36;
 export const ADDR_TLB_MISSES: u32 = 40;
+/** u64: accesses served by remote memory (REMOTE_MAIN, COUNTERS). */
+export const ADDR_REMOTE_ACCESSES: u32 = 48;
 export const ADDR_SCRATCH: u32 = 64;
 export const SCRATCH_BYTES: u32 = 16;
 export const ADDR_TLB: u32 = 128;

@@ -16,23 +16,45 @@
 
 import {
   ADDR_ACCESSES, ADDR_STORES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_FRAMES_BASE, ADDR_VIRTUAL_BYTES,
-  ADDR_TLB_MISSES, ADDR_SCRATCH, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
+  ADDR_TLB_MISSES, ADDR_REMOTE_ACCESSES, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
 } from "./layout";
 
 /** Host: make virtual page vpageIn resident in the frame at frameAddr; first write back vpageOut
  *  (if >= 0) from that frame when outDirty. The host adds the modelled cost. */
 @external("host", "pageFault")
-declare function hostPageFault(vpageIn: u32, frameAddr: u32, vpageOut: i32, outDirty: i32): void;
+declare function hostPageFault(vpageIn: u32, frameAddr: u32, vpageOut: i32, outDirty: i32): i32;
+// Returns 1 when the victim now lives on a memory server and stays mapped there (COUNTERS).
+
+/** Host: give a page that was never touched a frame on a memory server; 1 if it did. */
+@external("host", "placeRemote")
+declare function hostPlaceRemote(vpage: u32): i32;
+
+/** Host: a one-sided access of `size` bytes at vaddr to the server's copy of its page, to or from
+ *  physical address `paddr` (the scratch area). */
+@external("host", "remoteAccess")
+declare function hostRemoteAccess(vaddr: u32, size: u32, isStore: u32, paddr: u32): void;
+
+/** Host: SOFTWARE_COUNTERS keeps the counters in host code; 1 when vpage's counter reaches zero. */
+@external("host", "softwareCounter")
+declare function hostSoftwareCounter(vpage: u32): i32;
 
 /** Host: raise the out-of-bounds trap for a virtual access (never returns). */
 @external("host", "outOfBounds")
 declare function hostOutOfBounds(vaddr: u32, size: u32): void;
 
 // Page table entry (u32), one per virtual page:
-//   31                8 7        2    1       0
-//   [ frame index     ][ unused  ][ dirty ][ present ]
+//   31                8 7        3    2        1       0
+//   [ frame index     ][ unused  ][ remote ][ dirty ][ present ]
+// A remote page (on a memory server, accessed in place) has no frame: bits 8-31 hold its
+// reference counter instead (COUNTERS).
 const PTE_PRESENT: u32 = 1;
 const PTE_DIRTY: u32 = 2;
+const PTE_REMOTE: u32 = 4;
+
+export const REMOTE_NONE: u32 = 0;      // paging policies: pages are local or gone
+export const REMOTE_MAIN: u32 = 1;      // new pages go remote when local memory is full; never move
+export const REMOTE_COUNTERS: u32 = 2;  // new pages go remote; a counter in the PTE migrates them
+export const REMOTE_SOFTWARE: u32 = 3;  // the same, with the counter kept by the host
 /** Passed as the TLB entry by callers that have none (memory.fill/copy, host accesses). */
 const NO_ENTRY: u32 = 0;
 
@@ -49,6 +71,8 @@ let pageSize: u32 = 4096;
 let pageMask: u32 = 4095;
 let localPages: u32 = 0;
 let replacement: u32 = REPLACEMENT_LRU;
+let remoteMode: u32 = REMOTE_NONE;
+let counterInitial: u32 = 256;
 let randomState: u32 = 1;
 
 let tlbEntries: u32 = 0;
@@ -74,8 +98,10 @@ let frameRefClearedBase: u32 = 0; // u64 clock when CLOCK last cleared the frame
 /** Sets up the fixed layout. Returns the physical bytes needed before any page is touched. */
 export function init(
   shift: u32, frames: u32, sites: u32, initialWasmPages: u32, maxWasmPages: u32,
-  policy: u32, seed: u32,
+  policy: u32, seed: u32, remote: u32, counter: u32,
 ): u32 {
+  remoteMode = remote;
+  counterInitial = counter;
   pageShift = shift;
   pageSize = <u32>1 << shift;
   pageMask = pageSize - 1;
@@ -101,6 +127,7 @@ export function init(
   store<u64>(ADDR_ACCESSES, 0);
   store<u64>(ADDR_STORES, 0);
   store<u64>(ADDR_TLB_MISSES, 0);
+  store<u64>(ADDR_REMOTE_ACCESSES, 0);
   store<u32>(ADDR_FRAMES_BASE, framesBase);
   store<u32>(ADDR_VIRTUAL_BYTES, virtualWasmPages << 16);
   tailBase = framesBase;
@@ -195,20 +222,75 @@ export function translate(vaddr: u32, size: u32, isStore: u32, entry: u32): u32 
   checkBounds(vaddr, size);
   if ((vaddr & pageMask) + size > pageSize) {
     if (!isStore) {
-      for (let i: u32 = 0; i < size; i++) {
-        store<u8>(ADDR_SCRATCH + i, load<u8>(pagePhysical(vaddr + i, false, NO_ENTRY)));
-      }
+      for (let i: u32 = 0; i < size; i++) store<u8>(ADDR_SCRATCH + i, loadByte(vaddr + i));
     }
+    return ADDR_SCRATCH;
+  }
+  if (remoteUse(vaddr >> pageShift, 1)) {
+    // A one-sided access to the server's copy: loads land in the scratch area; a store is
+    // written there by the workload and sent on by commitScratch.
+    if (!isStore) hostRemoteAccess(vaddr, size, 0, ADDR_SCRATCH);
     return ADDR_SCRATCH;
   }
   return pagePhysical(vaddr, isStore != 0, entry);
 }
 
-/** Scatters a straddling store from the scratch area to its pages, byte by byte. */
-export function commitScratch(vaddr: u32, size: u32): void {
-  for (let i: u32 = 0; i < size; i++) {
-    store<u8>(pagePhysical(vaddr + i, true, NO_ENTRY), load<u8>(ADDR_SCRATCH + i));
+@inline function remotePte(counter: u32): u32 {
+  return (counter << 8) | PTE_REMOTE;
+}
+
+/** The remote policies' part of every access to vpage: a never-touched page gets its place (on a
+ *  memory server when the policy wants it there), and an access to a remote page counts as
+ *  `accesses` remote accesses and runs the page's counter. True when the access is to be made
+ *  remotely; false for a local page, or for a remote page whose counter just reached zero (the
+ *  interrupt: pagePhysical then migrates it). Parts of an access that straddles two pages pass
+ *  accesses = 0: the access was counted once, as local. */
+function remoteUse(vpage: u32, accesses: u32): bool {
+  if (remoteMode == REMOTE_NONE) return false;
+  let pte = load<u32>(pteAddr(vpage));
+  if (pte == 0 && (remoteMode != REMOTE_MAIN || framesUsed >= localPages) && hostPlaceRemote(vpage)) {
+    pte = remotePte(counterInitial);
+    store<u32>(pteAddr(vpage), pte);
   }
+  if (!(pte & PTE_REMOTE)) return false;
+  if (accesses == 0) return true;
+  store<u64>(ADDR_REMOTE_ACCESSES, load<u64>(ADDR_REMOTE_ACCESSES) + accesses);
+  if (remoteMode == REMOTE_COUNTERS) {
+    const counter = (pte >> 8) - 1;
+    if (counter == 0) return false;
+    store<u32>(pteAddr(vpage), remotePte(counter));
+  } else if (remoteMode == REMOTE_SOFTWARE) {
+    if (hostSoftwareCounter(vpage)) return false;
+  }
+  return true;
+}
+
+/** One byte of an access that straddles two pages, wherever its page lives. */
+function loadByte(vaddr: u32): u8 {
+  if (remoteUse(vaddr >> pageShift, 0)) {
+    hostRemoteAccess(vaddr, 1, 0, ADDR_SCRATCH + SCRATCH_BYTES);
+    return load<u8>(ADDR_SCRATCH + SCRATCH_BYTES);
+  }
+  return load<u8>(pagePhysical(vaddr, false, NO_ENTRY));
+}
+
+function storeByte(vaddr: u32, value: u8): void {
+  if (remoteUse(vaddr >> pageShift, 0)) {
+    store<u8>(ADDR_SCRATCH + SCRATCH_BYTES, value);
+    hostRemoteAccess(vaddr, 1, 1, ADDR_SCRATCH + SCRATCH_BYTES);
+  } else {
+    store<u8>(pagePhysical(vaddr, true, NO_ENTRY), value);
+  }
+}
+
+/** Sends a store from the scratch area to its place: the server's copy of a remote page, or,
+ *  for an access that straddles two pages, each byte to its page. */
+export function commitScratch(vaddr: u32, size: u32): void {
+  if ((vaddr & pageMask) + size <= pageSize && load<u32>(pteAddr(vaddr >> pageShift)) & PTE_REMOTE) {
+    hostRemoteAccess(vaddr, size, 1, ADDR_SCRATCH);
+    return;
+  }
+  for (let i: u32 = 0; i < size; i++) storeByte(vaddr + i, load<u8>(ADDR_SCRATCH + i));
 }
 
 /** Makes vaddr's page resident, records the use, fills TLB entry `entry` (unless NO_ENTRY: the
@@ -219,7 +301,7 @@ function pagePhysical(vaddr: u32, isStore: bool, entry: u32): u32 {
   const vpage = vaddr >> pageShift;
   const now = load<u64>(ADDR_ACCESSES);
   let pte = load<u32>(pteAddr(vpage));
-  if (!(pte & PTE_PRESENT)) pte = pageIn(vpage);
+  if (!(pte & PTE_PRESENT)) pte = pageIn(vpage); // also migrates a remote page local
   const frame = pte >> 8;
   if (isStore && !(pte & PTE_DIRTY)) store<u32>(pteAddr(vpage), pte | PTE_DIRTY);
   store<u64>(frameTouchBase + (frame << 3), now);
@@ -261,7 +343,9 @@ function pageIn(vpage: u32): u32 {
     store<u32>(pteAddr(old), 0);
     invalidateEntries(frame);
   }
-  hostPageFault(vpage, frameAddr(frame), victimVpage, victimDirty);
+  if (hostPageFault(vpage, frameAddr(frame), victimVpage, victimDirty) && victimVpage >= 0) {
+    store<u32>(pteAddr(<u32>victimVpage), remotePte(counterInitial));
+  }
   store<u32>(frameVpageBase + (frame << 2), vpage);
   const now = load<u64>(ADDR_ACCESSES);
   store<u64>(frameTouchBase + (frame << 3), now);
@@ -366,10 +450,14 @@ function heapSiftDown(start: u32): void {
 // Each 8 bytes moved counts as one access (a word-sized load or store), so a bulk operation costs
 // what the equivalent loop of word accesses would.
 
+@inline function words(bytes: u32): u32 {
+  return (bytes + 7) >> 3;
+}
+
 @inline function chargeWords(bytes: u32, isStore: bool): void {
-  const words = <u64>((bytes + 7) >> 3);
-  store<u64>(ADDR_ACCESSES, load<u64>(ADDR_ACCESSES) + words);
-  if (isStore) store<u64>(ADDR_STORES, load<u64>(ADDR_STORES) + words);
+  const n = <u64>words(bytes);
+  store<u64>(ADDR_ACCESSES, load<u64>(ADDR_ACCESSES) + n);
+  if (isStore) store<u64>(ADDR_STORES, load<u64>(ADDR_STORES) + n);
 }
 
 export function memoryFill(dst: u32, value: u32, len: u32): void {
@@ -377,7 +465,12 @@ export function memoryFill(dst: u32, value: u32, len: u32): void {
   while (len > 0) {
     const chunk = min(len, pageSize - (dst & pageMask));
     chargeWords(chunk, true);
-    memory.fill(pagePhysical(dst, true, NO_ENTRY), <u8>value, chunk);
+    if (remoteUse(dst >> pageShift, words(chunk))) {
+      memory.fill(bounceBase, <u8>value, chunk);
+      hostRemoteAccess(dst, chunk, 1, bounceBase);
+    } else {
+      memory.fill(pagePhysical(dst, true, NO_ENTRY), <u8>value, chunk);
+    }
     dst += chunk;
     len -= chunk;
   }
@@ -406,9 +499,11 @@ export function memoryCopy(dst: u32, src: u32, len: u32): void {
     }
     // Through the bounce page: making dst resident may evict src's frame.
     chargeWords(chunk, false);
-    memory.copy(bounceBase, pagePhysical(s, false, NO_ENTRY), chunk);
+    if (remoteUse(s >> pageShift, words(chunk))) hostRemoteAccess(s, chunk, 0, bounceBase);
+    else memory.copy(bounceBase, pagePhysical(s, false, NO_ENTRY), chunk);
     chargeWords(chunk, true);
-    memory.copy(pagePhysical(d, true, NO_ENTRY), bounceBase, chunk);
+    if (remoteUse(d >> pageShift, words(chunk))) hostRemoteAccess(d, chunk, 1, bounceBase);
+    else memory.copy(pagePhysical(d, true, NO_ENTRY), bounceBase, chunk);
     len -= chunk;
   }
 }
@@ -435,6 +530,7 @@ export function layoutTouchBase(): u32 { return ADDR_TOUCH_BASE; }
 export function layoutFramesBase(): u32 { return ADDR_FRAMES_BASE; }
 export function layoutVirtualBytes(): u32 { return ADDR_VIRTUAL_BYTES; }
 export function layoutTlbMisses(): u32 { return ADDR_TLB_MISSES; }
+export function layoutRemoteAccesses(): u32 { return ADDR_REMOTE_ACCESSES; }
 export function layoutNoFrame(): u32 { return NO_FRAME; }
 export function layoutPtePresent(): u32 { return PTE_PRESENT; }
 export function layoutPteDirty(): u32 { return PTE_DIRTY; }

@@ -47,6 +47,7 @@ program
   .addOption(new Option("--placement <p>", "how the memory engine spreads pages").choices(Object.keys(PLACEMENTS)).default("round-robin"))
   .addOption(new Option("--reply <path>", "server replies through the engine or straight to the client").choices(["via-engine", "direct"]).default("via-engine"))
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
+  .option("--counter <n>", "COUNTERS: initial value of each remote page's reference counter", "256")
   .option("--seed <n>", "input seed", "1")
   .option("--json", "print one JSON object on stdout")
   .action(async (workload: string, o) => {
@@ -54,7 +55,7 @@ program
       workload, size: o.size, n: o.n, policy: o.policy, localMem: o.localMem, localPages: o.localPages,
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
       link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, servers: o.servers, serverMem: o.serverMem,
-      placement: o.placement, reply: o.reply, engineCache: o.engineCache,
+      placement: o.placement, reply: o.reply, engineCache: o.engineCache, counter: o.counter,
     });
     if (o.json) {
       process.stdout.write(`${JSON.stringify(resultJson(r))}\n`);
@@ -73,6 +74,9 @@ function printRun(r: RunResult): void {
     ["checksum", `${r.checksum} (native ${r.nativeChecksum}) ${r.verified ? "verified" : "MISMATCH"}`],
     ["accesses", `${r.accesses} (${r.loads} loads, ${r.stores} stores)`],
     ["page faults", `${r.pageFaults} (${r.pageIns} page-ins, ${r.pageOuts} page-outs)`],
+    ...(r.remoteAccesses > 0 || r.migrations > 0 ? [
+      ["remote", `${r.remoteAccesses} remote accesses, ${r.migrations} migrations (counter ${c.counterInitial})`],
+    ] as [string, string][] : []),
     ["disk", `${r.diskReads} reads, ${r.diskWrites} writes`],
     ...(r.policy === "ram-disk" ? [
       ["network", `${r.networkBytes} bytes over ${c.link.name}; pages held by each server: ${r.servers.join(", ")}${r.pagesOnDisk ? `; ${r.pagesOnDisk} on the engine's disk (servers full)` : ""}`],

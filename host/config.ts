@@ -59,6 +59,7 @@ export const RunOptionsSchema = z.object({
   pageSize: z.union([z.number(), z.string()]).optional(),
   seed: intText("--seed", 0, 0xffffffff).optional(),
   n: intText("--n", 0, 2 ** 31 - 1).optional(),
+  counter: intText("--counter", 1, 2 ** 24 - 1).optional(),
   poisonEvictedFrames: z.boolean().optional(),
 });
 export type RunOptions = z.input<typeof RunOptionsSchema>;
@@ -84,6 +85,11 @@ export interface RunConfig {
   /** The network to the memory engine and servers, with --bandwidth / --latency applied. */
   link: LinkModel;
   faultHandlingMicros: number;
+  remoteAccessCycles: number;
+  softwareRemoteAccessCycles: number;
+  counterInterruptCycles: number;
+  /** COUNTERS: the initial value of each remote page's reference counter. */
+  counterInitial: number;
   servers: number;
   serverMemBytes: number;
   placement: string;
@@ -145,6 +151,10 @@ export function resolveConfig(options: RunOptions): RunConfig {
     disk: o.disk ?? preset.disk,
     link,
     faultHandlingMicros: preset.faultHandlingMicros,
+    remoteAccessCycles: preset.remoteAccessCycles,
+    softwareRemoteAccessCycles: preset.softwareRemoteAccessCycles,
+    counterInterruptCycles: preset.counterInterruptCycles,
+    counterInitial: o.counter ?? 256,
     servers: o.servers ?? preset.servers,
     serverMemBytes,
     placement: o.placement ?? "round-robin",

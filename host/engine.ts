@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { RunConfig } from "./config.ts";
 import type { Instrumented } from "./instrument.ts";
-import { ADDR_ACCESSES, ADDR_STORES, ADDR_TLB_MISSES } from "./layout.ts";
+import { ADDR_ACCESSES, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB_MISSES } from "./layout.ts";
 import { POLICIES } from "./policies/index.ts";
 import { newStats, type Stats } from "./stats.ts";
 
@@ -20,7 +20,7 @@ const REPLACEMENT_CODE = { lru: 0, clock: 1, random: 2 } as const;
 export const POISON_BYTE = 0xdb;
 
 export interface MmuExports {
-  init(shift: number, frames: number, sites: number, initialWasmPages: number, maxWasmPages: number, replacement: number, seed: number): number;
+  init(shift: number, frames: number, sites: number, initialWasmPages: number, maxWasmPages: number, replacement: number, seed: number, remoteMode: number, counterInitial: number): number;
   hostTranslate(vaddr: number, size: number, isStore: number): number;
   getFramesUsed(): number;
   memory: WebAssembly.Memory;
@@ -32,6 +32,7 @@ export interface EngineRun {
   stats: Stats;
   accesses: number;
   stores: number;
+  remoteAccesses: number;
   wallSeconds: number;
   /** Physical memory of the running module at the end. */
   physicalBytes: number;
@@ -73,17 +74,21 @@ export async function runInstrumented(
   const cyclesPerMicro = config.clockHz / 1e6;
   let mmu: MmuExports;
 
-  // The modelled clock: every access so far at its local cost, plus every stall so far.
+  const remoteCycles = policy.remoteAccessCycles?.(config) ?? config.remoteAccessCycles;
+  // The modelled clock: every access so far at its local or remote cost, plus every stall so far.
   const nowMicros = (): number => {
-    const accesses = Number(new DataView(memory.buffer).getBigUint64(ADDR_ACCESSES, true));
-    return (accesses * config.localAccessCycles + stats.stallCycles) / cyclesPerMicro;
+    const view = new DataView(memory.buffer);
+    const accesses = Number(view.getBigUint64(ADDR_ACCESSES, true));
+    const remote = Number(view.getBigUint64(ADDR_REMOTE_ACCESSES, true));
+    return ((accesses - remote) * config.localAccessCycles + remote * remoteCycles + stats.stallCycles) / cyclesPerMicro;
   };
 
-  const pageFault = (vpageIn: number, frameAddr: number, vpageOut: number, outDirty: number): void => {
+  const pageFault = (vpageIn: number, frameAddr: number, vpageOut: number, outDirty: number): number => {
     const t0 = options.measureFaults ? performance.now() : 0;
     const frame = new Uint8Array(memory.buffer, frameAddr, pageSize);
     const now = nowMicros();
     let done = now;
+    let victimRemote = 0;
     if (vpageOut >= 0) {
       stats.evictions++;
       const written = backing.pageOut(vpageOut, frame, outDirty !== 0, now);
@@ -91,6 +96,7 @@ export async function runInstrumented(
         stats.pageOuts++;
         done = Math.max(done, written);
       }
+      if (backing.remoteMapped?.(vpageOut)) victimRemote = 1;
       if (config.poisonEvictedFrames) frame.fill(POISON_BYTE);
     }
     stats.pageFaults++;
@@ -105,7 +111,16 @@ export async function runInstrumented(
     }
     stats.stallCycles += Math.round((done - now) * cyclesPerMicro);
     if (options.measureFaults) faultMicros.push((performance.now() - t0) * 1000);
+    return victimRemote;
   };
+  const remoteOnly = (what: string) => (): never => {
+    throw new Error(`internal error: ${what} under policy ${config.policy}, which maps no remote pages`);
+  };
+  const placeRemote = (vpage: number): number => (backing.placeRemote ?? remoteOnly("placeRemote"))(vpage) ? 1 : 0;
+  const remoteAccess = (vaddr: number, size: number, isStore: number, paddr: number): void => {
+    (backing.remoteAccess ?? remoteOnly("remoteAccess"))(vaddr >>> 0, new Uint8Array(memory.buffer, paddr, size), isStore !== 0);
+  };
+  const softwareCounter = (vpage: number): number => (backing.softwareCounter ?? remoteOnly("softwareCounter"))(vpage) ? 1 : 0;
   const outOfBounds = (vaddr: number, size: number): never => {
     throw new WebAssembly.RuntimeError(
       `memory access out of bounds: ${size} bytes at virtual address 0x${(vaddr >>> 0).toString(16)}`);
@@ -113,10 +128,10 @@ export async function runInstrumented(
 
   const t0 = performance.now();
   try {
-    mmu = new WebAssembly.Instance(loadMmu(), { env: { memory }, host: { pageFault, outOfBounds } }).exports as unknown as MmuExports;
+    mmu = new WebAssembly.Instance(loadMmu(), { env: { memory }, host: { pageFault, outOfBounds, placeRemote, remoteAccess, softwareCounter } }).exports as unknown as MmuExports;
     const frames = Math.min(policy.localPages(config.localPages), 0xffffffff);
     mmu.init(Math.log2(pageSize), frames, inst.tlbEntries, inst.initialWasmPages, inst.maxWasmPages,
-      REPLACEMENT_CODE[config.replacement], config.seed);
+      REPLACEMENT_CODE[config.replacement], config.seed, policy.remoteMode ?? 0, config.counterInitial);
     for (const seg of inst.dataSegments) writeVirtual(mmu, memory, seg.offset, seg.data);
     const instance = new WebAssembly.Instance(module, {
       env: { memory, abort: abortHandler((p, n) => readVirtual(mmu, memory, p, n)) },
@@ -133,6 +148,7 @@ export async function runInstrumented(
       stats,
       accesses: Number(view.getBigUint64(ADDR_ACCESSES, true)),
       stores: Number(view.getBigUint64(ADDR_STORES, true)),
+      remoteAccesses: Number(view.getBigUint64(ADDR_REMOTE_ACCESSES, true)),
       wallSeconds,
       physicalBytes: memory.buffer.byteLength,
       framesUsed,

@@ -3,6 +3,7 @@
 import { resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
 import { runInstrumented, runNative, type EngineOptions, type EngineRun } from "./engine.ts";
 import { prepare } from "./modules.ts";
+import { POLICIES } from "./policies/index.ts";
 
 export interface RunResult {
   workload: string;
@@ -65,7 +66,9 @@ export async function run(options: RunOptions, extras: EngineOptions = {}): Prom
   const native = runNative(prepared.native, config.n, config.seed);
   const { stats } = engine;
   const loads = engine.accesses - engine.stores;
-  const modelledCycles = engine.accesses * config.localAccessCycles + stats.stallCycles;
+  const remoteCycles = POLICIES[config.policy].remoteAccessCycles?.(config) ?? config.remoteAccessCycles;
+  const modelledCycles = (engine.accesses - engine.remoteAccesses) * config.localAccessCycles
+    + engine.remoteAccesses * remoteCycles + stats.stallCycles;
   return {
     workload: config.workload,
     size: config.size,
@@ -77,8 +80,8 @@ export async function run(options: RunOptions, extras: EngineOptions = {}): Prom
     accesses: engine.accesses,
     loads,
     stores: engine.stores,
-    localAccesses: engine.accesses - stats.remoteAccesses,
-    remoteAccesses: stats.remoteAccesses,
+    localAccesses: engine.accesses - engine.remoteAccesses,
+    remoteAccesses: engine.remoteAccesses,
     pageFaults: stats.pageFaults,
     pageIns: stats.pageIns,
     pageOuts: stats.pageOuts,

@@ -5,7 +5,6 @@ export interface Stats {
   pageOuts: number;
   evictions: number;
   migrations: number;
-  remoteAccesses: number;
   diskReads: number;
   diskWrites: number;
   networkBytes: number;
@@ -14,7 +13,7 @@ export interface Stats {
 
 export function newStats(): Stats {
   return {
-    pageFaults: 0, pageIns: 0, pageOuts: 0, evictions: 0, migrations: 0, remoteAccesses: 0,
+    pageFaults: 0, pageIns: 0, pageOuts: 0, evictions: 0, migrations: 0,
     diskReads: 0, diskWrites: 0, networkBytes: 0, stallCycles: 0,
   };
 }

@@ -7,7 +7,7 @@ import * as layout from "../host/layout.ts";
 test("host/layout.ts and assembly/layout.ts give the same addresses", () => {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const mmu = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL("../build/mmu.wasm", import.meta.url))), {
-    env: { memory }, host: { pageFault() {}, outOfBounds() {} },
+    env: { memory }, host: { pageFault: () => 0, outOfBounds() {}, placeRemote: () => 0, remoteAccess() {}, softwareCounter: () => 0 },
   }).exports as Record<string, () => number>;
   assert.equal(mmu.layoutAccesses(), layout.ADDR_ACCESSES);
   assert.equal(mmu.layoutStores(), layout.ADDR_STORES);
@@ -19,6 +19,7 @@ test("host/layout.ts and assembly/layout.ts give the same addresses", () => {
   assert.equal(mmu.layoutFramesBase(), layout.ADDR_FRAMES_BASE);
   assert.equal(mmu.layoutVirtualBytes(), layout.ADDR_VIRTUAL_BYTES);
   assert.equal(mmu.layoutTlbMisses(), layout.ADDR_TLB_MISSES);
+  assert.equal(mmu.layoutRemoteAccesses(), layout.ADDR_REMOTE_ACCESSES);
   assert.equal(mmu.layoutNoFrame() >>> 0, layout.NO_FRAME);
   assert.equal(mmu.layoutPtePresent(), layout.PTE_PRESENT);
   assert.equal(mmu.layoutPteDirty(), layout.PTE_DIRTY);

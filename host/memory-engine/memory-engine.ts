@@ -30,7 +30,7 @@ export interface MemoryEngineOptions {
 }
 
 /** Where a non-resident page lives. */
-type Location = { server: number } | { disk: true };
+type Location = { server: number; slot?: number } | { disk: true };
 
 /** The disk the engine falls back to (a SwapDevice). */
 export interface SpillStore {
@@ -120,6 +120,37 @@ export class MemoryEngine {
       }
     }
     return arrived;
+  }
+
+  /** Gives a never-touched page a zeroed frame on a server, with no modelled transfer (the
+   *  mapping is set up remotely); false when every server is full. */
+  placeZero(vpage: number): boolean {
+    const zeros = new Uint8Array(this.options.pageSizeBytes);
+    for (const s of PLACEMENTS[this.options.placement](this.state)) {
+      if (this.state.full[s]) continue;
+      if (this.pool.pageOut(s, vpage, zeros)) {
+        this.where.set(vpage, { server: s });
+        this.state.held[s]++;
+        this.state.placed++;
+        return true;
+      }
+      this.state.full[s] = true;
+    }
+    return false;
+  }
+
+  /** Whether the page is on a server (not on the engine's disk, not local). */
+  onServer(vpage: number): boolean {
+    const location = this.where.get(vpage);
+    return location !== undefined && "server" in location;
+  }
+
+  /** The server and byte offset of a page in that server's storage, for one-sided accesses. */
+  locate(vpage: number): { server: number; offset: number } {
+    const location = this.where.get(vpage);
+    if (location === undefined || !("server" in location)) throw new Error(`page ${vpage} is not on a memory server`);
+    location.slot ??= this.pool.slotOf(location.server, vpage);
+    return { server: location.server, offset: location.slot * this.options.pageSizeBytes };
   }
 
   /** Pages each server holds, as the engine's map says. */

@@ -28,6 +28,15 @@ export interface PolicyContext {
 export interface Backing {
   pageOut(vpage: number, bytes: Uint8Array, dirty: boolean, nowMicros: number): number | null;
   pageIn(vpage: number, into: Uint8Array, nowMicros: number): number | null;
+  // The remote policies (REMOTE_MAIN, COUNTERS) also map pages on memory servers in place:
+  /** After pageOut: whether the page stays mapped on its server (COUNTERS' displaced page). */
+  remoteMapped?(vpage: number): boolean;
+  /** Gives a never-touched page a frame on a server; false when every server is full. */
+  placeRemote?(vpage: number): boolean;
+  /** A one-sided load (into `bytes`) or store (from `bytes`) at vaddr on the server's copy. */
+  remoteAccess?(vaddr: number, bytes: Uint8Array, isStore: boolean): void;
+  /** SOFTWARE_COUNTERS: runs vpage's counter in host code; true when it reaches zero. */
+  softwareCounter?(vpage: number): boolean;
   report?(): Promise<Record<string, unknown>> | Record<string, unknown>;
   close(): Promise<void> | void;
 }
@@ -35,6 +44,10 @@ export interface Backing {
 export interface Policy {
   name: string;
   description: string;
+  /** How the MMU treats remote pages: 0 none (paging), 1 REMOTE_MAIN, 2 COUNTERS, 3 software. */
+  remoteMode?: number;
+  /** Cycles of one remote access (hardware or software): the preset's value by default. */
+  remoteAccessCycles?(config: RunConfig): number;
   localPages(configured: number): number;
   create(ctx: PolicyContext): Promise<Backing> | Backing;
 }

@@ -10,6 +10,9 @@ export const anemone05: Preset = {
   pageSizeBytes: 4096,
   clockHz: 2.8e9,
   localAccessCycles: 1,
+  remoteAccessCycles: 100,
+  softwareRemoteAccessCycles: 1000,
+  counterInterruptCycles: 1000,
   localMemBytes: 1 << 20,
   disk: "hdd7200",
   link: "gigabit",
@@ -17,6 +20,7 @@ export const anemone05: Preset = {
   servers: 2,
   serverMemBytes: 512 * 2 ** 20,
   assumptions: [
+    "remote single accesses: 100 and 1000 cycles as in Markatos'96 (Anemone has none; for comparison only)",
     "4 KiB pages (x86 Linux, the paper's 4 KB page faults)",
     "2.8 GHz client: a 2005 Pentium 4 class machine (an assumption; the paper does not say)",
     "gigabit Ethernet (host/links/gigabit.ts: 5 µs per hop, 20 µs of protocol software per message)",

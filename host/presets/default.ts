@@ -6,6 +6,9 @@ export const defaultPreset: Preset = {
   pageSizeBytes: 4096,
   clockHz: 2e9,
   localAccessCycles: 1,
+  remoteAccessCycles: 100,
+  softwareRemoteAccessCycles: 1000,
+  counterInterruptCycles: 1000,
   localMemBytes: 1 << 20,
   disk: "hdd7200",
   link: "gigabit",
@@ -13,6 +16,7 @@ export const defaultPreset: Preset = {
   servers: 2,
   serverMemBytes: 256 * 2 ** 20,
   assumptions: [
+    "a remote access costs 100 local ones and 1000 in software, as in Markatos'96; a counter interrupt 1000 cycles (an assumption)",
     "4 KiB pages, the x86 and wasm-era default",
     "2 GHz clock; one cycle per resident access, so avgAccessCycles of a run with no faults is 1",
     "1 MiB of local memory: a fraction of every workload's small working set",

@@ -6,6 +6,9 @@ export const markatos96: Preset = {
   pageSizeBytes: 8192,
   clockHz: 150e6,
   localAccessCycles: 1,
+  remoteAccessCycles: 100,
+  softwareRemoteAccessCycles: 1000,
+  counterInterruptCycles: 1000,
   localMemBytes: 1 << 20,
   disk: "rz55",
   link: "ethernet10",
@@ -13,6 +16,7 @@ export const markatos96: Preset = {
   servers: 1,
   serverMemBytes: 256 * 2 ** 20,
   assumptions: [
+    "a remote access costs 100 cycles in hardware and 1000 in software (Markatos'96); the counter interrupt 1000 cycles, a few µs of OS work at 150 MHz (an assumption: the paper does not give it)",
     "DEC Alpha 3000/300 at 150 MHz with 8 KiB pages: the same group's pager paper (USENIX'96), assumed for the paper's unknown table 1",
     "a local access costs 1 cycle and a remote one 100 (Markatos'96: remote : local = 100 : 1)",
     "RZ55 disk: 16 ms average seek, 3600 rpm, 5 MB/s (Markatos'96 gives the 5 MB/s)",

@@ -6,6 +6,9 @@ export const modern: Preset = {
   pageSizeBytes: 4096,
   clockHz: 3e9,
   localAccessCycles: 1,
+  remoteAccessCycles: 1000,
+  softwareRemoteAccessCycles: 10000,
+  counterInterruptCycles: 3000,
   localMemBytes: 1 << 20,
   disk: "nvme",
   link: "25g",
@@ -13,6 +16,7 @@ export const modern: Preset = {
   servers: 2,
   serverMemBytes: 512 * 2 ** 20,
   assumptions: [
+    "a remote access over 25 GbE or RDMA takes about 1 µs in hardware (3000 cycles at 3 GHz would be the round trip; 1000 assumes a CXL-like fabric) and about 10x that in software; an interrupt 1 µs (assumptions)",
     "4 KiB pages, 3 GHz core",
     "25 GbE (host/links/25g.ts); --link rdma100 for InfiniBand-class remote memory",
     "NVMe swap (host/disks/nvme.ts: ~70 µs a 4 KiB read)",

@@ -13,6 +13,12 @@ export interface Preset {
   disk: string;
   /** Name in host/links/index.ts: the network to the memory engine and servers. */
   link: string;
+  /** Cycles of one load or store performed on a memory server's copy of a page, in hardware and
+   *  in software (REMOTE_MAIN, COUNTERS; SOFTWARE_COUNTERS). */
+  remoteAccessCycles: number;
+  softwareRemoteAccessCycles: number;
+  /** COUNTERS: the interrupt that migrates a page whose counter reached zero, before its transfer. */
+  counterInterruptCycles: number;
   /** The client's own cost of a major page fault (trap, paging code path), on top of the transfer. */
   faultHandlingMicros: number;
   /** Memory servers and the memory each offers, when --servers / --server-mem are not given. */

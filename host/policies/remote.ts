@@ -1,0 +1,87 @@
+// The backing shared by the remote-memory policies (REMOTE_MAIN, COUNTERS, SOFTWARE_COUNTERS):
+// pages mapped on memory servers and accessed there in place, one-sided, on the server's own
+// storage (no request to the server thread, and no local copy); page transfers through the
+// memory engine and its link; the disk behind both.
+
+import { DISKS } from "../disks/index.ts";
+import { MemoryEngine } from "../memory-engine/memory-engine.ts";
+import { MemoryServerPool } from "../servers/pool.ts";
+import { SwapDevice } from "../swap-device.ts";
+import type { Backing, PolicyContext } from "./policy.ts";
+
+export interface RemoteOptions {
+  /** Where a displaced local page goes: "remote" (COUNTERS) or "disk" (REMOTE_MAIN). */
+  displaceTo: "remote" | "disk";
+  /** Keep the counters in host code (SOFTWARE_COUNTERS). */
+  softwareCounters: boolean;
+}
+
+export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOptions): Promise<Backing> {
+  const { config, stats } = ctx;
+  const size = config.pageSizeBytes;
+  const pool = await MemoryServerPool.start({ servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size });
+  const swap = new SwapDevice(size, DISKS[config.disk]);
+  const engine = new MemoryEngine(pool, swap, {
+    link: config.link, placement: config.placement, reply: config.reply,
+    engineCachePages: Math.floor(config.engineCacheBytes / size), pageSizeBytes: size,
+  });
+  const counters = new Map<number, number>();
+  const interruptMicros = (config.counterInterruptCycles / config.clockHz) * 1e6;
+  let remoteBytes = 0;
+  const makeRemote = (vpage: number) => {
+    if (options.softwareCounters) counters.set(vpage, config.counterInitial);
+  };
+  return {
+    pageOut(vpage, bytes, dirty, now) {
+      if (options.displaceTo === "remote") {
+        const done = engine.pageOut(vpage, bytes, now);
+        if (engine.onServer(vpage)) makeRemote(vpage);
+        return done;
+      }
+      return dirty || !swap.has(vpage) ? swap.write(vpage, bytes, now) : null;
+    },
+    pageIn(vpage, into, now) {
+      if (engine.onServer(vpage)) {
+        // A remote page comes local: the counter's interrupt, then the transfer (a migration).
+        stats.migrations++;
+        counters.delete(vpage);
+        return engine.pageIn(vpage, into, now + interruptMicros);
+      }
+      if (options.displaceTo === "remote") return engine.pageIn(vpage, into, now);
+      return swap.read(vpage, into, now);
+    },
+    remoteMapped: (vpage) => engine.onServer(vpage),
+    placeRemote(vpage) {
+      if (swap.has(vpage) || !engine.placeZero(vpage)) return false;
+      makeRemote(vpage);
+      return true;
+    },
+    remoteAccess(vaddr, bytes, isStore) {
+      const { server, offset } = engine.locate(Math.floor(vaddr / size));
+      const at = offset + (vaddr % size);
+      const storage = pool.storage(server);
+      if (isStore) storage.set(bytes, at);
+      else bytes.set(storage.subarray(at, at + bytes.length));
+      remoteBytes += bytes.length;
+    },
+    softwareCounter(vpage) {
+      const left = (counters.get(vpage) ?? config.counterInitial) - 1;
+      counters.set(vpage, left);
+      return left <= 0;
+    },
+    report() {
+      stats.networkBytes = engine.networkBytes + remoteBytes;
+      stats.diskReads = swap.diskReads;
+      stats.diskWrites = swap.diskWrites;
+      return {
+        servers: Array.from({ length: pool.servers }, (_, s) => pool.pagesHeld(s)),
+        pagesOnDisk: engine.pagesOnDisk,
+        faultRoundTripMicros: (({ p50, p99 }) => ({ p50, p99 }))(pool.roundTripMicros()),
+      };
+    },
+    async close() {
+      swap.close();
+      await pool.stop();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// REMOTE_MAIN, COUNTERS and SOFTWARE_COUNTERS: remote memory used in place, one access at a time.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { run } from "../host/run.ts";
+import { WORKLOADS } from "../workloads/index.ts";
+
+for (const w of Object.values(WORKLOADS)) {
+  test(`${w.name} is verified under remote-main, counters and software-counters, and both counter policies make the same decisions`, async () => {
+    const workingSet = w.workingSetBytes(w.sizes.tiny);
+    for (const limit of [{ localPages: 64 }, { localMem: String(Math.max(8192, Math.floor(workingSet / 8))) }]) {
+      const results = new Map<string, Awaited<ReturnType<typeof run>>>();
+      for (const policy of ["remote-main", "counters", "software-counters"]) {
+        const r = await run({ workload: w.name, size: "tiny", policy, preset: "markatos96", ...limit });
+        assert.ok(r.verified, `${w.name} ${policy} ${r.config.localPages} pages`);
+        assert.equal(r.localAccesses + r.remoteAccesses, r.accesses);
+        results.set(policy, r);
+      }
+      const hw = results.get("counters")!;
+      const sw = results.get("software-counters")!;
+      assert.ok(hw.remoteAccesses > 0, `${w.name}: no remote access under counters`);
+      assert.equal(sw.migrations, hw.migrations, `${w.name}: migrations differ`);
+      assert.equal(sw.remoteAccesses, hw.remoteAccesses, `${w.name}: remote accesses differ`);
+      assert.equal(sw.pageFaults, hw.pageFaults);
+      assert.ok(sw.modelledCycles > hw.modelledCycles, "software remote accesses cost more");
+      assert.equal(results.get("remote-main")!.migrations, 0, "remote-main moved a page");
+    }
+  });
+}
+
+test("a remote page's bytes live only on its server: poisoning evicted frames changes nothing", async () => {
+  const r = await run({ workload: "sort", size: "tiny", policy: "counters", localPages: 32, poisonEvictedFrames: true, counter: 8 });
+  assert.ok(r.verified);
+  assert.ok(r.migrations > 0 && r.remoteAccesses > 0);
+});
+
+test("a counter of 1 migrates a page at its first remote access, and a huge counter never migrates", async () => {
+  const eager = await run({ workload: "trans", size: "tiny", policy: "counters", localPages: 64, counter: 1 });
+  const never = await run({ workload: "trans", size: "tiny", policy: "counters", localPages: 64, counter: 16_000_000 });
+  assert.ok(eager.verified && never.verified);
+  // trans makes no bulk memory operation, so every remote access is one load or store.
+  assert.equal(eager.remoteAccesses, eager.migrations, "each remote access migrated its page");
+  assert.equal(never.migrations, 0);
+  assert.ok(never.remoteAccesses > 10 * eager.remoteAccesses);
+});
