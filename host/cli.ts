@@ -92,6 +92,35 @@ function printRun(r: RunResult): void {
 }
 
 program
+  .command("compare-counters")
+  .description("hardware and software counters side by side on one workload")
+  .argument("<workload>", `one of ${Object.keys(WORKLOADS).join(", ")}`)
+  .addOption(new Option("--size <size>", "workload size").choices(SIZES).default("small"))
+  .option("--local-mem <bytes>", "local memory, e.g. 1MiB (default: the preset's)")
+  .option("--local-pages <n>", "local memory in pages")
+  .addOption(new Option("--preset <name>", "machine preset").choices(Object.keys(PRESETS)).default("markatos96"))
+  .option("--counter <n>", "initial value of each remote page's counter", "256")
+  .option("--seed <n>", "input seed", "1")
+  .option("--json", "print one JSON object on stdout")
+  .action(async (workload: string, o) => {
+    const rows: RunResult[] = [];
+    for (const policy of ["counters", "software-counters"]) {
+      rows.push(resultJson(await run({
+        workload, size: o.size, policy, preset: o.preset, localMem: o.localMem, localPages: o.localPages, counter: o.counter, seed: o.seed,
+      })));
+    }
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify({ workload, hardware: rows[0], software: rows[1] })}\n`);
+      return;
+    }
+    console.log(formatTable(["", "modelled cycles", "avg access cycles", "migrations", "remote accesses", "verified", "wall s"], rows.map((r) => [
+      r.policy, String(r.modelledCycles), r.avgAccessCycles.toPrecision(5), String(r.migrations), String(r.remoteAccesses),
+      r.verified ? "yes" : "NO", r.wallSeconds.toFixed(3),
+    ])));
+    console.log(`\n${workload} ${o.size}, preset ${o.preset}, counter ${rows[0].counterInitial}; software costs ${((rows[1].modelledCycles / rows[0].modelledCycles - 1) * 100).toFixed(1)}% more modelled time.`);
+  });
+
+program
   .command("list")
   .description("list workloads, policies, presets, disks and replacement policies")
   .action(() => {

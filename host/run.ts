@@ -47,6 +47,10 @@ export interface RunResult {
   engineCacheHitRate: number | null;
   /** Real round trip of a page request to a memory server thread, in µs. */
   faultRoundTripMicros: { p50: number; p99: number } | null;
+  /** COUNTERS / SOFTWARE_COUNTERS: each remote page's initial counter, and the interrupts (a
+   *  counter reaching zero) that migrated a page; null and 0 under the other policies. */
+  counterInitial: number | null;
+  counterInterrupts: number;
 }
 
 /** Mean and percentiles of a list of numbers (the nearest-rank percentile). */
@@ -66,7 +70,9 @@ export async function run(options: RunOptions, extras: EngineOptions = {}): Prom
   const native = runNative(prepared.native, config.n, config.seed);
   const { stats } = engine;
   const loads = engine.accesses - engine.stores;
-  const remoteCycles = POLICIES[config.policy].remoteAccessCycles?.(config) ?? config.remoteAccessCycles;
+  const policy = POLICIES[config.policy];
+  const remoteCycles = policy.remoteAccessCycles?.(config) ?? config.remoteAccessCycles;
+  const usesCounters = policy.remoteMode === 2 || policy.remoteMode === 3;
   const modelledCycles = (engine.accesses - engine.remoteAccesses) * config.localAccessCycles
     + engine.remoteAccesses * remoteCycles + stats.stallCycles;
   return {
@@ -103,6 +109,8 @@ export async function run(options: RunOptions, extras: EngineOptions = {}): Prom
     servers: (engine.policyReport.servers as number[] | undefined) ?? [],
     pagesOnDisk: (engine.policyReport.pagesOnDisk as number | undefined) ?? 0,
     engineCacheHitRate: (engine.policyReport.engineCacheHitRate as number | null | undefined) ?? null,
+    counterInitial: usesCounters ? config.counterInitial : null,
+    counterInterrupts: usesCounters ? stats.migrations : 0,
     faultRoundTripMicros: (engine.policyReport.faultRoundTripMicros as { p50: number; p99: number } | undefined) ?? null,
     engine,
   };
