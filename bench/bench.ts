@@ -5,7 +5,7 @@
 import { resolveConfig } from "../host/config.ts";
 import { runInstrumented, runNative } from "../host/engine.ts";
 import { prepare } from "../host/modules.ts";
-import { run } from "../host/run.ts";
+import { run, summarize } from "../host/run.ts";
 import { serverRoundTrip } from "../host/servers/bench.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 
@@ -38,11 +38,6 @@ export const median = (xs: number[]): number => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const percentile = (xs: number[], p: number): number => {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 export async function bench(options: { repetitions?: number; workloads?: string[]; size?: string; onRow?: (row: BenchRow) => void } = {}): Promise<BenchReport> {
   const repetitions = options.repetitions ?? 5;
@@ -69,6 +64,7 @@ export async function bench(options: { repetitions?: number; workloads?: string[
       { measureFaults: true },
     );
     const micros = faulting.engine.faultMicros;
+    const faultTimes = summarize(micros) ?? { mean: 0, p50: 0, p99: 0 };
     const row: BenchRow = {
       workload: name,
       n: config.n,
@@ -77,9 +73,9 @@ export async function bench(options: { repetitions?: number; workloads?: string[
       slowdown: median(instTimes) / median(nativeTimes),
       accessesPerSecond: accesses / median(instTimes),
       faults: micros.length,
-      faultMicrosP50: percentile(micros, 50),
-      faultMicrosP99: percentile(micros, 99),
-      faultMicrosMean: micros.reduce((a, b) => a + b, 0) / Math.max(1, micros.length),
+      faultMicrosP50: faultTimes.p50,
+      faultMicrosP99: faultTimes.p99,
+      faultMicrosMean: faultTimes.mean,
     };
     rows.push(row);
     options.onRow?.(row);

@@ -1,7 +1,4 @@
-import { DISKS } from "../disks/index.ts";
-import { MemoryEngine } from "../memory-engine/memory-engine.ts";
-import { MemoryServerPool } from "../servers/pool.ts";
-import { SwapDevice } from "../swap-device.ts";
+import { openRemoteMemory } from "../memory-engine/open.ts";
 import type { Policy } from "./policy.ts";
 
 /** RAM_DISK (Markatos'96) and Anemone's paging: whole pages move between local frames and memory
@@ -12,37 +9,13 @@ export const ramDiskPolicy: Policy = {
   description: "page to memory servers through the memory engine (RAM_DISK, Anemone)",
   localPages: (configured) => configured,
   async create(ctx) {
-    const { config, stats } = ctx;
-    const size = config.pageSizeBytes;
-    const pool = await MemoryServerPool.start({ servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size });
-    const swap = new SwapDevice(size, DISKS[config.disk]);
-    const engine = new MemoryEngine(pool, swap, {
-      link: config.link,
-      placement: config.placement,
-      reply: config.reply,
-      engineCachePages: Math.floor(config.engineCacheBytes / size),
-      pageSizeBytes: size,
-    });
+    const remote = await openRemoteMemory(ctx);
+    const { engine } = remote;
     return {
       pageOut: (vpage, bytes, _dirty, now) => engine.pageOut(vpage, bytes, now),
       pageIn: (vpage, into, now) => engine.pageIn(vpage, into, now),
-      report() {
-        stats.networkBytes = engine.networkBytes;
-        stats.diskReads = swap.diskReads;
-        stats.diskWrites = swap.diskWrites;
-        const roundTrip = pool.roundTripMicros();
-        return {
-          // Each server's own count of the pages it holds (a request to each).
-          servers: Array.from({ length: pool.servers }, (_, s) => pool.pagesHeld(s)),
-          pagesOnDisk: engine.pagesOnDisk,
-          engineCacheHitRate: engine.cacheHitRate,
-          faultRoundTripMicros: { p50: roundTrip.p50, p99: roundTrip.p99 },
-        };
-      },
-      async close() {
-        swap.close();
-        await pool.stop();
-      },
+      report: () => remote.report(),
+      close: () => remote.close(),
     };
   },
 };

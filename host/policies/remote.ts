@@ -3,10 +3,7 @@
 // storage (no request to the server thread, and no local copy); page transfers through the
 // memory engine and its link; the disk behind both.
 
-import { DISKS } from "../disks/index.ts";
-import { MemoryEngine } from "../memory-engine/memory-engine.ts";
-import { MemoryServerPool } from "../servers/pool.ts";
-import { SwapDevice } from "../swap-device.ts";
+import { openRemoteMemory } from "../memory-engine/open.ts";
 import type { Backing, PolicyContext } from "./policy.ts";
 
 export interface RemoteOptions {
@@ -19,12 +16,8 @@ export interface RemoteOptions {
 export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOptions): Promise<Backing> {
   const { config, stats } = ctx;
   const size = config.pageSizeBytes;
-  const pool = await MemoryServerPool.start({ servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size });
-  const swap = new SwapDevice(size, DISKS[config.disk]);
-  const engine = new MemoryEngine(pool, swap, {
-    link: config.link, placement: config.placement, reply: config.reply,
-    engineCachePages: Math.floor(config.engineCacheBytes / size), pageSizeBytes: size,
-  });
+  const remote = await openRemoteMemory(ctx);
+  const { pool, swap, engine } = remote;
   const counters = new Map<number, number>();
   const interruptMicros = (config.counterInterruptCycles / config.clockHz) * 1e6;
   let remoteBytes = 0;
@@ -69,19 +62,7 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
       counters.set(vpage, left);
       return left <= 0;
     },
-    report() {
-      stats.networkBytes = engine.networkBytes + remoteBytes;
-      stats.diskReads = swap.diskReads;
-      stats.diskWrites = swap.diskWrites;
-      return {
-        servers: Array.from({ length: pool.servers }, (_, s) => pool.pagesHeld(s)),
-        pagesOnDisk: engine.pagesOnDisk,
-        faultRoundTripMicros: (({ p50, p99 }) => ({ p50, p99 }))(pool.roundTripMicros()),
-      };
-    },
-    async close() {
-      swap.close();
-      await pool.stop();
-    },
+    report: () => remote.report(remoteBytes),
+    close: () => remote.close(),
   };
 }

@@ -1,8 +1,8 @@
-// Dev helper (not committed): node --import tsx /tmp/check-workload.ts NAME [size...]
+// Dev helper: node --import tsx scripts/dev/check-workload.mts NAME [size...]
 // Builds workloads/NAME, runs it natively, compares with the TypeScript reference, prints timing.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-const root = "/work/main";
+const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const name = process.argv[2];
 const sizes = process.argv.length > 3 ? process.argv.slice(3) : ["tiny", "small"];
 execFileSync("node", ["--import", "tsx", `${root}/scripts/build.ts`, name], { stdio: "inherit", cwd: root });

@@ -1,0 +1,52 @@
+// Opens what every memory-server policy needs: the server pool, the engine's disk and the memory
+// engine between them, configured from the run; and the figures they report at the end.
+import { DISKS } from "../disks/index.ts";
+import type { PolicyContext } from "../policies/policy.ts";
+import { MemoryServerPool } from "../servers/pool.ts";
+import { SwapDevice } from "../swap-device.ts";
+import { MemoryEngine } from "./memory-engine.ts";
+
+export interface RemoteMemory {
+  pool: MemoryServerPool;
+  swap: SwapDevice;
+  engine: MemoryEngine;
+  /** Fills the run's network and disk counts; returns the servers' own page counts and more. */
+  report(extraNetworkBytes?: number): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory> {
+  const { config, stats } = ctx;
+  const size = config.pageSizeBytes;
+  const pool = await MemoryServerPool.start({ servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size });
+  const swap = new SwapDevice(size, DISKS[config.disk]);
+  const engine = new MemoryEngine(pool, swap, {
+    link: config.link,
+    placement: config.placement,
+    reply: config.reply,
+    engineCachePages: Math.floor(config.engineCacheBytes / size),
+    pageSizeBytes: size,
+  });
+  return {
+    pool,
+    swap,
+    engine,
+    report(extraNetworkBytes = 0) {
+      stats.networkBytes = engine.networkBytes + extraNetworkBytes;
+      stats.diskReads = swap.diskReads;
+      stats.diskWrites = swap.diskWrites;
+      const { p50, p99 } = pool.roundTripMicros();
+      return {
+        // Each server's own count of the pages it holds (a request to each).
+        servers: Array.from({ length: pool.servers }, (_, s) => pool.pagesHeld(s)),
+        pagesOnDisk: engine.pagesOnDisk,
+        engineCacheHitRate: engine.cacheHitRate,
+        faultRoundTripMicros: { p50, p99 },
+      };
+    },
+    async close() {
+      swap.close();
+      await pool.stop();
+    },
+  };
+}
