@@ -46,6 +46,7 @@ program
   .option("--server-mem <bytes>", "memory each server offers, e.g. 64MiB (default: the preset's)")
   .addOption(new Option("--placement <p>", "how the memory engine spreads pages").choices(Object.keys(PLACEMENTS)).default("round-robin"))
   .addOption(new Option("--reply <path>", "server replies through the engine or straight to the client").choices(["via-engine", "direct"]).default("via-engine"))
+  .addOption(new Option("--memory-engine <on|off>", "page through a memory engine, or straight to the servers (default: the preset's)").choices(["on", "off"]))
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
   .option("--counter <n>", "COUNTERS: initial value of each remote page's reference counter", "256")
   .option("--seed <n>", "input seed", "1")
@@ -56,6 +57,7 @@ program
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
       link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, servers: o.servers, serverMem: o.serverMem,
       placement: o.placement, reply: o.reply, engineCache: o.engineCache, counter: o.counter,
+      memoryEngine: o.memoryEngine === undefined ? undefined : o.memoryEngine === "on",
     });
     if (o.json) {
       process.stdout.write(`${JSON.stringify(resultJson(r))}\n`);

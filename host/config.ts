@@ -53,6 +53,7 @@ export const RunOptionsSchema = z.object({
   serverMem: z.string().optional(),
   placement: oneOf("placement", Object.keys(PLACEMENTS)).optional(),
   reply: oneOf("reply", ["via-engine", "direct"]).optional(),
+  memoryEngine: z.boolean().optional(),
   engineCache: z.string().optional(),
   localMem: z.string().optional(),
   localPages: intText("--local-pages", 0, 2 ** 31).optional(),
@@ -94,6 +95,8 @@ export interface RunConfig {
   serverMemBytes: number;
   placement: string;
   reply: "via-engine" | "direct";
+  /** False: the client pages straight to the memory servers, with no engine between. */
+  memoryEngine: boolean;
   engineCacheBytes: number;
   poisonEvictedFrames: boolean;
 }
@@ -159,6 +162,7 @@ export function resolveConfig(options: RunOptions): RunConfig {
     serverMemBytes,
     placement: o.placement ?? "round-robin",
     reply: (o.reply ?? "via-engine") as "via-engine" | "direct",
+    memoryEngine: o.memoryEngine ?? preset.memoryEngine,
     engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache) : 0,
     poisonEvictedFrames: o.poisonEvictedFrames ?? false,
   };

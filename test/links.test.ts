@@ -101,7 +101,7 @@ test("a 4 KiB page fetch over ethernet10 is dominated by the wire: about 3.5 ms 
 });
 
 test("every named link is registered under its name with positive numbers and its sources", () => {
-  assert.deepEqual(Object.keys(LINKS).sort(), ["25g", "ethernet10", "gigabit", "rdma100"]);
+  assert.deepEqual(Object.keys(LINKS).sort(), ["25g", "atm155", "ethernet10", "gigabit", "rdma100"]);
   for (const [key, link] of Object.entries(LINKS)) {
     assert.equal(link.name, key);
     for (const field of ["bytesPerSecond", "latencyMicros", "mtuBytes", "frameOverheadBytes", "protocolMicros"] as const) {
@@ -117,6 +117,12 @@ test("every named link is registered under its name with positive numbers and it
   assert.equal(LINKS.rdma100.bytesPerSecond, 12.5e9);
   for (const name of ["ethernet10", "gigabit", "25g"]) assert.equal(LINKS[name].mtuBytes, 1500);
   assert.equal(LINKS.rdma100.mtuBytes, 4096);
+});
+
+test("an 8 KiB page over atm155 is 171 cells with a 5-byte header each: 483 us on the wire, 16.9 MB/s of payload", () => {
+  const link = LINKS.atm155;
+  near(wireMicros(link, 8192), ((8192 + 171 * 5) / 18.72e6) * 1e6, 1e-6, "wire");
+  assert.ok(Math.abs(8192 / wireMicros(link, 8192) - 16.95) < 0.01, "payload rate in MB/s");
 });
 
 test("faster links cost less per page, end to end", () => {

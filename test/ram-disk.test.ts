@@ -44,6 +44,22 @@ test("a direct reply from the server saves one hop of a page per fault: its prot
   assert.ok(Math.abs(saved - hop) < 0.01 * hop, `saved ${saved} µs, one hop is ${hop} µs`);
 });
 
+test("with no memory engine a page-in is one request hop and one page hop, straight between client and server", async () => {
+  const options = { workload: "qsort", size: "tiny" as const, policy: "ram-disk", preset: "anemone05", localPages: 64, reply: "direct" as const };
+  const direct = await run({ ...options, memoryEngine: true });
+  const noEngine = await run({ ...options, memoryEngine: false });
+  assert.ok(direct.verified && noEngine.verified);
+  assert.equal(noEngine.pageIns, direct.pageIns);
+  const link = LINKS.gigabit;
+  const requestHop = link.protocolMicros + wireMicros(link, 64) + link.latencyMicros; // client -> engine
+  const pageHop = link.protocolMicros + wireMicros(link, 4096) + link.latencyMicros; // engine -> server
+  // A fault waits for its page and for the victim's write-back: the engine adds one request hop
+  // to the first and one page hop to the second, so the saving lies between the two.
+  const saved = direct.faultLatencyMicros!.mean - noEngine.faultLatencyMicros!.mean;
+  assert.ok(saved >= 0.99 * requestHop && saved <= requestHop + pageHop, `saved ${saved} µs; request hop ${requestHop}, page hop ${pageHop}`);
+  assert.equal(noEngine.engineCacheHitRate, null);
+});
+
 test("when every server is full the engine puts pages on its disk and nothing is lost", async () => {
   const r = await run({ workload: "sort", size: "tiny", policy: "ram-disk", localPages: 32, servers: 2, serverMem: "64KiB" });
   assert.ok(r.verified);

@@ -7,6 +7,10 @@
 //                                                  server --page------------------> client   (direct)
 //   cache hit    client --req---> engine --page--> client                                     (engine cache)
 //
+// With no engine (Markatos'96: the client's own pager keeps the map and talks to the servers):
+//   page-out     client --page--> server
+//   page-in      client --req---> server --page--> client
+//
 // Each arrow is one hop: a FIFO pipe per direction (host/links/link.ts), so a page-in request
 // queues behind the write-back sent just before it. The engine cache is modelled: it decides
 // where the modelled reply comes from, while the page's bytes always travel from the server
@@ -25,6 +29,8 @@ export interface MemoryEngineOptions {
   link: LinkModel;
   placement: string;
   reply: ReplyPath;
+  /** False: the client pages straight to the servers (no engine hop, no engine cache). */
+  viaEngine: boolean;
   engineCachePages: number;
   pageSizeBytes: number;
 }
@@ -46,6 +52,7 @@ export class MemoryEngine {
   private readonly engineToServer: LinkPipe[];
   private readonly serverToEngine: LinkPipe[];
   private readonly serverToClient: LinkPipe[];
+  private readonly clientToServer: LinkPipe[];
   /** The engine cache: pages in least- to most-recently paged-out order. */
   private readonly cache = new Set<number>();
   cacheLookups = 0;
@@ -64,13 +71,15 @@ export class MemoryEngine {
     this.engineToServer = pipes();
     this.serverToEngine = pipes();
     this.serverToClient = pipes();
+    this.clientToServer = pipes();
   }
 
   /** Stores a page evicted from the client; returns when it has arrived where it is kept. */
   pageOut(vpage: number, bytes: Uint8Array, now: number): number {
     const page = this.options.pageSizeBytes;
     this.networkBytes += page;
-    const atEngine = this.clientToEngine.send(now, page);
+    const viaEngine = this.options.viaEngine;
+    const atEngine = viaEngine ? this.clientToEngine.send(now, page) : now;
     this.remember(vpage);
     for (const s of PLACEMENTS[this.options.placement](this.state)) {
       if (this.state.full[s]) continue;
@@ -78,7 +87,7 @@ export class MemoryEngine {
         this.where.set(vpage, { server: s });
         this.state.held[s]++;
         this.state.placed++;
-        return this.engineToServer[s].send(atEngine, page);
+        return (viaEngine ? this.engineToServer : this.clientToServer)[s].send(atEngine, page);
       }
       this.state.full[s] = true;
     }
@@ -95,22 +104,25 @@ export class MemoryEngine {
     this.where.delete(vpage);
     const page = this.options.pageSizeBytes;
     this.networkBytes += REQUEST_BYTES + page;
-    const atEngine = this.clientToEngine.send(now, REQUEST_BYTES);
-    this.cacheLookups++;
-    const cached = this.cache.delete(vpage);
+    const viaEngine = this.options.viaEngine;
+    const atEngine = viaEngine ? this.clientToEngine.send(now, REQUEST_BYTES) : now;
+    const cached = viaEngine && this.cache.delete(vpage);
+    if (viaEngine) this.cacheLookups++;
     if (cached) this.cacheHits++;
     let arrived: number;
     if ("disk" in location) {
       this.pagesOnDisk--;
       const read = this.spill.read(vpage, into, atEngine);
       if (read === null) throw new Error(`the memory engine's disk lost page ${vpage}`);
-      arrived = this.engineToClient.send(read, page);
+      arrived = viaEngine ? this.engineToClient.send(read, page) : read; // no engine: the client's own disk
     } else {
       const s = location.server;
       if (!this.pool.pageIn(s, vpage, into)) throw new Error(`memory server ${s} lost page ${vpage}`);
       this.state.held[s]--;
       this.state.full[s] = false;
-      if (cached) {
+      if (!viaEngine) {
+        arrived = this.serverToClient[s].send(this.clientToServer[s].send(now, REQUEST_BYTES), page);
+      } else if (cached) {
         arrived = this.engineToClient.send(atEngine, page);
       } else {
         const atServer = this.engineToServer[s].send(atEngine, REQUEST_BYTES);
@@ -163,7 +175,7 @@ export class MemoryEngine {
   }
 
   private remember(vpage: number): void {
-    if (this.options.engineCachePages === 0) return;
+    if (this.options.engineCachePages === 0 || !this.options.viaEngine) return;
     this.cache.delete(vpage);
     this.cache.add(vpage);
     if (this.cache.size > this.options.engineCachePages) {

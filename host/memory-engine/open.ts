@@ -24,6 +24,7 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
     link: config.link,
     placement: config.placement,
     reply: config.reply,
+    viaEngine: config.memoryEngine,
     engineCachePages: Math.floor(config.engineCacheBytes / size),
     pageSizeBytes: size,
   });

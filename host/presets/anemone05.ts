@@ -17,6 +17,7 @@ export const anemone05: Preset = {
   disk: "hdd7200",
   link: "gigabit",
   faultHandlingMicros: 460,
+  memoryEngine: true,
   servers: 2,
   serverMemBytes: 512 * 2 ** 20,
   assumptions: [

@@ -13,6 +13,7 @@ export const defaultPreset: Preset = {
   disk: "hdd7200",
   link: "gigabit",
   faultHandlingMicros: 0,
+  memoryEngine: true,
   servers: 2,
   serverMemBytes: 256 * 2 ** 20,
   assumptions: [

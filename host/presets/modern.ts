@@ -13,6 +13,7 @@ export const modern: Preset = {
   disk: "nvme",
   link: "25g",
   faultHandlingMicros: 2,
+  memoryEngine: true,
   servers: 2,
   serverMemBytes: 512 * 2 ** 20,
   assumptions: [

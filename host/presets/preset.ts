@@ -21,6 +21,9 @@ export interface Preset {
   counterInterruptCycles: number;
   /** The client's own cost of a major page fault (trap, paging code path), on top of the transfer. */
   faultHandlingMicros: number;
+  /** Whether page transfers go through a memory engine (Anemone) or straight from the client's
+   *  pager to the servers (Markatos'96). */
+  memoryEngine: boolean;
   /** Memory servers and the memory each offers, when --servers / --server-mem are not given. */
   servers: number;
   serverMemBytes: number;
