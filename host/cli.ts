@@ -2,6 +2,8 @@
 // non-zero exit; REMORA_DEBUG=1 adds the stack.
 import { Command, CommanderError, Option } from "commander";
 import { bench, type BenchReport } from "../bench/bench.ts";
+import { EXPERIMENTS } from "../bench/experiments/index.ts";
+import { checkReproduceOptions, reproduce, ReproduceError, summaryTable } from "../bench/reproduce.ts";
 import { ConfigError, REPLACEMENTS } from "./config.ts";
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
@@ -206,6 +208,27 @@ program
     console.log("\nPreset default (2 GHz, 4 KiB pages, hdd7200 disk); local memory is 1/8 of each working set.");
   });
 
+program
+  .command("reproduce")
+  .description("run both papers' experiments and write results/*.json, *.csv and summary.md (npm start: --quick)")
+  .option("--quick", "size tiny with 1/8 of each preset's local memory: a few minutes")
+  .option("--only <names>", `comma-separated experiments: ${Object.keys(EXPERIMENTS).join(", ")}`)
+  .option("--jobs <n>", "runs at once (default: the cores)")
+  .option("--out <dir>", "output folder", "results")
+  .action(async (o) => {
+    const checked = checkReproduceOptions(o);
+    const { summary, interrupted, failed } = await reproduce({ quick: Boolean(o.quick), ...checked });
+    if (summary.length > 0) console.log(`${summaryTable(summary)}\n`);
+    for (const f of failed) process.stderr.write(`remora: not reproduced: ${f}\n`);
+    console.log(`Results in ${checked.out}/ (summary.md, one .json and .csv per experiment).`);
+    if (interrupted) {
+      process.stderr.write("remora: interrupted; finished experiments were written, the others were not\n");
+      process.exitCode = 130;
+    } else if (failed.length > 0) {
+      process.exitCode = 1;
+    }
+  });
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
@@ -219,6 +242,6 @@ export async function main(argv: string[]): Promise<void> {
     const prefix = err instanceof WebAssembly.RuntimeError ? "the workload trapped: " : "";
     process.stderr.write(`remora: ${prefix}${err.message ?? String(e)}\n`);
     if (process.env.REMORA_DEBUG) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = err instanceof ConfigError ? 2 : 1;
+    process.exitCode = err instanceof ConfigError || err instanceof ReproduceError ? 2 : 1;
   }
 }

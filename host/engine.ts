@@ -52,8 +52,19 @@ export interface EngineRun {
 
 export class RunError extends Error {}
 
+/** One page fault as the MMU asked for it: the basis of the concurrent-clients replay. */
+export interface FaultEvent {
+  /** Accesses the program had made when it faulted. */
+  accesses: number;
+  vpageIn: number;
+  /** The evicted page, or -1; and whether it was dirty. */
+  vpageOut: number;
+  dirty: boolean;
+}
+
 export interface EngineOptions {
   measureFaults?: boolean;
+  onFault?: (event: FaultEvent) => void;
   inspect?: (mmu: MmuExports) => void;
 }
 
@@ -85,6 +96,10 @@ export async function runInstrumented(
 
   const pageFault = (vpageIn: number, frameAddr: number, vpageOut: number, outDirty: number): number => {
     const t0 = options.measureFaults ? performance.now() : 0;
+    if (options.onFault) {
+      const accesses = Number(new DataView(memory.buffer).getBigUint64(ADDR_ACCESSES, true));
+      options.onFault({ accesses, vpageIn, vpageOut, dirty: outDirty !== 0 });
+    }
     const frame = new Uint8Array(memory.buffer, frameAddr, pageSize);
     const now = nowMicros();
     let done = now;

@@ -82,6 +82,10 @@ export function validatePoolOptions(o: MemoryServerPoolOptions): void {
   }
 }
 
+/** Spin times for pools started without their own: `remora reproduce` sets 0 when it runs several
+ *  jobs at once, since polling threads of two runs on two cores starve each other. */
+export const poolDefaults = { serverSpinMicros: DEFAULT_SERVER_SPIN_MICROS, clientSpinMicros: DEFAULT_CLIENT_SPIN_MICROS };
+
 export class MemoryServerPool {
   readonly servers: number;
   readonly pageSizeBytes: number;
@@ -102,7 +106,7 @@ export class MemoryServerPool {
     this.servers = options.servers;
     this.pageSizeBytes = options.pageSizeBytes;
     this.capacityPages = options.capacityBytes / options.pageSizeBytes;
-    this.clientSpinMs = (options.clientSpinMicros ?? DEFAULT_CLIENT_SPIN_MICROS) / 1000;
+    this.clientSpinMs = (options.clientSpinMicros ?? poolDefaults.clientSpinMicros) / 1000;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
@@ -144,7 +148,7 @@ export class MemoryServerPool {
         };
         const task: ServerTask = {
           channel, storage, capacityPages: capacityBytes / pageSizeBytes, pageSizeBytes, id,
-          pool: block.buffer as SharedArrayBuffer, spinMicros: options.serverSpinMicros ?? DEFAULT_SERVER_SPIN_MICROS,
+          pool: block.buffer as SharedArrayBuffer, spinMicros: options.serverSpinMicros ?? poolDefaults.serverSpinMicros,
         };
         server.done = pool.run(task).then(
           (stats) => { server.stats = stats; server.failure ??= "it has stopped"; },

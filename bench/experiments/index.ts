@@ -1,0 +1,14 @@
+// The experiments of `remora reproduce`, by name, in the order they run. Adding one: a module
+// beside this file and a line here.
+import { anemoneConcurrent } from "./anemone-concurrent.ts";
+import { anemoneLatency } from "./anemone-latency.ts";
+import { anemoneSpeedup } from "./anemone-speedup.ts";
+import { counter } from "./counter.ts";
+import type { Experiment } from "./experiment.ts";
+import { network } from "./network.ts";
+import { policies } from "./policies.ts";
+import { software } from "./software.ts";
+
+export const EXPERIMENTS: Record<string, Experiment> = Object.fromEntries(
+  [policies, network, counter, software, anemoneLatency, anemoneSpeedup, anemoneConcurrent].map((e) => [e.name, e]),
+);
