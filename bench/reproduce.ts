@@ -1,5 +1,6 @@
 // `remora reproduce`: runs the experiments of both papers over a piscina pool of workers, shows
 // progress, and writes DIR/<experiment>.json and .csv and DIR/summary.md (paper against ours).
+import { setMaxListeners } from "node:events";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -64,6 +65,7 @@ export async function reproduce(o: ReproduceOptions): Promise<{ summary: Summary
   });
   const progress = startProgress(o.progress ?? process.stderr, unique.size);
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // one listener a queued run
   let interrupted = false;
   const onSigint = () => { interrupted = true; controller.abort(); };
   process.once("SIGINT", onSigint);

@@ -1,0 +1,65 @@
+// `remora reproduce`: modelled figures that do not depend on how many jobs ran at once, complete
+// result files, and one clear line for bad input.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { reproduce } from "../bench/reproduce.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+
+/** Every run's modelled figures, by its coordinates. */
+function modelled(dir: string, name: string): Record<string, unknown> {
+  const json = JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8"));
+  return {
+    runs: Object.fromEntries(json.runs.map((r: any) => [JSON.stringify(r.key), [r.figures.modelledCycles, r.figures.pageFaults, r.figures.faultLatencyMicros, r.faultHistogram]])),
+    derived: json.derived,
+  };
+}
+
+test("modelled figures are identical with one job and with two, and every result file is complete", async () => {
+  const only = ["anemone-latency", "anemone-concurrent", "software"];
+  const dirs = [1, 2].map((jobs) => ({ jobs, out: mkdtempSync(join(tmpdir(), `remora-jobs${jobs}-`)) }));
+  for (const { jobs, out } of dirs) {
+    const { failed, summary } = await reproduce({ quick: true, only, jobs, out, progress: quiet });
+    assert.deepEqual(failed, []);
+    assert.ok(summary.length >= 8, `${summary.length} summary rows`);
+  }
+  for (const name of only) {
+    assert.deepEqual(modelled(dirs[0].out, name), modelled(dirs[1].out, name), name);
+    const json = JSON.parse(readFileSync(join(dirs[1].out, `${name}.json`), "utf8"));
+    assert.equal(json.remoraVersion, JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+    assert.ok(json.runs.every((r: any) => r.figures.verified), `${name}: every run verified`);
+    const csv = readFileSync(join(dirs[1].out, `${name}.csv`), "utf8").trim().split("\n");
+    assert.equal(csv.length, json.runs.length + 1, `${name}.csv has a line per run`);
+  }
+  const summary = readFileSync(join(dirs[1].out, "summary.md"), "utf8");
+  for (const figure of ["mean 4 KiB fault from the engine", "ray tracers", "SOFTWARE_COUNTERS / COUNTERS"]) {
+    assert.ok(summary.includes(figure), `summary.md has "${figure}"`);
+  }
+  const concurrent = JSON.parse(readFileSync(join(dirs[0].out, "anemone-concurrent.json"), "utf8")).derived.rows;
+  assert.ok(concurrent.length >= 3);
+  for (let i = 1; i < concurrent.length; i++) {
+    assert.ok(concurrent[i].speedup > concurrent[i - 1].speedup, `speedup grows with clients: ${JSON.stringify(concurrent)}`);
+  }
+});
+
+for (const [what, args, message] of [
+  ["an unknown experiment", ["--only", "policies,fig9"], /unknown experiment "fig9"/],
+  ["--jobs 0", ["--jobs", "0"], /--jobs must be an integer from 1 to 64, not "0"/],
+  ["an output folder that cannot be written", ["--out", "OUT/file-not-folder"], /cannot write to the output folder/],
+] as const) {
+  test(`reproduce refuses ${what} with one line and exit 2, writing nothing`, () => {
+    const dir = mkdtempSync(join(tmpdir(), "remora-bad-"));
+    writeFileSync(join(dir, "file-not-folder"), "");
+    const r = spawnSync(process.execPath, ["bin/remora", "reproduce", "--quick", ...args.map((a) => a.replace("OUT", dir))], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.equal(existsSync(join(dir, "summary.md")), false);
+  });
+}
