@@ -8,6 +8,7 @@ import cliProgress from "cli-progress";
 import { Piscina } from "piscina";
 import type { Job, JobResult, SummaryRow } from "./experiments/experiment.ts";
 import { EXPERIMENTS } from "./experiments/index.ts";
+import { dashboardHtml, readResults } from "./web/page.ts";
 
 export interface ReproduceOptions {
   quick: boolean;
@@ -110,7 +111,10 @@ export async function reproduce(o: ReproduceOptions): Promise<{ summary: Summary
     }, null, 1)}\n`);
     writeAtomic(join(o.out, `${experiment.name}.csv`), toCsv(runs));
   }
-  if (summary.length > 0) writeAtomic(join(o.out, "summary.md"), summaryMarkdown(summary, o, failed));
+  if (summary.length > 0) {
+    writeAtomic(join(o.out, "summary.md"), summaryMarkdown(summary, o, failed));
+    writeAtomic(join(o.out, "dashboard.html"), dashboardHtml(readResults(o.out), null));
+  }
   return { summary, interrupted, failed };
 }
 

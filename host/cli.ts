@@ -1,8 +1,11 @@
 // The command line: remora run | list | bench | demo. Errors are one line on stderr and a
 // non-zero exit; REMORA_DEBUG=1 adds the stack.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { bench, type BenchReport } from "../bench/bench.ts";
 import { EXPERIMENTS } from "../bench/experiments/index.ts";
+import { startDashboard } from "../bench/web/server.ts";
 import { checkReproduceOptions, reproduce, ReproduceError, summaryTable } from "../bench/reproduce.ts";
 import { ConfigError, REPLACEMENTS } from "./config.ts";
 import { DISKS } from "./disks/index.ts";
@@ -157,6 +160,7 @@ program
   .option("--repetitions <n>", "runs of each side; the median counts", "5")
   .option("--workloads <names>", "comma-separated workloads (default: all)")
   .option("--json", "print one JSON object on stdout")
+  .option("--out <dir>", "also write DIR/bench.json, which the dashboard draws")
   .action(async (o) => {
     const repetitions = Number(o.repetitions);
     if (!Number.isInteger(repetitions) || repetitions < 1) throw new ConfigError(`--repetitions must be a positive integer, not "${o.repetitions}"`);
@@ -166,6 +170,10 @@ program
       repetitions, workloads,
       onRow: o.json ? undefined : (row) => process.stderr.write(`  ${row.workload}: ${row.slowdown.toFixed(2)}x\n`),
     });
+    if (o.out) {
+      mkdirSync(o.out, { recursive: true });
+      writeFileSync(join(o.out, "bench.json"), `${JSON.stringify(report, null, 1)}\n`);
+    }
     if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else printBench(report);
   });
@@ -220,13 +228,27 @@ program
     const { summary, interrupted, failed } = await reproduce({ quick: Boolean(o.quick), ...checked });
     if (summary.length > 0) console.log(`${summaryTable(summary)}\n`);
     for (const f of failed) process.stderr.write(`remora: not reproduced: ${f}\n`);
-    console.log(`Results in ${checked.out}/ (summary.md, one .json and .csv per experiment).`);
+    console.log(`Results in ${checked.out}/ (summary.md, one .json and .csv per experiment); open ${checked.out}/dashboard.html for the charts, or run ./bin/remora dashboard.`);
     if (interrupted) {
       process.stderr.write("remora: interrupted; finished experiments were written, the others were not\n");
       process.exitCode = 130;
     } else if (failed.length > 0) {
       process.exitCode = 1;
     }
+  });
+
+program
+  .command("dashboard")
+  .description("serve the results dashboard on localhost, with a live panel that runs experiments")
+  .option("--port <p>", "port (0: any free one)", "8080")
+  .option("--results <dir>", "results folder", "results")
+  .action(async (o) => {
+    const port = /^\d+$/.test(o.port) ? Number(o.port) : NaN;
+    if (!(port >= 0 && port <= 65535)) throw new ConfigError(`--port must be an integer from 0 to 65535, not "${o.port}"`);
+    const { url } = await startDashboard(o.results, port).catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`cannot serve on port ${port}: ${e.code ?? e.message}`);
+    });
+    console.log(`remora dashboard: ${url} (results from ${o.results}/; Ctrl-C to stop)`);
   });
 
 export async function main(argv: string[]): Promise<void> {

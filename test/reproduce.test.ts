@@ -63,3 +63,9 @@ for (const [what, args, message] of [
     assert.equal(existsSync(join(dir, "summary.md")), false);
   });
 }
+
+test("docs/REPRODUCTION.md lists every preset's, link's and disk's assumptions as the code states them", async () => {
+  const { assumptionsMarkdown } = await import("../scripts/assumptions.ts");
+  const doc = readFileSync(join(ROOT, "docs/REPRODUCTION.md"), "utf8");
+  assert.ok(doc.includes(assumptionsMarkdown()), "regenerate with: node --import ./host/register.mjs scripts/assumptions.ts");
+});

@@ -1,0 +1,97 @@
+// The results dashboard in a real browser (Debian's Chromium through playwright-core): every chart
+// draws from a results folder opened from disk, the controls change what is drawn, the live panel
+// gives `remora run`'s figures, and no request leaves the machine. Screenshots go to test-output/.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { bench } from "../bench/bench.ts";
+import { reproduce } from "../bench/reproduce.ts";
+import { startDashboard } from "../bench/web/server.ts";
+import { run } from "../host/run.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = fileURLToPath(new URL("../test-output/", import.meta.url));
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (.ci/run installs it: apt-get install -y chromium)`;
+
+/** Pixels of a canvas that are not transparent. */
+const drawnPixels = (id: string) => `(() => {
+  const c = document.getElementById(${JSON.stringify(id)});
+  const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++; return n;
+})()`;
+
+test("the dashboard draws every experiment from disk, its controls work, its live run matches remora run, and nothing leaves localhost", { skip, timeout: 900_000 }, async () => {
+  const { chromium } = await import("playwright-core");
+  const dir = mkdtempSync(join(tmpdir(), "remora-dashboard-"));
+  writeFileSync(join(dir, "bench.json"), JSON.stringify(await bench({ repetitions: 1, size: "tiny", workloads: ["trans", "mvec"] })));
+  const { failed } = await reproduce({ quick: true, only: ["policies", "network", "counter", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent"], jobs: 2, out: dir, progress: quiet });
+  assert.deepEqual(failed, []);
+  mkdirSync(SHOTS, { recursive: true });
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const { server, url } = await startDashboard(dir, 0);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const requests: string[] = [];
+    const errors: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("pageerror", (e) => errors.push(e.message));
+
+    // From disk: every chart drawn, none blank.
+    await page.goto(`file://${join(dir, "dashboard.html")}`);
+    const ids: string[] = await page.evaluate("Object.keys(window.remoraCharts)");
+    assert.ok(ids.length >= 6, `charts: ${ids}`);
+    for (const id of ["policies", "network", "counter", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "bench"]) {
+      assert.ok(ids.includes(id), `no ${id} chart`);
+      const pixels: number = await page.evaluate(drawnPixels(`chart-${id}`));
+      assert.ok(pixels > 2000, `${id}: ${pixels} pixels drawn`);
+      await page.locator(`#card-${id}`).screenshot({ path: join(SHOTS, `dashboard-${id}.png`) });
+    }
+
+    // Hiding a policy through the legend changes what the policies chart draws.
+    const before: string = await page.evaluate("document.getElementById('chart-policies').toDataURL()");
+    const box: { left: number; top: number; width: number; height: number } = await page.evaluate("window.remoraCharts.policies.legend.legendHitBoxes[0]");
+    await page.locator("#chart-policies").click({ position: { x: box.left + box.width / 2, y: box.top + box.height / 2 } });
+    assert.equal(await page.evaluate("window.remoraCharts.policies.isDatasetVisible(0)"), false, "the legend hid the first policy");
+    assert.notEqual(await page.evaluate("document.getElementById('chart-policies').toDataURL()"), before);
+    // Picking another program redraws the network sweep with its data; the axis switches to linear.
+    const gauss: unknown = await page.evaluate("window.remoraCharts.network.data.datasets.map((d) => d.data)");
+    await page.locator("#card-network select").selectOption("sort");
+    assert.notDeepEqual(await page.evaluate("window.remoraCharts.network.data.datasets.map((d) => d.data)"), gauss);
+    await page.locator("#card-policies button[data-action=axis]").click();
+    assert.equal(await page.evaluate("window.remoraCharts.policies.options.scales.y.type"), "linear");
+    await page.locator("#card-policies button[data-action=table]").click();
+    assert.ok((await page.locator("#card-policies table tr").count()) > 16, "the table view lists the chart's data");
+    await page.screenshot({ path: join(SHOTS, "dashboard-file.png"), fullPage: true });
+
+    // Served, with the live panel: one run, the same figures as remora run.
+    await page.goto(url);
+    const options = { workload: "sort", size: "tiny", policy: "counters", preset: "markatos96", localMem: "128KiB", counter: "64" };
+    for (const [name, value] of Object.entries(options)) {
+      const field = page.locator(`#live-form [name=${name}]`);
+      if ((await field.evaluate((e) => e.tagName)) === "SELECT") await field.selectOption(value);
+      else await field.fill(value);
+    }
+    await page.locator("#live-run").click();
+    await page.waitForFunction("document.getElementById('live-result').textContent.startsWith('{')", null, { timeout: 120_000 });
+    const live = JSON.parse(await page.locator("#live-result").textContent() ?? "");
+    const direct = await run({ ...options, size: "tiny" });
+    for (const field of ["checksum", "verified", "modelledCycles", "avgAccessCycles", "pageFaults", "migrations", "remoteAccesses", "counterInterrupts"] as const) {
+      assert.deepEqual(live[field], direct[field], field);
+    }
+    assert.ok((await page.evaluate(drawnPixels("chart-live")) as number) > 2000, "the live run is drawn");
+    await page.locator("#card-live").screenshot({ path: join(SHOTS, "dashboard-live.png") });
+
+    assert.deepEqual(errors, []);
+    const outside = requests.filter((u) => !u.startsWith("file://") && !u.startsWith(url) && !u.startsWith("blob:") && !u.startsWith("data:"));
+    assert.deepEqual(outside, [], "requests that left localhost");
+  } finally {
+    server.close();
+    await browser.close();
+  }
+});
