@@ -144,7 +144,7 @@ export function summaryTable(rows: SummaryRow[]): string {
   const lines = ["| figure | paper | ours | ours / paper |", "|---|---|---|---|"];
   for (const r of rows) {
     const ratio = r.paperValue !== null && r.ours !== null ? formatNumber(r.ours / r.paperValue) : "—";
-    lines.push(`| ${r.figure} | ${r.paper} | ${formatNumber(r.ours)} ${r.unit} | ${ratio} |`);
+    lines.push(`| ${r.figure} | ${r.paper} | ${r.oursText ?? `${formatNumber(r.ours)} ${r.unit}`} | ${ratio} |`);
   }
   return lines.join("\n");
 }

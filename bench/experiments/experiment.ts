@@ -37,6 +37,8 @@ export interface SummaryRow {
   paperValue: number | null;
   ours: number | null;
   unit: string;
+  /** Ours in words, for a yes/no figure. */
+  oursText?: string;
 }
 
 export interface Experiment {
