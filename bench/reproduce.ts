@@ -1,7 +1,7 @@
 // `remora reproduce`: runs the experiments of both papers over a piscina pool of workers, shows
 // progress, and writes DIR/<experiment>.json and .csv and DIR/summary.md (paper against ours).
 import { setMaxListeners } from "node:events";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
@@ -37,7 +37,7 @@ export function checkReproduceOptions(o: { only?: string; jobs?: string; out?: s
     mkdirSync(out, { recursive: true });
     const probe = join(out, ".remora-write-test");
     writeFileSync(probe, "");
-    renameSync(probe, `${probe}~`);
+    unlinkSync(probe);
   } catch (e) {
     throw new ReproduceError(`cannot write to the output folder "${out}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -82,7 +82,7 @@ export async function reproduce(o: ReproduceOptions): Promise<{ summary: Summary
       } catch (e) {
         if (!interrupted) failures.set(key, (e as Error).message.split("\n")[0]);
       }
-      progress.tick(`${describe(job)}${failures.has(key) ? " FAILED" : ""}`);
+      if (!interrupted) progress.tick(`${describe(job)}${failures.has(key) ? " FAILED" : ""}`);
     }));
   } finally {
     process.off("SIGINT", onSigint);

@@ -226,9 +226,8 @@ program
   .action(async (o) => {
     const checked = checkReproduceOptions(o);
     const { summary, interrupted, failed } = await reproduce({ quick: Boolean(o.quick), ...checked });
-    if (summary.length > 0) console.log(`${summaryTable(summary)}\n`);
     for (const f of failed) process.stderr.write(`remora: not reproduced: ${f}\n`);
-    console.log(`Results in ${checked.out}/ (summary.md, one .json and .csv per experiment); open ${checked.out}/dashboard.html for the charts, or run ./bin/remora dashboard.`);
+    if (summary.length > 0) console.log(`${summaryTable(summary)}\n\nResults in ${checked.out}/ (summary.md, one .json and .csv per experiment); open ${checked.out}/dashboard.html for the charts, or run ./bin/remora dashboard.`);
     if (interrupted) {
       process.stderr.write("remora: interrupted; finished experiments were written, the others were not\n");
       process.exitCode = 130;
