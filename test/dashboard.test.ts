@@ -55,9 +55,19 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
 
     // Hiding a policy through the legend changes what the policies chart draws.
     const before: string = await page.evaluate("document.getElementById('chart-policies').toDataURL()");
-    const box: { left: number; top: number; width: number; height: number } = await page.evaluate("window.remoraCharts.policies.legend.legendHitBoxes[0]");
-    await page.locator("#chart-policies").click({ position: { x: box.left + box.width / 2, y: box.top + box.height / 2 } });
-    assert.equal(await page.evaluate("window.remoraCharts.policies.isDatasetVisible(0)"), false, "the legend hid the first policy");
+    // The first legend entry, in page coordinates, read in one step after the layout has settled.
+    const at: { x: number; y: number } = await page.evaluate(`(async () => {
+      await document.fonts.ready;
+      const chart = window.remoraCharts.policies;
+      chart.canvas.scrollIntoView();
+      chart.resize();
+      const box = chart.legend.legendHitBoxes[0];
+      const rect = chart.canvas.getBoundingClientRect();
+      return { x: rect.left + box.left + box.width / 2, y: rect.top + box.top + box.height / 2 };
+    })()`);
+    await page.mouse.click(at.x, at.y);
+    // chart.js handles pointer events on the next animation frame.
+    await page.waitForFunction("!window.remoraCharts.policies.isDatasetVisible(0)", null, { timeout: 5000 });
     assert.notEqual(await page.evaluate("document.getElementById('chart-policies').toDataURL()"), before);
     // Picking another program redraws the network sweep with its data; the axis switches to linear.
     const gauss: unknown = await page.evaluate("window.remoraCharts.network.data.datasets.map((d) => d.data)");
@@ -67,6 +77,8 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
     assert.equal(await page.evaluate("window.remoraCharts.policies.options.scales.y.type"), "linear");
     await page.locator("#card-policies button[data-action=table]").click();
     assert.ok((await page.locator("#card-policies table tr").count()) > 16, "the table view lists the chart's data");
+    await page.locator("#card-policies select").selectOption("sort");
+    assert.deepEqual(await page.evaluate("window.remoraCharts.policies.data.labels"), ["sort"], "the program picker shows one program");
     await page.screenshot({ path: join(SHOTS, "dashboard-file.png"), fullPage: true });
 
     // Served, with the live panel: one run, the same figures as remora run.

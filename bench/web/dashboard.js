@@ -107,36 +107,40 @@
     scales: { x: axis(xTitle), y: axis(yTitle) },
   });
 
-  // Grouped bars: one group a program, one bar a policy; the legend toggles policies.
+  // Grouped bars: one group a program, one bar a policy; the legend toggles policies, the picker
+  // shows all programs or one.
   function groupedBars(exp, policyOrder, markers) {
     const runs = exp.runs;
-    const programs = unique(runs.map((r) => r.key.workload));
-    const policies = policyOrder.filter((p) => runs.some((r) => r.key.policy === p));
     const find = (w, p) => runs.find((r) => r.key.workload === w && r.key.policy === p);
-    return () => ({
-      type: "bar",
-      data: {
-        labels: programs,
-        datasets: [
-          ...policies.map((p, i) => ({
-            label: p, backgroundColor: color(i), data: programs.map((w) => find(w, p)?.figures.avgAccessCycles ?? null),
-            runs: programs.map((w) => find(w, p)),
-          })),
-          ...markers,
-        ],
-      },
-      options: baseOptions("program", "average access cost (cycles)"),
-    });
+    const policies = policyOrder.filter((p) => runs.some((r) => r.key.policy === p));
+    return (picked) => {
+      const programs = unique(runs.map((r) => r.key.workload)).filter((w) => picked === "all" || w === picked);
+      return {
+        type: "bar",
+        data: {
+          labels: programs,
+          datasets: [
+            ...policies.map((p, i) => ({
+              label: p, backgroundColor: color(i), data: programs.map((w) => find(w, p)?.figures.avgAccessCycles ?? null),
+              runs: programs.map((w) => find(w, p)),
+            })),
+            ...markers.map((m) => ({ ...m, data: m.data.filter((d) => programs.includes(d.x)) })),
+          ],
+        },
+        options: baseOptions("program", "average access cost (cycles)"),
+      };
+    };
   }
+  const programPicker = (exp) => ({ label: "program", options: ["all", ...unique(exp.runs.map((r) => r.key.workload))] });
 
   const drawers = {
     policies(exp) {
       card("policies", `${exp.source}: ${exp.title}`, groupedBars(exp, ["disk", "ram-disk", "remote-main", "counters"], [
         paperMarker("Markatos'96: TRANS DISK 24349, COUNTERS 65.65", [{ x: "trans", y: 24349 }, { x: "trans", y: 65.65 }]),
-      ]));
+      ]), { picker: programPicker(exp) });
     },
     software(exp) {
-      card("software", `${exp.source}: ${exp.title}`, groupedBars(exp, ["disk", "ram-disk", "counters", "software-counters"], []));
+      card("software", `${exp.source}: ${exp.title}`, groupedBars(exp, ["disk", "ram-disk", "counters", "software-counters"], []), { picker: programPicker(exp) });
     },
     network(exp) {
       const programs = unique(exp.runs.map((r) => r.key.workload));
