@@ -97,6 +97,8 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
       assert.deepEqual(live[field], direct[field], field);
     }
     assert.ok((await page.evaluate(drawnPixels("chart-live")) as number) > 2000, "the live run is drawn");
+    const onPolicies: { x: string; y: number }[] = await page.evaluate("window.remoraCharts.policies.data.datasets.find((d) => d.label === 'live runs').data");
+    assert.deepEqual(onPolicies, [{ x: "sort", y: direct.avgAccessCycles }], "the live run is a point on the policies chart");
     await page.locator("#card-live").screenshot({ path: join(SHOTS, "dashboard-live.png") });
 
     assert.deepEqual(errors, []);

@@ -10,7 +10,9 @@
   const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
   const color = (i) => COLORS[i % COLORS.length];
   const charts = {};
+  const cards = {};
   window.remoraCharts = charts;
+  const liveRuns = []; // live panel runs: drawn on their own chart and on the policies chart
 
   const el = (tag, attrs = {}, ...children) => {
     const e = document.createElement(tag);
@@ -97,7 +99,8 @@
     }, "CSV"));
     document.getElementById("charts").append(el("section", { class: "card", id: `card-${id}` }, el("h2", {}, title), controls, el("div", { class: "canvas" }, canvas), table));
     build();
-    return { rebuild: build };
+    cards[id] = { rebuild: build };
+    return cards[id];
   }
 
   const axis = (text) => ({ title: { display: true, text } });
@@ -125,6 +128,11 @@
               runs: programs.map((w) => find(w, p)),
             })),
             ...markers.map((m) => ({ ...m, data: m.data.filter((d) => programs.includes(d.x)) })),
+            ...(liveRuns.length ? [{
+              type: "scatter", label: "live runs", pointStyle: "rectRot", pointRadius: 7, borderColor: "#9467bd", backgroundColor: "#9467bd",
+              data: liveRuns.filter((r) => programs.includes(r.options.workload)).map((r) => ({ x: r.options.workload, y: r.figures.avgAccessCycles })),
+              runs: liveRuns.filter((r) => programs.includes(r.options.workload)),
+            }] : []),
           ],
         },
         options: baseOptions("program", "average access cost (cycles)"),
@@ -267,7 +275,6 @@
   field("counter", el("input", { name: "counter", value: "256", size: "6" }));
   field("link", select("link", ["(preset's)", ...live.links], "(preset's)"));
   const out = el("pre", { id: "live-result" });
-  const liveRuns = [];
   let liveCard = null;
   form.append(el("button", { type: "submit", id: "live-run" }, "run"));
   form.addEventListener("submit", async (e) => {
@@ -289,6 +296,7 @@
       options: baseOptions("run (workload, policy, local memory)", "average access cost (cycles)"),
     }));
     liveCard.rebuild();
+    cards.policies?.rebuild();
     document.getElementById("card-live").scrollIntoView();
   });
   panel.append(form, out);
