@@ -20,6 +20,12 @@ export interface BenchRow {
   faultMicrosP50: number;
   faultMicrosP99: number;
   faultMicrosMean: number;
+  /** Wall time and emulated accesses per second with 1/8 of the working set local, under ram-disk
+   *  (pages to memory server threads) and counters (remote accesses and migrations); one run each. */
+  ramDiskSeconds: number;
+  ramDiskAccessesPerSecond: number;
+  countersSeconds: number;
+  countersAccessesPerSecond: number;
 }
 
 export interface BenchReport {
@@ -63,6 +69,9 @@ export async function bench(options: { repetitions?: number; workloads?: string[
       { workload: name, size, policy: "disk", localPages: Math.max(2, Math.floor(workingSet / 8 / config.pageSizeBytes)) },
       { measureFaults: true },
     );
+    const eighth = Math.max(2, Math.floor(workingSet / 8 / config.pageSizeBytes));
+    const ramDisk = await run({ workload: name, size, policy: "ram-disk", localPages: eighth });
+    const counters = await run({ workload: name, size, policy: "counters", localPages: eighth });
     const micros = faulting.engine.faultMicros;
     const faultTimes = summarize(micros) ?? { mean: 0, p50: 0, p99: 0 };
     const row: BenchRow = {
@@ -76,6 +85,10 @@ export async function bench(options: { repetitions?: number; workloads?: string[
       faultMicrosP50: faultTimes.p50,
       faultMicrosP99: faultTimes.p99,
       faultMicrosMean: faultTimes.mean,
+      ramDiskSeconds: ramDisk.wallSeconds,
+      ramDiskAccessesPerSecond: ramDisk.accesses / ramDisk.wallSeconds,
+      countersSeconds: counters.wallSeconds,
+      countersAccessesPerSecond: counters.accesses / counters.wallSeconds,
     };
     rows.push(row);
     options.onRow?.(row);
