@@ -1,0 +1,23 @@
+// Modelled figures pinned to the values they had when this test was written (2026-11-22): a change
+// that makes the emulator faster, or reorganises it, must leave every one of them exactly as it is.
+// Changing a model on purpose (a link, a disk, a preset) changes them too: then re-measure with
+// `node --import ./host/register.mjs scripts/dev/pin.mts` and say why in the commit.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { run } from "../host/run.ts";
+
+const PINNED = [
+  {"options":{"workload":"trans","size":"tiny","policy":"disk","localPages":64},"pinned":{"modelledCycles":18983360658,"accesses":360002,"pageFaults":26737,"migrations":0,"remoteAccesses":0,"checksum":2137252201}},
+  {"options":{"workload":"sort","size":"tiny","policy":"counters","preset":"markatos96","localMem":"128KiB"},"pinned":{"modelledCycles":265254880,"accesses":4408812,"pageFaults":1476,"migrations":1475,"remoteAccesses":382827,"checksum":3273452267}},
+  {"options":{"workload":"gauss","size":"tiny","policy":"remote-main","preset":"markatos96","localMem":"128KiB"},"pinned":{"modelledCycles":2255997747,"accesses":27406965,"pageFaults":16,"migrations":0,"remoteAccesses":22511018,"checksum":2245385105}},
+  {"options":{"workload":"qsort","size":"tiny","policy":"ram-disk","preset":"anemone05","localPages":64},"pinned":{"modelledCycles":3131941416,"accesses":13831269,"pageFaults":1877,"migrations":0,"remoteAccesses":0,"checksum":4073139614}},
+  {"options":{"workload":"eventsim","size":"tiny","policy":"software-counters","preset":"markatos96","localMem":"128KiB","replacement":"clock"},"pinned":{"modelledCycles":5134802853,"accesses":24437298,"pageFaults":12247,"migrations":12246,"remoteAccesses":3254807,"checksum":1959117271}},
+];
+
+for (const { options, pinned } of PINNED) {
+  test(`${options.workload} under ${options.policy}${"preset" in options ? ` (${options.preset})` : ""}: the pinned modelled figures`, async () => {
+    const r = await run(options);
+    assert.ok(r.verified);
+    assert.deepEqual(Object.fromEntries(Object.keys(pinned).map((k) => [k, r[k as keyof typeof pinned]])), pinned);
+  });
+}
