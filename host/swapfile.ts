@@ -1,41 +1,85 @@
 // A swap file on the real disk: page vpage lives at byte vpage * pageSize (the file is sparse).
 // It is unlinked as soon as it is open, so nothing is left behind, even after a crash.
+//
+// In front of it, a write-behind cache of the most recently written pages (the operating system's
+// page cache does the same for a real swap file): a page-out is a copy into the cache, a page-in
+// of a cached page a copy out of it, and only pages pushed out of the cache cost a system call.
+// This is the emulator's own speed; the modelled disk time (host/swap-device.ts) is the same
+// either way.
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+/** Bytes of swap cache per swap file. */
+export const SWAP_CACHE_BYTES = 64 * 2 ** 20;
 
 let serial = 0;
 
 export class SwapFile {
   private fd: number;
-  private stored = new Set<number>();
+  /** Pages whose latest bytes are in the file. */
+  private onFile = new Set<number>();
+  /** Pages whose latest bytes are only here, least recently written first. */
+  private cache = new Map<number, Uint8Array>();
+  private spare: Uint8Array[] = [];
+  private readonly cachePages: number;
 
-  constructor(private pageSize: number, dir = tmpdir()) {
+  constructor(private pageSize: number, dir = tmpdir(), cacheBytes = SWAP_CACHE_BYTES) {
     const path = join(dir, `remora-${process.pid}-${serial++}.swap`);
     this.fd = openSync(path, "w+");
     unlinkSync(path);
+    this.cachePages = Math.max(0, Math.floor(cacheBytes / pageSize));
   }
 
   has(vpage: number): boolean {
-    return this.stored.has(vpage);
+    return this.cache.has(vpage) || this.onFile.has(vpage);
   }
 
   write(vpage: number, bytes: Uint8Array): void {
-    const written = writeSync(this.fd, bytes, 0, bytes.length, vpage * this.pageSize);
-    if (written !== bytes.length) throw new Error(`swap file: short write of page ${vpage} (${written} of ${bytes.length} bytes)`);
-    this.stored.add(vpage);
+    if (this.cachePages === 0) {
+      this.writeToFile(vpage, bytes);
+      return;
+    }
+    let copy = this.cache.get(vpage);
+    if (copy) this.cache.delete(vpage);
+    else copy = this.spare.pop() ?? new Uint8Array(this.pageSize);
+    copy.set(bytes);
+    this.cache.set(vpage, copy);
+    this.onFile.delete(vpage);
+    if (this.cache.size > this.cachePages) {
+      const [oldest, page] = this.cache.entries().next().value as [number, Uint8Array];
+      this.writeToFile(oldest, page);
+      this.cache.delete(oldest);
+      this.spare.push(page);
+    }
   }
 
   read(vpage: number, into: Uint8Array): void {
+    const cached = this.cache.get(vpage);
+    if (cached) {
+      into.set(cached);
+      return;
+    }
     const got = readSync(this.fd, into, 0, into.length, vpage * this.pageSize);
     if (got !== into.length) throw new Error(`swap file: short read of page ${vpage} (${got} of ${into.length} bytes)`);
   }
 
   get pagesStored(): number {
-    return this.stored.size;
+    return this.cache.size + this.onFile.size;
+  }
+
+  /** Pages that have reached the file itself. */
+  get pagesOnFile(): number {
+    return this.onFile.size;
   }
 
   close(): void {
     closeSync(this.fd);
+  }
+
+  private writeToFile(vpage: number, bytes: Uint8Array): void {
+    const written = writeSync(this.fd, bytes, 0, bytes.length, vpage * this.pageSize);
+    if (written !== bytes.length) throw new Error(`swap file: short write of page ${vpage} (${written} of ${bytes.length} bytes)`);
+    this.onFile.add(vpage);
   }
 }
