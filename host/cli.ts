@@ -1,4 +1,4 @@
-// The command line: remora run | list | bench | demo. Errors are one line on stderr and a
+// The command line: remora run | list | bench | demo | compare-counters | reproduce | dashboard. Errors are one line on stderr and a
 // non-zero exit; REMORA_DEBUG=1 adds the stack.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -193,7 +193,7 @@ function printBench(report: BenchReport): void {
 
 program
   .command("demo")
-  .description("every workload under local and disk with 1/8 of its working set as local memory (npm start)")
+  .description("every workload under local and disk with 1/8 of its working set as local memory")
   .option("--size <size>", "workload size", "small")
   .action(async (o) => {
     const rows: string[][] = [];
