@@ -28,6 +28,7 @@ export interface MmuExports {
 }
 
 export interface EngineRun {
+  /** What the entry returned: a workload's checksum, a command's exit code. */
   checksum: number;
   stats: Stats;
   accesses: number;
@@ -62,18 +63,43 @@ export interface FaultEvent {
   dirty: boolean;
 }
 
+/** The program's virtual memory as the host sees it: through the MMU, faulting pages in. */
+export interface VirtualMemory {
+  read(vaddr: number, length: number): Uint8Array;
+  write(vaddr: number, data: Uint8Array): void;
+  /** The program's memory size (memory.size), in bytes. */
+  bytes(): number;
+}
+
+/** How a module is entered: its imports (beyond memory and the MMU) and the call that runs it,
+ *  which returns the program's result (a workload's checksum, a command's exit code). */
+export interface Entry {
+  imports(vm: VirtualMemory): WebAssembly.Imports;
+  start(instance: WebAssembly.Instance): number;
+}
+
+/** A workload: `run(n, seed)` returns its checksum; AssemblyScript's abort is the one import. */
+export function workloadEntry(n: number, seed: number): Entry {
+  return {
+    imports: (vm) => ({ env: { abort: abortHandler(vm.read) } }),
+    start: (instance) => (instance.exports.run as (n: number, seed: number) => number)(n, seed) >>> 0,
+  };
+}
+
 export interface EngineOptions {
   measureFaults?: boolean;
   onFault?: (event: FaultEvent) => void;
   inspect?: (mmu: MmuExports) => void;
 }
 
-/** Runs `run(n, seed)` of an instrumented module under config's policy and returns its figures. */
+/** Runs an instrumented module under config's policy (by default `run(n, seed)` of a workload)
+ *  and returns its figures. */
 export async function runInstrumented(
   config: RunConfig,
   inst: Instrumented,
   module: WebAssembly.Module,
   options: EngineOptions = {},
+  entry: Entry = workloadEntry(config.n, config.seed),
 ): Promise<EngineRun> {
   const policy = POLICIES[config.policy];
   const pageSize = config.pageSizeBytes;
@@ -148,12 +174,18 @@ export async function runInstrumented(
     mmu.init(Math.log2(pageSize), frames, inst.tlbEntries, inst.initialWasmPages, inst.maxWasmPages,
       REPLACEMENT_CODE[config.replacement], config.seed, policy.remoteMode ?? 0, config.counterInitial);
     for (const seg of inst.dataSegments) writeVirtual(mmu, memory, seg.offset, seg.data);
+    const vm: VirtualMemory = {
+      read: (vaddr, length) => readVirtual(mmu, memory, vaddr, length),
+      write: (vaddr, data) => writeVirtual(mmu, memory, vaddr, data),
+      bytes: () => Number((mmu.getVirtualBytes as () => bigint)()),
+    };
+    const imports = entry.imports(vm);
     const instance = new WebAssembly.Instance(module, {
-      env: { memory, abort: abortHandler((p, n) => readVirtual(mmu, memory, p, n)) },
+      ...imports,
+      env: { ...imports.env, memory },
       mmu: mmu as unknown as WebAssembly.ModuleImports,
     });
-    const run = instance.exports.run as (n: number, seed: number) => number;
-    const checksum = run(config.n, config.seed) >>> 0;
+    const checksum = entry.start(instance);
     const wallSeconds = (performance.now() - t0) / 1000;
     options.inspect?.(mmu);
     const view = new DataView(memory.buffer);

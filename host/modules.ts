@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import v8 from "node:v8";
 import { ConfigError, type RunConfig } from "./config.ts";
 import { instrument, type Instrumented } from "./instrument.ts";
+import { PREVIEW1 } from "./wasi/preview1.ts";
 
 // V8 reads the branch hints the instrumenter writes (fast path likely) only with this flag, which
 // must be set before the first module is compiled.
@@ -12,6 +13,8 @@ v8.setFlagsFromString("--experimental-wasm-branch-hinting");
 const BUILD = new URL("../build/workloads/", import.meta.url);
 
 export interface Prepared {
+  /** A workload exports run(n, seed); a WASI command exports _start. */
+  kind: "workload" | "command";
   native: WebAssembly.Module;
   instrumented: Instrumented;
   trapped: WebAssembly.Module;
@@ -34,9 +37,10 @@ export function prepare(config: Pick<RunConfig, "workload" | "file" | "pageSizeB
   if (!prepared) {
     const bytes = moduleBytes(config);
     const instrumented = instrument(bytes, config.pageSizeBytes);
-    checkImports(new WebAssembly.Module(bytes));
+    const native = new WebAssembly.Module(bytes);
     prepared = {
-      native: new WebAssembly.Module(bytes),
+      kind: checkInterface(native),
+      native,
       instrumented,
       trapped: new WebAssembly.Module(instrumented.binary as Uint8Array<ArrayBuffer>),
     };
@@ -45,17 +49,21 @@ export function prepare(config: Pick<RunConfig, "workload" | "file" | "pageSizeB
   return prepared;
 }
 
-/** What a module may import: AssemblyScript's abort. Anything else is named and refused before
- *  running (WASI programs come with a later version). */
-const PROVIDED = new Set(["env.abort"]);
-
-function checkImports(module: WebAssembly.Module): void {
-  const missing = WebAssembly.Module.imports(module)
-    .filter((i) => !(i.kind === "function" && PROVIDED.has(`${i.module}.${i.name}`)))
-    .map((i) => `${i.module}.${i.name} (${i.kind})`);
+/** What a module may import: a workload, AssemblyScript's abort; a WASI command, the
+ *  wasi_snapshot_preview1 calls. Anything else is named and refused before running. */
+function checkInterface(module: WebAssembly.Module): Prepared["kind"] {
+  const exports = WebAssembly.Module.exports(module);
+  const isCommand = exports.some((e) => e.name === "_start" && e.kind === "function");
+  const provided = (i: WebAssembly.ModuleImportDescriptor) => i.kind === "function" && (isCommand
+    ? i.module === "wasi_snapshot_preview1" && Object.hasOwn(PREVIEW1, i.name)
+    : i.module === "env" && i.name === "abort");
+  const missing = WebAssembly.Module.imports(module).filter((i) => !provided(i)).map((i) => `${i.module}.${i.name} (${i.kind})`);
   if (missing.length > 0) {
-    throw new ConfigError(`the module imports ${missing.join(", ")}, which remora does not provide (it provides env.abort)`);
+    const offer = isCommand ? "the wasi_snapshot_preview1 calls" : "env.abort";
+    throw new ConfigError(`the module imports ${missing.join(", ")}, which remora does not provide (it provides ${offer})`);
   }
-  const run = WebAssembly.Module.exports(module).find((e) => e.name === "run");
-  if (run?.kind !== "function") throw new ConfigError("the module does not export a function run(n, seed)");
+  if (isCommand) return "command";
+  const run = exports.find((e) => e.name === "run");
+  if (run?.kind !== "function") throw new ConfigError("the module exports neither a function run(n, seed) nor a WASI _start");
+  return "workload";
 }

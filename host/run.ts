@@ -1,18 +1,12 @@
 // One complete run: resolve the configuration, run the module natively and instrumented, and
 // report the figures under the names of the result JSON.
-import { resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
+import { ConfigError, resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
 import { runInstrumented, runNative, type EngineOptions, type EngineRun } from "./engine.ts";
 import { prepare } from "./modules.ts";
 import { POLICIES } from "./policies/index.ts";
 
-export interface RunResult {
-  workload: string;
-  size: string | null;
-  policy: string;
-  config: RunConfig;
-  checksum: number;
-  nativeChecksum: number;
-  verified: boolean;
+/** What every instrumented run reports, whatever the program: counts, modelled time, memory. */
+export interface Figures {
   accesses: number;
   loads: number;
   stores: number;
@@ -30,7 +24,6 @@ export interface RunResult {
   modelledSeconds: number;
   avgAccessCycles: number;
   wallSeconds: number;
-  nativeWallSeconds: number;
   /** Real linear memory of the running module: frames plus the MMU's tables. */
   physicalMemoryBytes: number;
   framesUsed: number;
@@ -53,6 +46,17 @@ export interface RunResult {
   counterInterrupts: number;
 }
 
+export interface RunResult extends Figures {
+  workload: string;
+  size: string | null;
+  policy: string;
+  config: RunConfig;
+  checksum: number;
+  nativeChecksum: number;
+  verified: boolean;
+  nativeWallSeconds: number;
+}
+
 /** Mean and percentiles of a list of numbers (the nearest-rank percentile). */
 export function summarize(xs: number[]): { mean: number; p50: number; p99: number } | null {
   if (xs.length === 0) return null;
@@ -64,17 +68,13 @@ export function summarize(xs: number[]): { mean: number; p50: number; p99: numbe
 export async function run(options: RunOptions, extras: EngineOptions = {}): Promise<RunResult & { engine: EngineRun }> {
   const config = resolveConfig(options);
   const prepared = prepare(config);
+  if (prepared.kind !== "workload") {
+    throw new ConfigError(`${config.workload} is a WASI command, not a workload with run(n, seed): run it with remora run FILE.wasm`);
+  }
   // Instrumented first: if the workload traps, the user sees the emulated trap (with its virtual
   // address), not the native one.
   const engine = await runInstrumented(config, prepared.instrumented, prepared.trapped, extras);
   const native = runNative(prepared.native, config.n, config.seed);
-  const { stats } = engine;
-  const loads = engine.accesses - engine.stores;
-  const policy = POLICIES[config.policy];
-  const remoteCycles = policy.remoteAccessCycles?.(config) ?? config.remoteAccessCycles;
-  const usesCounters = policy.remoteMode === 2 || policy.remoteMode === 3;
-  const modelledCycles = (engine.accesses - engine.remoteAccesses) * config.localAccessCycles
-    + engine.remoteAccesses * remoteCycles + stats.stallCycles;
   return {
     workload: config.workload,
     size: config.size,
@@ -83,6 +83,22 @@ export async function run(options: RunOptions, extras: EngineOptions = {}): Prom
     checksum: engine.checksum,
     nativeChecksum: native.checksum,
     verified: engine.checksum === native.checksum,
+    nativeWallSeconds: native.wallSeconds,
+    ...engineFigures(config, engine),
+    engine,
+  };
+}
+
+/** The figures of an engine run, under the names of the result JSON. */
+export function engineFigures(config: RunConfig, engine: EngineRun): Figures {
+  const { stats } = engine;
+  const loads = engine.accesses - engine.stores;
+  const policy = POLICIES[config.policy];
+  const remoteCycles = policy.remoteAccessCycles?.(config) ?? config.remoteAccessCycles;
+  const usesCounters = policy.remoteMode === 2 || policy.remoteMode === 3;
+  const modelledCycles = (engine.accesses - engine.remoteAccesses) * config.localAccessCycles
+    + engine.remoteAccesses * remoteCycles + stats.stallCycles;
+  return {
     accesses: engine.accesses,
     loads,
     stores: engine.stores,
@@ -100,7 +116,6 @@ export async function run(options: RunOptions, extras: EngineOptions = {}): Prom
     modelledSeconds: modelledCycles / config.clockHz,
     avgAccessCycles: engine.accesses > 0 ? modelledCycles / engine.accesses : 0,
     wallSeconds: engine.wallSeconds,
-    nativeWallSeconds: native.wallSeconds,
     physicalMemoryBytes: engine.physicalBytes,
     framesUsed: engine.framesUsed,
     virtualMemoryBytes: engine.virtualBytes,
@@ -112,6 +127,5 @@ export async function run(options: RunOptions, extras: EngineOptions = {}): Prom
     counterInitial: usesCounters ? config.counterInitial : null,
     counterInterrupts: usesCounters ? stats.migrations : 0,
     faultRoundTripMicros: (engine.policyReport.faultRoundTripMicros as { p50: number; p99: number } | undefined) ?? null,
-    engine,
   };
 }
