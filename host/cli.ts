@@ -7,14 +7,16 @@ import { bench, type BenchReport } from "../bench/bench.ts";
 import { EXPERIMENTS } from "../bench/experiments/index.ts";
 import { startDashboard } from "../bench/web/server.ts";
 import { checkReproduceOptions, reproduce, ReproduceError, summaryTable } from "../bench/reproduce.ts";
-import { ConfigError, REPLACEMENTS } from "./config.ts";
+import { ConfigError, REPLACEMENTS, resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
 import { wireMicros } from "./links/link.ts";
 import { PLACEMENTS } from "./memory-engine/placement.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
-import { run, type RunResult } from "./run.ts";
+import { prepare } from "./modules.ts";
+import { run, type Figures, type RunResult } from "./run.ts";
+import { parseDir, parseEnv, runCommand } from "./wasi/command.ts";
 import { formatTable, formatBytes } from "./table.ts";
 import { SIZES } from "../workloads/spec.ts";
 import { WORKLOADS } from "../workloads/index.ts";
@@ -24,6 +26,9 @@ const program = new Command("remora")
   .exitOverride()
   .configureOutput({ outputError: (str, write) => write(`remora: ${str.replace(/^error: /, "")}`) });
 
+/** Commander's way of collecting a repeatable option. */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 /** The result JSON: every field of RunResult, without the engine's internals. */
 function resultJson(r: RunResult & { engine?: unknown }): RunResult {
   const { engine: _engine, ...rest } = r;
@@ -32,8 +37,10 @@ function resultJson(r: RunResult & { engine?: unknown }): RunResult {
 
 program
   .command("run")
-  .description("run one workload (or a .wasm file exporting run(n, seed)) under a policy")
+  .description("run one workload, a .wasm file exporting run(n, seed), or a WASI command under a policy")
+  .usage("[options] <workload | FILE.wasm> [-- program args...]")
   .argument("<workload>", `one of ${Object.keys(WORKLOADS).join(", ")}, or FILE.wasm`)
+  .argument("[args...]", "a WASI command's arguments (after --)")
   .addOption(new Option("--size <size>", "workload size").choices(SIZES).default("small"))
   .option("--n <n>", "size parameter passed to run(n, seed); overrides --size")
   .addOption(new Option("--policy <policy>", "where non-local pages live").choices(Object.keys(POLICIES)).default("disk"))
@@ -55,15 +62,26 @@ program
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
   .option("--counter <n>", "COUNTERS: initial value of each remote page's reference counter", "256")
   .option("--seed <n>", "input seed", "1")
-  .option("--json", "print one JSON object on stdout")
-  .action(async (workload: string, o) => {
-    const r = await run({
+  .option("--dir <HOST:GUEST>", "WASI: let the program see a copy of HOST's files at GUEST (repeatable)", collect, [])
+  .option("--env <KEY=VALUE>", "WASI: an environment variable of the program (repeatable)", collect, [])
+  .option("--quiet", "WASI: print only the program's output, not remora's summary")
+  .option("--json", "print one JSON object on stdout (a WASI program's output goes into its fields stdout, stderr)")
+  .action(async (workload: string, programArgs: string[], o) => {
+    const options: RunOptions = {
       workload, size: o.size, n: o.n, policy: o.policy, localMem: o.localMem, localPages: o.localPages,
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
       link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, servers: o.servers, serverMem: o.serverMem,
       placement: o.placement, reply: o.reply, engineCache: o.engineCache, counter: o.counter,
       memoryEngine: o.memoryEngine === undefined ? undefined : o.memoryEngine === "on",
-    });
+    };
+    if (prepare(resolveConfig(options)).kind === "command") {
+      await runCommandCli(options, programArgs, o);
+      return;
+    }
+    if (programArgs.length > 0 || o.dir.length > 0 || o.env.length > 0) {
+      throw new ConfigError(`program arguments, --dir and --env are for WASI commands; ${workload} is a workload with run(n, seed)`);
+    }
+    const r = await run(options);
     if (o.json) {
       process.stdout.write(`${JSON.stringify(resultJson(r))}\n`);
     } else {
@@ -72,13 +90,48 @@ program
     if (!r.verified) process.exitCode = 3;
   });
 
+/** A WASI command: its output passes through as it is written (or into the JSON), remora's
+ *  summary goes to stderr, and the exit code is the program's. */
+async function runCommandCli(options: RunOptions, args: string[], o: { dir: string[]; env: string[]; quiet?: boolean; json?: boolean }): Promise<void> {
+  const r = await runCommand(options, {
+    args,
+    env: Object.fromEntries(o.env.map(parseEnv)),
+    dirs: o.dir.map(parseDir),
+    onStdout: o.json ? undefined : (b) => process.stdout.write(b),
+    onStderr: o.json ? undefined : (b) => process.stderr.write(b),
+  });
+  if (o.json) {
+    const { engine: _engine, ...rest } = r;
+    process.stdout.write(`${JSON.stringify(rest)}\n`);
+  } else {
+    if (r.trap !== null) process.stderr.write(`remora: the program trapped: ${r.trap}\n`);
+    if (!o.quiet) {
+      process.stderr.write(`\n${figureLines(r, [
+        ["program", `${r.program} ${r.args.join(" ")}`.trim()],
+        ["exit code", `${r.exitCode}${r.trap !== null ? " (trapped)" : ""}`],
+      ]).join("\n")}\n`);
+    }
+  }
+  process.exitCode = r.exitCode;
+}
+
 function printRun(r: RunResult): void {
   const c = r.config;
-  const lines: [string, string][] = [
+  const lines = figureLines(r, [
     ["workload", `${r.workload} (${r.size ?? "file"}, n=${c.n}, seed ${c.seed})`],
+    ["checksum", `${r.checksum} (native ${r.nativeChecksum}) ${r.verified ? "verified" : "MISMATCH"}`],
+  ], ` (native ${r.nativeWallSeconds.toFixed(3)} s)`);
+  console.log(lines.join("\n"));
+}
+
+/** The summary of a run: what ran (`head`), then the policy and the figures, one per line. */
+function figureLines(r: Figures & { config: RunConfig; policy: string }, head: [string, string][], wallNote = ""): string[] {
+  const c = r.config;
+  const lines: [string, string][] = [
+    head[0],
     ["policy", `${r.policy}, ${c.replacement} replacement, preset ${c.preset}`],
     ["local memory", r.policy === "local" ? "unbounded" : `${c.localPages} pages of ${c.pageSizeBytes} B = ${formatBytes(c.localMemBytes)}`],
-    ["checksum", `${r.checksum} (native ${r.nativeChecksum}) ${r.verified ? "verified" : "MISMATCH"}`],
+    ...head.slice(1),
     ["accesses", `${r.accesses} (${r.loads} loads, ${r.stores} stores)`],
     ["page faults", `${r.pageFaults} (${r.pageIns} page-ins, ${r.pageOuts} page-outs)`],
     ...(r.remoteAccesses > 0 || r.migrations > 0 ? [
@@ -93,9 +146,9 @@ function printRun(r: RunResult): void {
     ["fault latency", r.faultLatencyMicros ? `mean ${r.faultLatencyMicros.mean.toFixed(1)} µs, p50 ${r.faultLatencyMicros.p50.toFixed(1)}, p99 ${r.faultLatencyMicros.p99.toFixed(1)} (modelled)` : "no page-ins"],
     ["modelled time", `${r.modelledCycles} cycles = ${r.modelledSeconds.toPrecision(4)} s at ${c.clockHz / 1e6} MHz`],
     ["avg access cost", `${r.avgAccessCycles.toPrecision(6)} cycles`],
-    ["wall time", `${r.wallSeconds.toFixed(3)} s (native ${r.nativeWallSeconds.toFixed(3)} s)`],
+    ["wall time", `${r.wallSeconds.toFixed(3)} s${wallNote}`],
   ];
-  for (const [k, v] of lines) console.log(`${k.padEnd(16)} ${v}`);
+  return lines.map(([k, v]) => `${k.padEnd(16)} ${v}`);
 }
 
 program
@@ -261,7 +314,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const err = e as Error;
-    const prefix = err instanceof WebAssembly.RuntimeError ? "the workload trapped: " : "";
+    const prefix = err instanceof WebAssembly.RuntimeError ? "the program trapped: " : "";
     process.stderr.write(`remora: ${prefix}${err.message ?? String(e)}\n`);
     if (process.env.REMORA_DEBUG) process.stderr.write(`${err.stack}\n`);
     process.exitCode = err instanceof ConfigError || err instanceof ReproduceError ? 2 : 1;
