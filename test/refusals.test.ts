@@ -168,3 +168,21 @@ test("a module without a run export is refused with one line", () => {
   const file = wasmFile("no-run.wasm", `(module (memory 1) (func (export "main")))`);
   assert.match(refuse(["run", file]), /run\(n, seed\)/);
 });
+
+test("a WASI command is refused before running, with one line, when it imports what remora does not provide, uses threads or atomics, or has a second memory", () => {
+  const command = (name: string, body: string) => wasmFile(name, `(module
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    ${body}
+    (func (export "_start") (call $exit (i32.const 0))))`);
+  const unknown = command("unknown-import.wasm", `(import "wasi" "thread-spawn" (func (param i32) (result i32))) (memory (export "memory") 1)`);
+  assert.match(refuse(["run", unknown]), /wasi\.thread-spawn \(function\), which remora does not provide/);
+  const shared = command("shared-memory.wasm", `(memory (export "memory") 1 1 shared)`);
+  assert.match(refuse(["run", shared]), /shared memory \(threads\)/);
+  const atomics = command("atomics.wasm", `(memory (export "memory") 1)
+    (func $count (export "count") (result i32) (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))`);
+  assert.match(refuse(["run", atomics]), /atomic read-modify-write.*\$?count/);
+  const twoMemories = command("two-memories.wasm", `(memory (export "memory") 1) (memory $second 1)`);
+  assert.match(refuse(["run", twoMemories]), /2 memories/);
+  const importedMemory = command("imported-memory.wasm", `(import "env" "memory" (memory 1))`);
+  assert.match(refuse(["run", importedMemory]), /env\.memory \(memory\)/);
+});
