@@ -27,7 +27,7 @@ const drawnPixels = (id: string) => `(() => {
   let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++; return n;
 })()`;
 
-test("the dashboard draws every experiment from disk, its controls work, its live run matches remora run, and nothing leaves localhost", { skip, timeout: 900_000 }, async () => {
+test("the dashboard draws every experiment from disk, its controls work, its live runs (a workload and its WASI build) match remora run, and nothing leaves localhost", { skip, timeout: 900_000 }, async () => {
   const { chromium } = await import("playwright-core");
   const dir = mkdtempSync(join(tmpdir(), "remora-dashboard-"));
   writeFileSync(join(dir, "bench.json"), JSON.stringify(await bench({ repetitions: 1, size: "tiny", workloads: ["trans", "mvec"] })));
@@ -101,6 +101,15 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
     assert.ok((await page.evaluate(drawnPixels("chart-live")) as number) > 2000, "the live run is drawn");
     const onPolicies: { x: string; y: number }[] = await page.evaluate("window.remoraCharts.policies.data.datasets.find((d) => d.label === 'live runs').data");
     assert.deepEqual(onPolicies, [{ x: "sort", y: direct.avgAccessCycles }], "the live run is a point on the policies chart");
+
+    // The same workload's WASI build, through remora run FILE.wasm's code: it prints the checksum.
+    await page.locator("#live-form [name=as]").selectOption("wasi");
+    await page.locator("#live-run").click();
+    await page.waitForFunction("document.getElementById('live-result').textContent.includes('exitCode')", null, { timeout: 120_000 });
+    const wasi = JSON.parse(await page.locator("#live-result").textContent() ?? "");
+    assert.equal(wasi.stdout, `${direct.checksum}\n`);
+    assert.equal(wasi.exitCode, 0);
+    assert.deepEqual(await page.evaluate("window.remoraCharts.live.data.labels"), ["sort counters 128KiB", "sort (WASI) counters 128KiB"]);
     await page.locator("#card-live").screenshot({ path: join(SHOTS, "dashboard-live.png") });
 
     assert.deepEqual(errors, []);

@@ -268,6 +268,7 @@
   const field = (name, input) => form.append(el("label", {}, `${name} `, input));
   const select = (name, options, value) => el("select", { name }, ...options.map((o) => { const e = el("option", { value: o }, o); if (o === value) e.selected = true; return e; }));
   field("workload", select("workload", live.workloads, "trans"));
+  field("as", select("as", ["workload", "wasi"], "workload"));
   field("size", select("size", ["tiny", "small"], "tiny"));
   field("policy", select("policy", live.policies, "counters"));
   field("preset", select("preset", live.presets, "markatos96"));
@@ -290,7 +291,7 @@
     liveCard ??= card("live", "Live runs: average access cost (cycles)", () => ({
       type: "bar",
       data: {
-        labels: liveRuns.map((r) => `${r.options.workload} ${r.options.policy} ${r.options.localMem}`),
+        labels: liveRuns.map((r) => `${r.options.workload}${r.options.as === "wasi" ? " (WASI)" : ""} ${r.options.policy} ${r.options.localMem}`),
         datasets: [{ label: "avgAccessCycles", backgroundColor: color(4), data: liveRuns.map((r) => r.figures.avgAccessCycles), runs: [...liveRuns] }],
       },
       options: baseOptions("run (workload, policy, local memory)", "average access cost (cycles)"),

@@ -6,12 +6,25 @@ import { LINKS } from "../../host/links/index.ts";
 import { POLICIES } from "../../host/policies/index.ts";
 import { PRESETS } from "../../host/presets/index.ts";
 import { run } from "../../host/run.ts";
+import { runCommand } from "../../host/wasi/command.ts";
 import { WORKLOADS } from "../../workloads/index.ts";
 import { dashboardHtml, readResults } from "./page.ts";
 
 /** What the live panel may set: the options of `remora run` it shows. */
 const LIVE_OPTIONS = ["workload", "size", "policy", "preset", "localMem", "counter", "link"] as const;
 const MAX_BODY_BYTES = 10_000;
+
+const WASI_BUILD = new URL("../../build/wasi/", import.meta.url).pathname;
+
+/** A workload's WASI build (build/wasi/<name>.wasm N SEED), through `remora run FILE.wasm`'s code:
+ *  the same figures, and the checksum it prints in stdout. */
+function runWasi(options: RunOptions) {
+  const spec = WORKLOADS[options.workload];
+  const size = (options.size ?? "small") as keyof typeof spec.sizes;
+  if (!spec || !(size in spec.sizes)) throw new ConfigError(`no WASI build of ${options.workload} at size ${options.size}`);
+  const { size: _size, ...rest } = options;
+  return runCommand({ ...rest, workload: `${WASI_BUILD}${spec.name}.wasm` }, { args: [String(spec.sizes[size]), "1"] });
+}
 
 export async function startDashboard(resultsDir: string, port: number): Promise<{ server: Server; url: string }> {
   const live = { workloads: Object.keys(WORKLOADS), policies: Object.keys(POLICIES), presets: Object.keys(PRESETS), links: Object.keys(LINKS) };
@@ -34,7 +47,7 @@ export async function startDashboard(resultsDir: string, port: number): Promise<
           try {
             const given = JSON.parse(body) as Record<string, unknown>;
             const options = Object.fromEntries(LIVE_OPTIONS.filter((k) => given[k] !== undefined && given[k] !== "").map((k) => [k, given[k]]));
-            const { engine: _engine, ...result } = await run(options as RunOptions);
+            const { engine: _engine, ...result } = given.as === "wasi" ? await runWasi(options as RunOptions) : await run(options as RunOptions);
             send(200, "application/json", JSON.stringify(result));
           } catch (e) {
             const status = e instanceof ConfigError || e instanceof SyntaxError ? 400 : 500;
