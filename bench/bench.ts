@@ -28,7 +28,45 @@ export interface BenchRow {
   countersAccessesPerSecond: number;
 }
 
+/** One large workload (working set of 256 MiB or more) under counters with 32 MiB local. */
+export interface LargeRow {
+  workload: string;
+  n: number;
+  workingSetBytes: number;
+  localMemBytes: number;
+  verified: boolean;
+  seconds: number;
+  accesses: number;
+  remoteAccesses: number;
+  migrations: number;
+  accessesPerSecond: number;
+}
+
+export const LARGE_MIN_WORKING_SET = 256 * 2 ** 20;
+export const LARGE_LOCAL_MEM = "32MiB";
+
+/** Every workload whose large size touches 256 MiB or more, run once under counters with 32 MiB
+ *  local memory: emulated accesses per second when most of memory is remote. */
+export async function benchLarge(onRow?: (row: LargeRow) => void): Promise<LargeRow[]> {
+  const rows: LargeRow[] = [];
+  for (const w of Object.values(WORKLOADS)) {
+    const n = w.sizes.large;
+    if (w.workingSetBytes(n) < LARGE_MIN_WORKING_SET) continue;
+    const r = await run({ workload: w.name, size: "large", policy: "counters", localMem: LARGE_LOCAL_MEM });
+    const row: LargeRow = {
+      workload: w.name, n, workingSetBytes: w.workingSetBytes(n), localMemBytes: r.config.localMemBytes, verified: r.verified,
+      seconds: r.wallSeconds, accesses: r.accesses, remoteAccesses: r.remoteAccesses, migrations: r.migrations,
+      accessesPerSecond: r.accesses / r.wallSeconds,
+    };
+    rows.push(row);
+    onRow?.(row);
+  }
+  return rows;
+}
+
 export interface BenchReport {
+  /** With --large: the large workloads under counters (benchLarge). */
+  large?: LargeRow[];
   repetitions: number;
   size: string;
   rows: BenchRow[];

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { bench, type BenchReport } from "../bench/bench.ts";
+import { bench, benchLarge, LARGE_LOCAL_MEM, LARGE_MIN_WORKING_SET, type BenchReport } from "../bench/bench.ts";
 import { EXPERIMENTS } from "../bench/experiments/index.ts";
 import { startDashboard } from "../bench/web/server.ts";
 import { checkReproduceOptions, reproduce, ReproduceError, summaryTable } from "../bench/reproduce.ts";
@@ -214,6 +214,7 @@ program
   .option("--workloads <names>", "comma-separated workloads (default: all)")
   .option("--json", "print one JSON object on stdout")
   .option("--out <dir>", "also write DIR/bench.json, which the dashboard draws")
+  .option("--large", `also run each workload of ${LARGE_MIN_WORKING_SET / 2 ** 20} MiB or more (size large) under counters with ${LARGE_LOCAL_MEM} local, once (minutes)`)
   .action(async (o) => {
     const repetitions = Number(o.repetitions);
     if (!Number.isInteger(repetitions) || repetitions < 1) throw new ConfigError(`--repetitions must be a positive integer, not "${o.repetitions}"`);
@@ -223,6 +224,9 @@ program
       repetitions, workloads,
       onRow: o.json ? undefined : (row) => process.stderr.write(`  ${row.workload}: ${row.slowdown.toFixed(2)}x\n`),
     });
+    if (o.large) {
+      report.large = await benchLarge(o.json ? undefined : (row) => process.stderr.write(`  ${row.workload} large: ${(row.accessesPerSecond / 1e6).toFixed(1)} Macc/s\n`));
+    }
     if (o.out) {
       mkdirSync(o.out, { recursive: true });
       writeFileSync(join(o.out, "bench.json"), `${JSON.stringify(report, null, 1)}\n`);
@@ -240,6 +244,14 @@ function printBench(report: BenchReport): void {
       r.ramDiskSeconds.toFixed(3), (r.ramDiskAccessesPerSecond / 1e6).toFixed(0), r.countersSeconds.toFixed(3), (r.countersAccessesPerSecond / 1e6).toFixed(0),
     ]),
   ));
+  if (report.large) {
+    console.log(`\nlarge workloads under counters, ${LARGE_LOCAL_MEM} local, one run each:`);
+    console.log(formatTable(["workload", "n", "working set", "verified", "wall s", "accesses", "remote accesses", "migrations", "Macc/s"], report.large.map((r) => [
+      r.workload, String(r.n), formatBytes(r.workingSetBytes), r.verified ? "yes" : "NO", r.seconds.toFixed(1), String(r.accesses),
+      String(r.remoteAccesses), String(r.migrations), (r.accessesPerSecond / 1e6).toFixed(1),
+    ])));
+    console.log("");
+  }
   console.log(`memory server round trip (4 KiB, real): p50 ${report.serverRoundTripMicros.p50.toFixed(2)} µs, p99 ${report.serverRoundTripMicros.p99.toFixed(2)} µs`);
   console.log(`geomeanSlowdown ${report.geomeanSlowdown.toFixed(2)} (median of ${report.repetitions}, size ${report.size}, ${report.machine.cpus}, node ${report.machine.node})`);
 }
