@@ -11,6 +11,22 @@ function pageOf(vpage: number, salt = 0): Uint8Array {
   return bytes;
 }
 
+test("a page-out answers with the slot the page went to, the one slotOf reports, and -1 when the server is full", async () => {
+  const pool = await MemoryServerPool.start({ servers: 1, capacityBytes: 3 * PAGE, pageSizeBytes: PAGE });
+  try {
+    const slots = [5, 6, 7].map((v) => pool.pageOutToSlot(0, v, pageOf(v)));
+    assert.deepEqual(new Set(slots).size, 3);
+    for (const [i, v] of [5, 6, 7].entries()) {
+      assert.equal(slots[i], pool.slotOf(0, v));
+      assert.deepEqual(pool.storage(0).subarray(slots[i] * PAGE, (slots[i] + 1) * PAGE), pageOf(v));
+    }
+    assert.equal(pool.pageOutToSlot(0, 8, pageOf(8)), -1);
+    assert.equal(pool.pageOutToSlot(0, 6, pageOf(6, 3)), slots[1], "a page written again keeps its slot");
+  } finally {
+    await pool.stop();
+  }
+});
+
 test("a page written out comes back identical and is then gone from the server", async () => {
   const pool = await MemoryServerPool.start({ servers: 1, capacityBytes: 8 * PAGE, pageSizeBytes: PAGE });
   try {

@@ -36,7 +36,8 @@ export interface MemoryEngineOptions {
 }
 
 /** Where a non-resident page lives. */
-type Location = { server: number; slot?: number } | { disk: true };
+/** Where a page is: on a server, in the slot its page-out answered with; or on the engine's disk. */
+type Location = { server: number; slot: number } | { disk: true };
 
 /** The disk the engine falls back to (a SwapDevice). */
 export interface SpillStore {
@@ -55,6 +56,8 @@ export class MemoryEngine {
   private readonly clientToServer: LinkPipe[];
   /** The engine cache: pages in least- to most-recently paged-out order. */
   private readonly cache = new Set<number>();
+  /** The page placeZero sends: zeros, allocated once. */
+  private zeros: Uint8Array | undefined;
   cacheLookups = 0;
   cacheHits = 0;
   /** Payload bytes that crossed the client's own link. */
@@ -83,8 +86,9 @@ export class MemoryEngine {
     this.remember(vpage);
     for (const s of PLACEMENTS[this.options.placement](this.state)) {
       if (this.state.full[s]) continue;
-      if (this.pool.pageOut(s, vpage, bytes)) {
-        this.where.set(vpage, { server: s });
+      const slot = this.pool.pageOutToSlot(s, vpage, bytes);
+      if (slot >= 0) {
+        this.where.set(vpage, { server: s, slot });
         this.state.held[s]++;
         this.state.placed++;
         return (viaEngine ? this.engineToServer : this.clientToServer)[s].send(atEngine, page);
@@ -137,11 +141,12 @@ export class MemoryEngine {
   /** Gives a never-touched page a zeroed frame on a server, with no modelled transfer (the
    *  mapping is set up remotely); false when every server is full. */
   placeZero(vpage: number): boolean {
-    const zeros = new Uint8Array(this.options.pageSizeBytes);
+    this.zeros ??= new Uint8Array(this.options.pageSizeBytes);
     for (const s of PLACEMENTS[this.options.placement](this.state)) {
       if (this.state.full[s]) continue;
-      if (this.pool.pageOut(s, vpage, zeros)) {
-        this.where.set(vpage, { server: s });
+      const slot = this.pool.pageOutToSlot(s, vpage, this.zeros);
+      if (slot >= 0) {
+        this.where.set(vpage, { server: s, slot });
         this.state.held[s]++;
         this.state.placed++;
         return true;
@@ -161,7 +166,6 @@ export class MemoryEngine {
   locate(vpage: number): { server: number; offset: number } {
     const location = this.where.get(vpage);
     if (location === undefined || !("server" in location)) throw new Error(`page ${vpage} is not on a memory server`);
-    location.slot ??= this.pool.slotOf(location.server, vpage);
     return { server: location.server, offset: location.slot * this.options.pageSizeBytes };
   }
 

@@ -178,6 +178,12 @@ export class MemoryServerPool {
    * it had, in the same slot), false if the server is full and refused; it then keeps what it had.
    */
   pageOut(server: number, vpage: number, bytes: Uint8Array): boolean {
+    return this.pageOutToSlot(server, vpage, bytes) >= 0;
+  }
+
+  /** pageOut that returns the storage slot the page went to (as slotOf would), or -1 when the
+   *  server is full. */
+  pageOutToSlot(server: number, vpage: number, bytes: Uint8Array): number {
     const s = this.server(server);
     checkVpage(vpage);
     if (bytes.length !== this.pageSizeBytes) {
@@ -187,8 +193,8 @@ export class MemoryServerPool {
     s.data.set(bytes);
     const result = this.request(s, Op.PAGE_OUT, vpage);
     this.latency.recordMicros((performance.now() - t0) * 1000);
-    if (result === Result.OK) return true;
-    if (result === Result.FULL) return false;
+    if (result >= 0) return result;
+    if (result === Result.FULL) return -1;
     throw new Error(`memory server ${server} refused page-out of page ${vpage} (result ${result})`);
   }
 

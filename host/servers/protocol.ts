@@ -24,7 +24,8 @@
 //                    -> DEAD when its loop fails or stops. Both sides Atomics.wait on this word.
 //   OP, VPAGE        the request (Op below, and the virtual page number), written by the client
 //                    before it stores REQUEST into STATE.
-//   RESULT           the answer (Result below, or a count / slot), written by the server before it
+//   RESULT           the answer (Result below, or a count / slot: a PAGE_OUT that stores the page
+//                    answers with its slot), written by the server before it
 //                    stores RESPONSE into STATE.
 //   SEQ              requests served so far, incremented by the server (a debugging aid).
 //   SERVER_SLEEPING  1 while the server is (about to be) in Atomics.wait: only then does the

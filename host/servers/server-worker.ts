@@ -80,6 +80,7 @@ export default function serve(task: ServerTask): ServerStats {
           }
           store.set(data, slot * pageSizeBytes);
           stats.pageOuts++;
+          result = slot; // saves the client a SLOT_OF request before its first one-sided access
         }
       } else if (op === Op.PAGE_IN) {
         const slot = slotOf.get(vpage);
