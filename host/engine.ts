@@ -158,8 +158,12 @@ export async function runInstrumented(
     throw new Error(`internal error: ${what} under policy ${config.policy}, which maps no remote pages`);
   };
   const placeRemote = (vpage: number): number => (backing.placeRemote ?? remoteOnly("placeRemote"))(vpage) ? 1 : 0;
+  // One view of physical memory for every remote access (the hot host call under COUNTERS),
+  // made again only when memory.grow has detached its buffer.
+  let phys = new Uint8Array(memory.buffer);
   const remoteAccess = (vaddr: number, size: number, isStore: number, paddr: number): void => {
-    (backing.remoteAccess ?? remoteOnly("remoteAccess"))(vaddr >>> 0, new Uint8Array(memory.buffer, paddr, size), isStore !== 0);
+    if (phys.length === 0) phys = new Uint8Array(memory.buffer);
+    (backing.remoteAccess ?? remoteOnly("remoteAccess"))(vaddr >>> 0, size, isStore !== 0, phys, paddr);
   };
   const softwareCounter = (vpage: number): number => (backing.softwareCounter ?? remoteOnly("softwareCounter"))(vpage) ? 1 : 0;
   const outOfBounds = (vaddr: number, size: number): never => {

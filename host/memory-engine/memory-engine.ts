@@ -162,11 +162,11 @@ export class MemoryEngine {
     return location !== undefined && "server" in location;
   }
 
-  /** The server and byte offset of a page in that server's storage, for one-sided accesses. */
-  locate(vpage: number): { server: number; offset: number } {
+  /** The server and storage slot of a page, for one-sided accesses. */
+  locate(vpage: number): { readonly server: number; readonly slot: number } {
     const location = this.where.get(vpage);
     if (location === undefined || !("server" in location)) throw new Error(`page ${vpage} is not on a memory server`);
-    return { server: location.server, offset: location.slot * this.options.pageSizeBytes };
+    return location;
   }
 
   /** Pages each server holds, as the engine's map says. */

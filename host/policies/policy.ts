@@ -33,8 +33,9 @@ export interface Backing {
   remoteMapped?(vpage: number): boolean;
   /** Gives a never-touched page a frame on a server; false when every server is full. */
   placeRemote?(vpage: number): boolean;
-  /** A one-sided load (into `bytes`) or store (from `bytes`) at vaddr on the server's copy. */
-  remoteAccess?(vaddr: number, bytes: Uint8Array, isStore: boolean): void;
+  /** A one-sided load or store of `size` bytes at vaddr on the server's copy: a load lands in
+   *  phys[paddr..], a store comes from there (phys: the physical memory, one view for all calls). */
+  remoteAccess?(vaddr: number, size: number, isStore: boolean, phys: Uint8Array, paddr: number): void;
   /** SOFTWARE_COUNTERS: runs vpage's counter in host code; true when it reaches zero. */
   softwareCounter?(vpage: number): boolean;
   report?(): Promise<Record<string, unknown>> | Record<string, unknown>;

@@ -18,6 +18,7 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
   const size = config.pageSizeBytes;
   const remote = await openRemoteMemory(ctx);
   const { pool, swap, engine } = remote;
+  const storages = Array.from({ length: pool.servers }, (_, s) => pool.storage(s));
   const counters = new Map<number, number>();
   const interruptMicros = (config.counterInterruptCycles / config.clockHz) * 1e6;
   let remoteBytes = 0;
@@ -49,13 +50,14 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
       makeRemote(vpage);
       return true;
     },
-    remoteAccess(vaddr, bytes, isStore) {
-      const { server, offset } = engine.locate(Math.floor(vaddr / size));
-      const at = offset + (vaddr % size);
-      const storage = pool.storage(server);
-      if (isStore) storage.set(bytes, at);
-      else bytes.set(storage.subarray(at, at + bytes.length));
-      remoteBytes += bytes.length;
+    remoteAccess(vaddr, bytes, isStore, phys, paddr) {
+      // A load or store of at most 16 bytes: copied byte by byte, with no views made per access.
+      const { server, slot } = engine.locate(Math.floor(vaddr / size));
+      const at = slot * size + (vaddr % size);
+      const storage = storages[server];
+      if (isStore) for (let i = 0; i < bytes; i++) storage[at + i] = phys[paddr + i];
+      else for (let i = 0; i < bytes; i++) phys[paddr + i] = storage[at + i];
+      remoteBytes += bytes;
     },
     softwareCounter(vpage) {
       const left = (counters.get(vpage) ?? config.counterInitial) - 1;
