@@ -1,6 +1,7 @@
 // The instrumenter, remora's ATOM: a Binaryen rewrite that sends every memory access of a module
-// through the emulated MMU (assembly/mmu.ts). Each load and store gets its own TLB entry (a
-// 32-byte slot in physical memory, see assembly/layout.ts) and an inlined fast path; everything
+// through the emulated MMU (assembly/mmu.ts). Each load and store gets a TLB entry (a 32-byte
+// slot in physical memory, see assembly/layout.ts; shared by a function's loads, or its stores,
+// from one unchanged local with small offsets) and an inlined fast path; everything
 // else goes to one out-of-line function per access kind, which refills the entry from the page
 // table or calls the MMU, which shares the module's (now physical) memory.
 //
@@ -42,7 +43,7 @@ export interface DataSegment {
 export interface Instrumented {
   /** The rewritten module: imports "env" "memory" (physical) and the MMU's functions as "mmu". */
   binary: Uint8Array;
-  /** TLB entries needed: one per load/store site, plus entry 0 (none). */
+  /** TLB entries needed: one per load/store site (or group of sites sharing one), plus entry 0 (none). */
   tlbEntries: number;
   loadSites: number;
   storeSites: number;
@@ -316,9 +317,31 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     return module.block(null, [...stmts, module.local.set(result, call), ...reload(), lget(result, resultType)], resultType);
   };
 
+  /** The TLB entry of one access. Within a function, the loads from one local's address with a
+   *  small constant offset (the fields of one object, re and im of one complex number) share an
+   *  entry, and so do the stores: one refill serves them all. An entry is a cache of the page
+   *  table, so any sharing is correct; stores keep entries apart from loads because a store's
+   *  entry maps only dirty pages. */
+  let sharedEntries = new Map<string, number>();
+  /** Bumped at each local.set, in evaluation order: sites share only while the local is unchanged. */
+  let localVersions = new Map<number, number>();
+  const SHARE_MAX_OFFSET = 256;
+  const entryFor = (a: Access, ptr: binaryen.ExpressionRef): number => {
+    let key: string | undefined;
+    if (a.offset < SHARE_MAX_OFFSET && binaryen.getExpressionId(ptr) === binaryen.LocalGetId) {
+      const local = classes.LocalGet.getIndex(ptr);
+      key = `${a.kind}:${local}:${localVersions.get(local) ?? 0}`;
+      const shared = sharedEntries.get(key);
+      if (shared !== undefined) return shared;
+    }
+    const entryAddr = ADDR_TLB + sites++ * TLB_ENTRY_BYTES;
+    if (key) sharedEntries.set(key, entryAddr);
+    return entryAddr;
+  };
+
   /** The inlined fast path of one access (see the top of this file). */
   const access = (a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef | null): binaryen.ExpressionRef => {
-    const entryAddr = ADDR_TLB + sites++ * TLB_ENTRY_BYTES;
+    const entryAddr = entryFor(a, ptr);
     const isLoad = a.kind === "ld";
     if (isLoad) loadSites++;
     else storeSites++;
@@ -374,6 +397,10 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
       }
     }
     const type = binaryen.getExpressionType(expr);
+    if (kind === "LocalSet") {
+      const local = classes.LocalSet.getIndex(expr);
+      localVersions.set(local, (localVersions.get(local) ?? 0) + 1);
+    }
     switch (kind) {
       case "Load": {
         const info = binaryen.getExpressionInfo(expr) as binaryen.LoadInfo;
@@ -450,6 +477,8 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     if (info.module || info.name.startsWith(PREFIX)) continue; // imports and our own helpers
     fnRef = fn;
     fnName = describe(info.name);
+    sharedEntries = new Map();
+    localVersions = new Map();
     clk = addVar(i64);
     stc = addVar(i64);
     const body = visit(info.body);
