@@ -40,7 +40,7 @@ export interface EngineRun {
   framesUsed: number;
   /** Virtual memory the workload ended with (its memory.size), in bytes. */
   virtualBytes: number;
-  /** TLB entries: one per load/store site of the module, plus entry 0. */
+  /** TLB entries: one per load/store site of the module (or group of sites sharing one), plus entry 0. */
   tlbEntries: number;
   tlbMisses: number;
   /** Modelled latency of each page fault that brought a page in, in µs, in order. */

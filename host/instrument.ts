@@ -1,8 +1,9 @@
 // The instrumenter, remora's ATOM: a Binaryen rewrite that sends every memory access of a module
-// through the emulated MMU (assembly/mmu.ts). Each load and store gets its own TLB entry (a
-// 32-byte slot in physical memory, see assembly/layout.ts) and an inlined fast path; everything
-// else refills the entry from the page table or calls the MMU, which shares the module's (now
-// physical) memory.
+// through the emulated MMU (assembly/mmu.ts). Each load and store gets a TLB entry (a 32-byte
+// slot in physical memory, see assembly/layout.ts; shared by a function's loads, or its stores,
+// from one unchanged local with small offsets) and an inlined fast path; everything
+// else goes to one out-of-line function per access kind, which refills the entry from the page
+// table or calls the MMU, which shares the module's (now physical) memory.
 //
 // Before:                                   After ($clk: the access clock, a local of the function;
 //                                           E: this instruction's TLB entry address):
@@ -13,8 +14,8 @@
 //                                                           (i32.const 4093))          ;; page - 4 + 1
 //                                               (then (i64.store (i32.const E+8) (local.get $clk))  ;; LRU
 //                                                     (i32.load (i32.add (local.get $ea) (i32.load (i32.const E+4)))))
-//                                               (else (i64.store (i32.const 8) (local.get $clk))
-//                                                     (call $__remora_slow_ld_i32_4u (local.get $ea) (i32.const E))))
+//                                               (else (call $__remora_slow_ld_i32_4u (local.get $ea) (i32.const E)
+//                                                                                    (local.get $clk))))
 //   (call $f (x))                             x evaluated, $clk and the store count written to memory,
 //                                             (call $f ...), both read back
 //   (memory.grow (x))                         (call $__remora_memoryGrow (x))   ;; an MMU import
@@ -28,7 +29,7 @@
 import binaryen from "binaryen";
 import {
   ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_STORES, ADDR_TLB, ADDR_TLB_MISSES, ADDR_TOUCH_BASE,
-  ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_FRAME_SHIFT, PTE_PRESENT, TLB_ENTRY_BYTES,
+  ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_DIRTY, PTE_FRAME_SHIFT, PTE_PRESENT, TLB_ENTRY_BYTES,
 } from "./layout.ts";
 import { readMemoryFacts, WasmFormatError } from "./wasm-sections.ts";
 
@@ -42,7 +43,7 @@ export interface DataSegment {
 export interface Instrumented {
   /** The rewritten module: imports "env" "memory" (physical) and the MMU's functions as "mmu". */
   binary: Uint8Array;
-  /** TLB entries needed: one per load/store site, plus entry 0 (none). */
+  /** TLB entries needed: one per load/store site (or group of sites sharing one), plus entry 0 (none). */
   tlbEntries: number;
   loadSites: number;
   storeSites: number;
@@ -205,69 +206,68 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
   const entryIndex = (entryAddr: binaryen.ExpressionRef) =>
     module.i32.shr_u(module.i32.sub(entryAddr, c32(ADDR_TLB)), c32(Math.log2(TLB_ENTRY_BYTES)));
 
-  /** The refill path, shared by every slow path: walk the page table in place and, if the page is
-   *  resident (and already dirty, for a store), refill the entry exactly as the MMU's
-   *  pagePhysical() does, without leaving the module; otherwise call the MMU. */
-  const refill = (): string => {
-    const name = `${PREFIX}refill`;
-    if (helpers.has(name)) return name;
-    helpers.add(name);
-    const shift = Math.log2(pageSize);
-    const mask = pageSize - 1;
-    // params: ea 0, bytes 1, isStore 2, entry address 3; locals: pte 4, frame 5, fbase 6, clk 7, old 8, touch 9
-    const g = (i: number) => lget(i, i32);
-    const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
-    const want = () => module.i32.or(c32(PTE_PRESENT), module.i32.shl(g(2), c32(1)));
-    const body = module.block(null, [
-      module.i64.store(0, 8, c32(ADDR_TLB_MISSES), module.i64.add(module.i64.load(0, 8, c32(ADDR_TLB_MISSES)), module.i64.const(1n as unknown as number))),
-      module.block("mmu", [
-        module.br("mmu", module.i32.gt_u(module.i32.add(module.i32.and(g(0), c32(mask)), g(1)), c32(pageSize))),
-        module.br("mmu", module.i64.gt_u(module.i64.add(module.i64.extend_u(g(0)), module.i64.extend_u(g(1))), module.i64.extend_u(ld32(ADDR_VIRTUAL_BYTES)))),
-        module.local.set(4, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(0), c32(shift)), c32(2))))),
-        module.br("mmu", module.i32.ne(module.i32.and(g(4), want()), want())),
-        module.local.set(5, module.i32.shr_u(g(4), c32(PTE_FRAME_SHIFT))),
-        module.local.set(6, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(5), c32(shift)))),
-        module.local.set(7, module.i64.load(0, 8, c32(ADDR_ACCESSES))),
-        // The entry's hits so far were uses of its old frame.
-        module.local.set(8, module.i32.load(16, 4, g(3))),
-        module.if(module.i32.ne(g(8), c32(NO_FRAME)), module.block(null, [
-          module.local.set(9, module.i32.add(ld32(ADDR_TOUCH_BASE), module.i32.shl(g(8), c32(3)))),
-          module.if(module.i64.gt_u(module.i64.load(8, 8, g(3)), module.i64.load(0, 8, g(9))),
-            module.i64.store(0, 8, g(9), module.i64.load(8, 8, g(3)))),
-        ])),
-        module.i64.store(0, 8, module.i32.add(ld32(ADDR_TOUCH_BASE), module.i32.shl(g(5), c32(3))), lget(7, i64)),
-        module.i32.store(0, 4, g(3), module.i32.and(g(0), c32(~mask))),
-        module.i32.store(4, 4, g(3), module.i32.sub(g(6), module.i32.and(g(0), c32(~mask)))),
-        module.i64.store(8, 8, g(3), lget(7, i64)),
-        module.i32.store(16, 4, g(3), g(5)),
-        module.return(module.i32.add(g(6), module.i32.and(g(0), c32(mask)))),
-      ]),
-      module.call(PREFIX + "translate", [g(0), g(1), g(2), entryIndex(g(3))], i32),
-    ], i32);
-    module.addFunction(name, binaryen.createType([i32, i32, i32, i32]), i32, [i32, i32, i32, i64, i32, i32], body);
-    return name;
-  };
-
-  /** The out-of-line slow path of one access kind: translate (refill or MMU), then access. */
+  /** The out-of-line slow path of one access kind, one function per kind (no call inside it on
+   *  the common path): walk the page table in place and, if the page is resident (and already
+   *  dirty, for a store) and the access stays inside its page, refill the access's TLB entry
+   *  exactly as the MMU's pagePhysical() does and access the frame; otherwise call the MMU's
+   *  translate. The access clock comes as a parameter and is written to memory only for the MMU.
+   *  Params: ea, [value,] entry address, clock. */
   const slowHelper = (a: Access): string => {
     const name = `${PREFIX}slow_${a.kind}_${accessName(a)}`;
     if (helpers.has(name)) return name;
     helpers.add(name);
-    const translate = (entry: binaryen.ExpressionRef, isStore: number) =>
-      module.call(refill(), [module.local.get(0, i32), c32(a.bytes), c32(isStore), entry], i32);
-    if (a.kind === "ld") {
-      // params: ea, entry address
-      module.addFunction(name, binaryen.createType([i32, i32]), a.type, [], physLoad(a, translate(module.local.get(1, i32), 0)));
-    } else {
-      // params: ea, value, entry address; local 3: physical address
-      const body = module.block(null, [
-        module.local.set(3, translate(module.local.get(2, i32), 1)),
-        physStore(a, module.local.get(3, i32), module.local.get(1, a.type)),
-        module.if(module.i32.eq(module.local.get(3, i32), c32(ADDR_SCRATCH)),
-          module.call(PREFIX + "commitScratch", [module.local.get(0, i32), c32(a.bytes)], none)),
-      ]);
-      module.addFunction(name, binaryen.createType([i32, a.type, i32]), none, [i32], body);
+    const isStore = a.kind === "st" ? 1 : 0;
+    const shift = Math.log2(pageSize);
+    const mask = pageSize - 1;
+    // Locals: ea 0, [value 1,] entry E, clk; then pte, frame, fbase, touchBase, old, phys.
+    const P = isStore ? 1 : 0;
+    const E = 1 + P, CLK = 2 + P, PTE = 3 + P, FRAME = 4 + P, FBASE = 5 + P, TB = 6 + P, OLD = 7 + P, PHYS = 8 + P;
+    const g = (i: number) => lget(i, i32);
+    const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
+    const want = PTE_PRESENT | (isStore ? PTE_DIRTY : 0);
+    const access = (ptr: binaryen.ExpressionRef) => (isStore ? physStore(a, ptr, lget(1, a.type)) : physLoad(a, ptr));
+    const fast: binaryen.ExpressionRef[] = [
+      module.i64.store(0, 8, c32(ADDR_TLB_MISSES), module.i64.add(module.i64.load(0, 8, c32(ADDR_TLB_MISSES)), module.i64.const(1n as unknown as number))),
+    ];
+    // An access that straddles two pages goes to the MMU (a 1-byte access never does).
+    if (a.bytes > 1) fast.push(module.br("mmu", module.i32.gt_u(module.i32.add(module.i32.and(g(0), c32(mask)), c32(a.bytes)), c32(pageSize))));
+    // Inside its page and below the virtual size (a multiple of 64 KiB, so of the page size):
+    // in bounds. Beyond it the page table has no entry to read.
+    fast.push(
+      module.br("mmu", module.i32.ge_u(g(0), ld32(ADDR_VIRTUAL_BYTES))),
+      module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(0), c32(shift)), c32(2))))),
+      module.br("mmu", module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
+      module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
+      module.local.set(FBASE, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift)))),
+      module.local.set(TB, ld32(ADDR_TOUCH_BASE)),
+      // The entry's hits so far were uses of its old frame.
+      module.local.set(OLD, module.i32.load(16, 4, g(E))),
+      module.if(module.i32.ne(g(OLD), c32(NO_FRAME)), module.block(null, [
+        module.local.set(OLD, module.i32.add(g(TB), module.i32.shl(g(OLD), c32(3)))),
+        module.if(module.i64.gt_u(module.i64.load(8, 8, g(E)), module.i64.load(0, 8, g(OLD))),
+          module.i64.store(0, 8, g(OLD), module.i64.load(8, 8, g(E)))),
+      ])),
+      module.i64.store(0, 8, module.i32.add(g(TB), module.i32.shl(g(FRAME), c32(3))), lget(CLK, i64)),
+      module.i32.store(0, 4, g(E), module.i32.and(g(0), c32(~mask))),
+      module.i32.store(4, 4, g(E), module.i32.sub(g(FBASE), module.i32.and(g(0), c32(~mask)))),
+      module.i64.store(8, 8, g(E), lget(CLK, i64)),
+      module.i32.store(16, 4, g(E), g(FRAME)),
+      ...(isStore
+        ? [access(module.i32.add(g(FBASE), module.i32.and(g(0), c32(mask)))), module.return()]
+        : [module.return(access(module.i32.add(g(FBASE), module.i32.and(g(0), c32(mask)))))]),
+    );
+    const viaMmu: binaryen.ExpressionRef[] = [
+      module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(CLK, i64)), // the MMU reads the clock
+      module.local.set(PHYS, module.call(PREFIX + "translate", [g(0), c32(a.bytes), c32(isStore), entryIndex(g(E))], i32)),
+      access(g(PHYS)),
+    ];
+    if (isStore) {
+      viaMmu.push(module.if(module.i32.eq(g(PHYS), c32(ADDR_SCRATCH)),
+        module.call(PREFIX + "commitScratch", [g(0), c32(a.bytes)], none)));
     }
+    const params = isStore ? [i32, a.type, i32, i64] : [i32, i32, i64];
+    const body = module.block(null, [module.block("mmu", fast), ...viaMmu], isStore ? none : a.type);
+    module.addFunction(name, binaryen.createType(params), isStore ? none : a.type, [i32, i32, i32, i32, i32, i32], body);
     return name;
   };
 
@@ -317,9 +317,31 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     return module.block(null, [...stmts, module.local.set(result, call), ...reload(), lget(result, resultType)], resultType);
   };
 
+  /** The TLB entry of one access. Within a function, the loads from one local's address with a
+   *  small constant offset (the fields of one object, re and im of one complex number) share an
+   *  entry, and so do the stores: one refill serves them all. An entry is a cache of the page
+   *  table, so any sharing is correct; stores keep entries apart from loads because a store's
+   *  entry maps only dirty pages. */
+  let sharedEntries = new Map<string, number>();
+  /** Bumped at each local.set, in evaluation order: sites share only while the local is unchanged. */
+  let localVersions = new Map<number, number>();
+  const SHARE_MAX_OFFSET = 256;
+  const entryFor = (a: Access, ptr: binaryen.ExpressionRef): number => {
+    let key: string | undefined;
+    if (a.offset < SHARE_MAX_OFFSET && binaryen.getExpressionId(ptr) === binaryen.LocalGetId) {
+      const local = classes.LocalGet.getIndex(ptr);
+      key = `${a.kind}:${local}:${localVersions.get(local) ?? 0}`;
+      const shared = sharedEntries.get(key);
+      if (shared !== undefined) return shared;
+    }
+    const entryAddr = ADDR_TLB + sites++ * TLB_ENTRY_BYTES;
+    if (key) sharedEntries.set(key, entryAddr);
+    return entryAddr;
+  };
+
   /** The inlined fast path of one access (see the top of this file). */
   const access = (a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef | null): binaryen.ExpressionRef => {
-    const entryAddr = ADDR_TLB + sites++ * TLB_ENTRY_BYTES;
+    const entryAddr = entryFor(a, ptr);
     const isLoad = a.kind === "ld";
     if (isLoad) loadSites++;
     else storeSites++;
@@ -337,16 +359,15 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     const hit = module.i32.lt_u(module.i32.sub(ea(), module.i32.load(0, 4, c32(entryAddr))), c32(pageSize - a.bytes + 1));
     const phys = module.i32.add(ea(), module.i32.load(4, 4, c32(entryAddr)));
     const touch = module.i64.store(8, 8, c32(entryAddr), lget(clk, i64));
-    const slowStore = module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(clk, i64)); // the MMU reads the clock
     if (isLoad) {
       stmts.push(module.if(hit,
         module.block(null, [touch, physLoad(a, phys)], a.type),
-        module.block(null, [slowStore, module.call(slowHelper(a), [ea(), c32(entryAddr)], a.type)], a.type)));
+        module.call(slowHelper(a), [ea(), c32(entryAddr), lget(clk, i64)], a.type)));
       return module.block(null, stmts, a.type);
     }
     stmts.push(module.if(hit,
       module.block(null, [touch, physStore(a, phys, lget(valueLocal, a.type))]),
-      module.block(null, [slowStore, module.call(slowHelper(a), [ea(), lget(valueLocal, a.type), c32(entryAddr)], none)])));
+      module.call(slowHelper(a), [ea(), lget(valueLocal, a.type), c32(entryAddr), lget(clk, i64)], none)));
     return module.block(null, stmts);
   };
 
@@ -376,6 +397,10 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
       }
     }
     const type = binaryen.getExpressionType(expr);
+    if (kind === "LocalSet") {
+      const local = classes.LocalSet.getIndex(expr);
+      localVersions.set(local, (localVersions.get(local) ?? 0) + 1);
+    }
     switch (kind) {
       case "Load": {
         const info = binaryen.getExpressionInfo(expr) as binaryen.LoadInfo;
@@ -452,6 +477,8 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     if (info.module || info.name.startsWith(PREFIX)) continue; // imports and our own helpers
     fnRef = fn;
     fnName = describe(info.name);
+    sharedEntries = new Map();
+    localVersions = new Map();
     clk = addVar(i64);
     stc = addVar(i64);
     const body = visit(info.body);
