@@ -14,6 +14,7 @@ import { wireMicros } from "./links/link.ts";
 import { PLACEMENTS } from "./memory-engine/placement.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
+import { TRANSPORTS } from "./servers/protocol.ts";
 import { prepare } from "./modules.ts";
 import { run, type Figures, type RunResult } from "./run.ts";
 import { parseDir, parseEnv, runCommand } from "./wasi/command.ts";
@@ -58,6 +59,7 @@ program
   .option("--server-mem <bytes>", "memory each server offers, e.g. 64MiB (default: the preset's)")
   .addOption(new Option("--placement <p>", "how the memory engine spreads pages").choices(Object.keys(PLACEMENTS)).default("round-robin"))
   .addOption(new Option("--reply <path>", "server replies through the engine or straight to the client").choices(["via-engine", "direct"]).default("via-engine"))
+  .addOption(new Option("--transport <t>", "how pages really move to the server threads: in place, RDMA-style, or by requests the servers answer (real time only)").choices(TRANSPORTS).default("one-sided"))
   .addOption(new Option("--memory-engine <on|off>", "page through a memory engine, or straight to the servers (default: the preset's)").choices(["on", "off"]))
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
   .option("--counter <n>", "COUNTERS: initial value of each remote page's reference counter", "256")
@@ -71,7 +73,7 @@ program
       workload, size: o.size, n: o.n, policy: o.policy, localMem: o.localMem, localPages: o.localPages,
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
       link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, servers: o.servers, serverMem: o.serverMem,
-      placement: o.placement, reply: o.reply, engineCache: o.engineCache, counter: o.counter,
+      placement: o.placement, reply: o.reply, transport: o.transport, engineCache: o.engineCache, counter: o.counter,
       memoryEngine: o.memoryEngine === undefined ? undefined : o.memoryEngine === "on",
     };
     if (prepare(resolveConfig(options)).kind === "command") {

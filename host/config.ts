@@ -7,6 +7,7 @@ import { LinkError, withOverrides, type LinkModel } from "./links/link.ts";
 import { PLACEMENTS } from "./memory-engine/placement.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
+import { TRANSPORTS, type Transport } from "./servers/protocol.ts";
 import { SIZES, type SizeName } from "../workloads/spec.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 
@@ -53,6 +54,7 @@ export const RunOptionsSchema = z.object({
   serverMem: z.string().optional(),
   placement: oneOf("placement", Object.keys(PLACEMENTS)).optional(),
   reply: oneOf("reply", ["via-engine", "direct"]).optional(),
+  transport: oneOf("transport", TRANSPORTS).optional(),
   memoryEngine: z.boolean().optional(),
   engineCache: z.string().optional(),
   localMem: z.string().optional(),
@@ -95,6 +97,8 @@ export interface RunConfig {
   serverMemBytes: number;
   placement: string;
   reply: "via-engine" | "direct";
+  /** How the host really moves pages to and from the server threads (real time only). */
+  transport: Transport;
   /** False: the client pages straight to the memory servers, with no engine between. */
   memoryEngine: boolean;
   engineCacheBytes: number;
@@ -162,6 +166,7 @@ export function resolveConfig(options: RunOptions): RunConfig {
     serverMemBytes,
     placement: o.placement ?? "round-robin",
     reply: (o.reply ?? "via-engine") as "via-engine" | "direct",
+    transport: (o.transport ?? "one-sided") as Transport,
     memoryEngine: o.memoryEngine ?? preset.memoryEngine,
     engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache) : 0,
     poisonEvictedFrames: o.poisonEvictedFrames ?? false,

@@ -23,6 +23,19 @@ for (const servers of [2, 4]) {
   });
 }
 
+test("the transport, one-sided or two-sided, changes no modelled figure and no server's page count", async () => {
+  for (const policy of ["ram-disk", "counters"]) {
+    const options = { workload: "sort", size: "tiny" as const, policy, localPages: 64, servers: 3 };
+    const oneSided = await run({ ...options, transport: "one-sided" });
+    const twoSided = await run({ ...options, transport: "two-sided" });
+    assert.ok(oneSided.verified && twoSided.verified, policy);
+    assert.ok(oneSided.migrations + oneSided.pageIns > 0, `${policy}: no page came back from a server`);
+    const modelled = (r: typeof oneSided) => [r.modelledSeconds, r.avgAccessCycles, r.pageFaults, r.pageIns, r.migrations,
+      r.remoteAccesses, r.networkBytes, r.servers, r.faultLatencyMicros];
+    assert.deepEqual(modelled(oneSided), modelled(twoSided), policy);
+  }
+});
+
 test("under anemone05, qsort's mean page fault takes 600-800 µs from the servers and 8-11 times longer from the disk", async () => {
   const options = { workload: "qsort", size: "small" as const, preset: "anemone05", localMem: "1MiB" };
   const remote = await run({ ...options, policy: "ram-disk" });

@@ -35,9 +35,9 @@ export interface MemoryEngineOptions {
   pageSizeBytes: number;
 }
 
-/** Where a non-resident page lives. */
-/** Where a page is: on a server, in the slot its page-out answered with; or on the engine's disk. */
-type Location = { server: number; slot: number } | { disk: true };
+/** serverOf's entry for a page the engine does not have, and for one on the engine's disk. */
+const NOWHERE = -1;
+const ON_DISK = -2;
 
 /** The disk the engine falls back to (a SwapDevice). */
 export interface SpillStore {
@@ -46,7 +46,10 @@ export interface SpillStore {
 }
 
 export class MemoryEngine {
-  private readonly where = new Map<number, Location>();
+  /** Where each page is, by vpage (typed arrays, grown as needed: a one-sided access looks here
+   *  every time): its server, NOWHERE or ON_DISK; and its slot there, from its page-out's answer. */
+  private serverOf = new Int32Array(0);
+  private slotOf = new Int32Array(0);
   private readonly state: PlacementState;
   private readonly clientToEngine: LinkPipe;
   private readonly engineToClient: LinkPipe;
@@ -56,8 +59,6 @@ export class MemoryEngine {
   private readonly clientToServer: LinkPipe[];
   /** The engine cache: pages in least- to most-recently paged-out order. */
   private readonly cache = new Set<number>();
-  /** The page placeZero sends: zeros, allocated once. */
-  private zeros: Uint8Array | undefined;
   cacheLookups = 0;
   cacheHits = 0;
   /** Payload bytes that crossed the client's own link. */
@@ -88,7 +89,7 @@ export class MemoryEngine {
       if (this.state.full[s]) continue;
       const slot = this.pool.pageOutToSlot(s, vpage, bytes);
       if (slot >= 0) {
-        this.where.set(vpage, { server: s, slot });
+        this.place(vpage, s, slot);
         this.state.held[s]++;
         this.state.placed++;
         return (viaEngine ? this.engineToServer : this.clientToServer)[s].send(atEngine, page);
@@ -96,16 +97,16 @@ export class MemoryEngine {
       this.state.full[s] = true;
     }
     // Every server is full: the engine writes the page to its disk. Nothing is lost.
-    this.where.set(vpage, { disk: true });
+    this.place(vpage, ON_DISK, 0);
     this.pagesOnDisk++;
     return this.spill.write(vpage, bytes, atEngine);
   }
 
   /** Brings a page back to the client, or returns null if the engine never had it. */
   pageIn(vpage: number, into: Uint8Array, now: number): number | null {
-    const location = this.where.get(vpage);
-    if (location === undefined) return null;
-    this.where.delete(vpage);
+    const s = vpage < this.serverOf.length ? this.serverOf[vpage] : NOWHERE;
+    if (s === NOWHERE) return null;
+    this.serverOf[vpage] = NOWHERE;
     const page = this.options.pageSizeBytes;
     this.networkBytes += REQUEST_BYTES + page;
     const viaEngine = this.options.viaEngine;
@@ -114,13 +115,12 @@ export class MemoryEngine {
     if (viaEngine) this.cacheLookups++;
     if (cached) this.cacheHits++;
     let arrived: number;
-    if ("disk" in location) {
+    if (s === ON_DISK) {
       this.pagesOnDisk--;
       const read = this.spill.read(vpage, into, atEngine);
       if (read === null) throw new Error(`the memory engine's disk lost page ${vpage}`);
       arrived = viaEngine ? this.engineToClient.send(read, page) : read; // no engine: the client's own disk
     } else {
-      const s = location.server;
       if (!this.pool.pageIn(s, vpage, into)) throw new Error(`memory server ${s} lost page ${vpage}`);
       this.state.held[s]--;
       this.state.full[s] = false;
@@ -141,12 +141,11 @@ export class MemoryEngine {
   /** Gives a never-touched page a zeroed frame on a server, with no modelled transfer (the
    *  mapping is set up remotely); false when every server is full. */
   placeZero(vpage: number): boolean {
-    this.zeros ??= new Uint8Array(this.options.pageSizeBytes);
     for (const s of PLACEMENTS[this.options.placement](this.state)) {
       if (this.state.full[s]) continue;
-      const slot = this.pool.pageOutToSlot(s, vpage, this.zeros);
+      const slot = this.pool.pageOutZeroToSlot(s, vpage);
       if (slot >= 0) {
-        this.where.set(vpage, { server: s, slot });
+        this.place(vpage, s, slot);
         this.state.held[s]++;
         this.state.placed++;
         return true;
@@ -158,15 +157,17 @@ export class MemoryEngine {
 
   /** Whether the page is on a server (not on the engine's disk, not local). */
   onServer(vpage: number): boolean {
-    const location = this.where.get(vpage);
-    return location !== undefined && "server" in location;
+    return vpage < this.serverOf.length && this.serverOf[vpage] >= 0;
   }
 
-  /** The server and storage slot of a page, for one-sided accesses. */
-  locate(vpage: number): { readonly server: number; readonly slot: number } {
-    const location = this.where.get(vpage);
-    if (location === undefined || !("server" in location)) throw new Error(`page ${vpage} is not on a memory server`);
-    return location;
+  /** The server of a page on a server (see onServer), for one-sided accesses. */
+  serverOfPage(vpage: number): number {
+    return this.serverOf[vpage];
+  }
+
+  /** The storage slot of a page on a server (see onServer), for one-sided accesses. */
+  slotOfPage(vpage: number): number {
+    return this.slotOf[vpage];
   }
 
   /** Pages each server holds, as the engine's map says. */
@@ -176,6 +177,20 @@ export class MemoryEngine {
 
   get cacheHitRate(): number | null {
     return this.options.engineCachePages > 0 && this.cacheLookups > 0 ? this.cacheHits / this.cacheLookups : null;
+  }
+
+  private place(vpage: number, server: number, slot: number): void {
+    if (vpage >= this.serverOf.length) {
+      const length = Math.max(vpage + 1, this.serverOf.length * 2, 1024);
+      const servers = new Int32Array(length).fill(NOWHERE);
+      servers.set(this.serverOf);
+      const slots = new Int32Array(length);
+      slots.set(this.slotOf);
+      this.serverOf = servers;
+      this.slotOf = slots;
+    }
+    this.serverOf[vpage] = server;
+    this.slotOf[vpage] = slot;
   }
 
   private remember(vpage: number): void {

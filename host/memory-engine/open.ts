@@ -18,7 +18,7 @@ export interface RemoteMemory {
 export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory> {
   const { config, stats } = ctx;
   const size = config.pageSizeBytes;
-  const pool = await MemoryServerPool.start({ servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size });
+  const pool = await MemoryServerPool.start({ servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size, transport: config.transport });
   const swap = new SwapDevice(size, DISKS[config.disk]);
   const engine = new MemoryEngine(pool, swap, {
     link: config.link,

@@ -52,9 +52,10 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
     },
     remoteAccess(vaddr, bytes, isStore, phys, paddr) {
       // A load or store of at most 16 bytes: copied byte by byte, with no views made per access.
-      const { server, slot } = engine.locate(Math.floor(vaddr / size));
-      const at = slot * size + (vaddr % size);
-      const storage = storages[server];
+      const vpage = Math.floor(vaddr / size);
+      if (!engine.onServer(vpage)) throw new Error(`page ${vpage} is not on a memory server`);
+      const at = engine.slotOfPage(vpage) * size + (vaddr % size);
+      const storage = storages[engine.serverOfPage(vpage)];
       if (isStore) for (let i = 0; i < bytes; i++) storage[at + i] = phys[paddr + i];
       else for (let i = 0; i < bytes; i++) phys[paddr + i] = storage[at + i];
       remoteBytes += bytes;

@@ -2,10 +2,16 @@
 // that are not local, reached synchronously from the main thread, where the page fault handler
 // runs inside a wasm import and cannot await.
 //
-// Each request goes over the server's channel (protocol.ts draws it): the client writes the
-// request, stores REQUEST, notifies the server only if it sleeps, then polls for the answer for a
-// while before sleeping in Atomics.wait itself. The server polls for a while after each answer
-// before it sleeps. On this 2-core machine nobody polls forever.
+// Pages move by one of two transports (protocol.ts draws both):
+//   one-sided (the default)  RDMA-style: the client owns the slots of each server's storage and
+//       reads and writes pages and the slot table in place; no thread is woken on the data path,
+//       so a page-in or page-out costs a 4 KiB copy.
+//   two-sided  a request over the server's channel: the client writes the request, stores
+//       REQUEST, notifies the server only if it sleeps, then polls for the answer for a while
+//       before sleeping in Atomics.wait itself. The server polls for a while after each answer
+//       before it sleeps. On this 2-core machine nobody polls forever, and a request to a server
+//       that is asleep costs a futex wake (tens of µs).
+// Either way the modelled time is the link model's; the transport changes only real time.
 //
 // The workers load server-worker.ts through tsx: each one is started with
 // `--import <tsx's loader>`, resolved from this file, so it works whether the main program
@@ -14,9 +20,9 @@
 // load binaryen in each of them).
 import { Piscina } from "piscina";
 import {
-  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_CLIENT_SPIN_MICROS, DEFAULT_SERVER_SPIN_MICROS, OP, Op, POOL_BYTES, PREEMPTED_MS,
-  RESULT, Result, SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, VPAGE, channelBytes, type ServerStats,
-  type ServerTask,
+  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_CLIENT_SPIN_MICROS, DEFAULT_SERVER_SPIN_MICROS, FREE_SLOT, OP, Op, POOL_BYTES, PREEMPTED_MS,
+  RESULT, Result, SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, TRANSPORTS, VPAGE, channelBytes, type ServerStats,
+  type ServerTask, type Transport,
 } from "./protocol.ts";
 import { LatencyHistogram } from "./latency.ts";
 
@@ -33,6 +39,8 @@ export interface MemoryServerPoolOptions {
   clientSpinMicros?: number;
   /** How long a request may wait for its answer before it throws (default 10 000 ms). */
   timeoutMs?: number;
+  /** How pages move: "one-sided" (the default) or "two-sided" requests, see above. */
+  transport?: Transport;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -48,6 +56,12 @@ interface Server {
   ctrl: Int32Array;
   data: Uint8Array;
   storage: Uint8Array;
+  /** The page in each slot, or FREE_SLOT (the server's slot table, shared). */
+  table: Int32Array;
+  /** One-sided transport: where each page is, and the free slots (a stack, slot 0 on top). */
+  slotOf: Map<number, number>;
+  free: Int32Array;
+  freeCount: number;
   /** Settles (never rejects) when the server's task ends. */
   done: Promise<void>;
   stats: ServerStats | null;
@@ -77,6 +91,9 @@ export function validatePoolOptions(o: MemoryServerPoolOptions): void {
     const v = o[key];
     if (v !== undefined && !(v >= 0 && v <= 1e6)) throw new RangeError(`${key} must be from 0 to 1000000 µs, not ${v}`);
   }
+  if (o.transport !== undefined && !TRANSPORTS.includes(o.transport)) {
+    throw new RangeError(`transport must be one of ${TRANSPORTS.join(", ")}, not ${o.transport}`);
+  }
   if (o.timeoutMs !== undefined && !(o.timeoutMs > 0)) {
     throw new RangeError(`timeoutMs must be a positive number of milliseconds, not ${o.timeoutMs}`);
   }
@@ -91,11 +108,13 @@ export class MemoryServerPool {
   readonly pageSizeBytes: number;
   /** Pages each server can hold. */
   readonly capacityPages: number;
+  readonly transport: Transport;
 
   private readonly clientSpinMs: number;
   private readonly timeoutMs: number;
   private readonly latency = new LatencyHistogram();
   private stopping: Promise<void> | null = null;
+  private zeros: Uint8Array | undefined;
 
   private constructor(
     private readonly pool: Piscina<ServerTask, ServerStats>,
@@ -106,6 +125,7 @@ export class MemoryServerPool {
     this.servers = options.servers;
     this.pageSizeBytes = options.pageSizeBytes;
     this.capacityPages = options.capacityBytes / options.pageSizeBytes;
+    this.transport = options.transport ?? "one-sided";
     this.clientSpinMs = (options.clientSpinMicros ?? poolDefaults.clientSpinMicros) / 1000;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
@@ -137,17 +157,26 @@ export class MemoryServerPool {
         } catch (e) {
           throw new RangeError(`cannot allocate ${capacityBytes} bytes of storage for memory server ${id}: ${(e as Error).message}`);
         }
+        const capacityPages = capacityBytes / pageSizeBytes;
+        const slots = new SharedArrayBuffer(capacityPages * 4);
+        const table = new Int32Array(slots).fill(FREE_SLOT);
+        const free = new Int32Array(capacityPages);
+        for (let slot = 0; slot < capacityPages; slot++) free[slot] = capacityPages - 1 - slot;
         const server: Server = {
           id,
           ctrl: new Int32Array(channel, 0, CONTROL_BYTES / 4),
           data: new Uint8Array(channel, CONTROL_BYTES, pageSizeBytes),
           storage: new Uint8Array(storage),
+          table,
+          slotOf: new Map(),
+          free,
+          freeCount: capacityPages,
           done: Promise.resolve(),
           stats: null,
           failure: null,
         };
         const task: ServerTask = {
-          channel, storage, capacityPages: capacityBytes / pageSizeBytes, pageSizeBytes, id,
+          channel, storage, slots, capacityPages, pageSizeBytes, id,
           pool: block.buffer as SharedArrayBuffer, spinMicros: options.serverSpinMicros ?? poolDefaults.serverSpinMicros,
         };
         server.done = pool.run(task).then(
@@ -190,12 +219,31 @@ export class MemoryServerPool {
       throw new RangeError(`pageOut: the page must be ${this.pageSizeBytes} bytes, not ${bytes.length}`);
     }
     const t0 = performance.now();
-    s.data.set(bytes);
-    const result = this.request(s, Op.PAGE_OUT, vpage);
+    let result: number;
+    if (this.transport === "one-sided") {
+      result = writeSlot(s, vpage, bytes, this.pageSizeBytes);
+    } else {
+      s.data.set(bytes);
+      result = this.request(s, Op.PAGE_OUT, vpage);
+    }
     this.latency.recordMicros((performance.now() - t0) * 1000);
     if (result >= 0) return result;
     if (result === Result.FULL) return -1;
     throw new Error(`memory server ${server} refused page-out of page ${vpage} (result ${result})`);
+  }
+
+  /** Stores a page of zeros as page vpage: pageOutToSlot of zeros, except that the one-sided
+   *  transport copies nothing into a free slot, which is zero already (storage starts zeroed and
+   *  a freed slot is zeroed before it is reused). */
+  pageOutZeroToSlot(server: number, vpage: number): number {
+    if (this.transport === "two-sided") return this.pageOutToSlot(server, vpage, (this.zeros ??= new Uint8Array(this.pageSizeBytes)));
+    const s = this.server(server);
+    checkVpage(vpage);
+    const t0 = performance.now();
+    const held = s.slotOf.get(vpage);
+    const result = held === undefined ? writeSlot(s, vpage, null, this.pageSizeBytes) : writeSlot(s, vpage, this.zeros ??= new Uint8Array(this.pageSizeBytes), this.pageSizeBytes);
+    this.latency.recordMicros((performance.now() - t0) * 1000);
+    return result === Result.FULL ? -1 : result;
   }
 
   /**
@@ -209,8 +257,13 @@ export class MemoryServerPool {
       throw new RangeError(`pageIn: the page must be ${this.pageSizeBytes} bytes, not ${into.length}`);
     }
     const t0 = performance.now();
-    const result = this.request(s, Op.PAGE_IN, vpage);
-    if (result === Result.OK) into.set(s.data);
+    let result: number;
+    if (this.transport === "one-sided") {
+      result = takeSlot(s, vpage, into, this.pageSizeBytes);
+    } else {
+      result = this.request(s, Op.PAGE_IN, vpage);
+      if (result === Result.OK) into.set(s.data);
+    }
     this.latency.recordMicros((performance.now() - t0) * 1000);
     if (result === Result.OK) return true;
     if (result === Result.NOT_HELD) return false;
@@ -233,14 +286,15 @@ export class MemoryServerPool {
    * A view of the server's storage (capacityPages slots; slot k at byte k * pageSizeBytes), for
    * reading a page in place at the slot slotOf gives. Read it only between requests: the server
    * writes it while serving them. A slot freed by pageIn is zeroed by the time the server answers
-   * its next request.
+   * its next request (one-sided: before pageIn returns).
    */
   storage(server: number): Uint8Array {
     this.checkIndex(server);
     return this.list[server].storage;
   }
 
-  /** Round-trip time of every pageIn/pageOut so far (or since resetRoundTrips), in µs. */
+  /** Real time of every pageIn/pageOut so far (or since resetRoundTrips), in µs: a request's round
+   *  trip (two-sided), or the copy in place (one-sided). */
   roundTripMicros(): { p50: number; p99: number; count: number } {
     return { p50: this.latency.quantileMicros(0.5), p99: this.latency.quantileMicros(0.99), count: this.latency.count };
   }
@@ -347,6 +401,33 @@ export class MemoryServerPool {
     s.failure ??= "its thread died";
     throw new Error(`memory server ${s.id} cannot serve: ${s.failure}`);
   }
+}
+
+/** One-sided page-out: into the page's slot, or a free one (RESULT-style: the slot, or FULL).
+ *  bytes null: a new page of zeros, which a free slot already holds. */
+function writeSlot(s: Server, vpage: number, bytes: Uint8Array | null, pageSizeBytes: number): number {
+  let slot = s.slotOf.get(vpage);
+  if (slot === undefined) {
+    if (s.freeCount === 0) return Result.FULL;
+    slot = s.free[--s.freeCount];
+    s.slotOf.set(vpage, slot);
+    s.table[slot] = vpage;
+  }
+  if (bytes !== null) s.storage.set(bytes, slot * pageSizeBytes);
+  return slot;
+}
+
+/** One-sided page-in: copy the page out, zero and free its slot (OK, or NOT_HELD). */
+function takeSlot(s: Server, vpage: number, into: Uint8Array, pageSizeBytes: number): number {
+  const slot = s.slotOf.get(vpage);
+  if (slot === undefined) return Result.NOT_HELD;
+  const at = slot * pageSizeBytes;
+  into.set(s.storage.subarray(at, at + pageSizeBytes));
+  s.storage.fill(0, at, at + pageSizeBytes); // the page is now the client's alone
+  s.slotOf.delete(vpage);
+  s.table[slot] = FREE_SLOT;
+  s.free[s.freeCount++] = slot;
+  return Result.OK;
 }
 
 function checkVpage(vpage: number): void {

@@ -52,8 +52,16 @@
 //                    this, servers used in turn all poll at once and starve each other.
 //
 // The server's pages live in a second SharedArrayBuffer, its storage: capacityPages slots of
-// pageSizeBytes, slot s at byte s * pageSizeBytes. The server alone allocates slots and keeps the
-// vpage -> slot map; SLOT_OF tells where a page is so its bytes can be read in place.
+// pageSizeBytes, slot s at byte s * pageSizeBytes. A third, its slot table, holds one Int32 per
+// slot: the page in it, or FREE_SLOT. COUNT and SLOT_OF answer from the table.
+//
+// Who fills the slots depends on the pool's transport:
+//   two-sided  the server: PAGE_OUT and PAGE_IN requests; it allocates slots and copies pages
+//              between DATA and its storage (Anemone's messages to a memory server).
+//   one-sided  the client: it owns every slot of the storage, registered with it once, as an RDMA
+//              client owns a registered memory region; it writes and reads pages and the slot
+//              table in place and sends no request on the data path. The server thread is idle
+//              until COUNT, SLOT_OF or STOP.
 
 export const STATE = 0;
 export const OP = 1;
@@ -86,9 +94,9 @@ export const Op = {
   PAGE_OUT: 1,
   /** Copy page VPAGE into DATA and forget it, freeing its slot. RESULT: OK, or NOT_HELD. */
   PAGE_IN: 2,
-  /** RESULT: the number of pages the server holds. */
+  /** RESULT: the number of pages the server holds (used slots in its slot table). */
   COUNT: 3,
-  /** RESULT: the storage slot of page VPAGE, or -1. */
+  /** RESULT: the storage slot of page VPAGE (from the slot table), or -1. */
   SLOT_OF: 4,
   /** End the loop. RESULT: OK. */
   STOP: 5,
@@ -103,6 +111,13 @@ export const Result = {
   /** An op code the server does not know, or a VPAGE out of range. */
   BAD_REQUEST: -3,
 } as const;
+
+/** How pages move between the client and the servers (see above). */
+export const TRANSPORTS = ["one-sided", "two-sided"] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+/** A slot table entry for an empty slot. */
+export const FREE_SLOT = -1;
 
 export const SPINNER = 0;
 export const POOL_BYTES = 64;
@@ -128,6 +143,8 @@ export const PREEMPTED_MS = 0.05;
 export interface ServerTask {
   channel: SharedArrayBuffer;
   storage: SharedArrayBuffer;
+  /** capacityPages Int32 words: the page in each slot, or FREE_SLOT. */
+  slots: SharedArrayBuffer;
   capacityPages: number;
   pageSizeBytes: number;
   id: number;

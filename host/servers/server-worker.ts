@@ -1,15 +1,17 @@
 // One memory server: a piscina task that runs for the pool's whole life, answering the requests
 // its client posts on its channel (host/servers/protocol.ts draws the layout) until STOP.
 //
-// Its pages live in its own storage SharedArrayBuffer, capacityPages slots of pageSizeBytes; the
-// vpage -> slot map and the free slots are the server's alone. Pages move: PAGE_IN hands the page
-// back and forgets it (the freed slot is zeroed right after the answer is posted, off the
-// client's critical path), so a page is either here or with the client, never both.
+// Its pages live in its own storage SharedArrayBuffer, capacityPages slots of pageSizeBytes, and
+// its slot table says which page each slot holds. With the two-sided transport the server fills
+// them: PAGE_IN hands the page back and forgets it (the freed slot is zeroed right after the
+// answer is posted, off the client's critical path), so a page is either here or with the
+// client, never both. With the one-sided transport the client does the same in place and this
+// loop only answers COUNT, SLOT_OF and STOP.
 //
 // Kept free of heavy imports: each worker loads this file through tsx on its own.
 import { threadId } from "node:worker_threads";
 import {
-  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_SERVER_SPIN_MICROS, OP, Op, POOL_BYTES, PREEMPTED_MS, RESULT, Result, SEQ,
+  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_SERVER_SPIN_MICROS, FREE_SLOT, OP, Op, POOL_BYTES, PREEMPTED_MS, RESULT, Result, SEQ,
   SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, VPAGE, type ServerStats, type ServerTask,
 } from "./protocol.ts";
 
@@ -21,6 +23,7 @@ export default function serve(task: ServerTask): ServerStats {
   const ctrl = new Int32Array(channel, 0, CONTROL_BYTES / 4);
   const data = new Uint8Array(channel, CONTROL_BYTES, pageSizeBytes);
   const store = new Uint8Array(storage);
+  const table = new Int32Array(task.slots);
 
   const slotOf = new Map<number, number>();
   const free = new Int32Array(capacityPages);
@@ -77,6 +80,7 @@ export default function serve(task: ServerTask): ServerStats {
           if (slot === undefined) {
             slot = free[--freeCount];
             slotOf.set(vpage, slot);
+            table[slot] = vpage;
           }
           store.set(data, slot * pageSizeBytes);
           stats.pageOuts++;
@@ -91,14 +95,15 @@ export default function serve(task: ServerTask): ServerStats {
           const at = slot * pageSizeBytes;
           data.set(store.subarray(at, at + pageSizeBytes));
           slotOf.delete(vpage);
+          table[slot] = FREE_SLOT;
           free[freeCount++] = slot;
           dirtySlot = slot;
           stats.pageIns++;
         }
       } else if (op === Op.COUNT) {
-        result = slotOf.size;
+        result = usedSlots(table);
       } else if (op === Op.SLOT_OF) {
-        result = slotOf.get(vpage) ?? -1;
+        result = vpage < 0 ? -1 : table.indexOf(vpage);
       } else {
         result = Result.BAD_REQUEST;
       }
@@ -121,6 +126,12 @@ export default function serve(task: ServerTask): ServerStats {
     Atomics.notify(ctrl, STATE);
   }
 
-  stats.pagesHeld = slotOf.size;
+  stats.pagesHeld = usedSlots(table);
   return stats;
+}
+
+function usedSlots(table: Int32Array): number {
+  let used = 0;
+  for (let slot = 0; slot < table.length; slot++) if (table[slot] !== FREE_SLOT) used++;
+  return used;
 }
