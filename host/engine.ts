@@ -161,11 +161,11 @@ export async function runInstrumented(
   // One view of physical memory for every remote access (the hot host call under COUNTERS),
   // made again only when memory.grow has detached its buffer.
   let phys = new Uint8Array(memory.buffer);
-  const backingAccess = backing.remoteAccess?.bind(backing) ?? remoteOnly("remoteAccess");
-  const remoteAccess = (vaddr: number, size: number, isStore: number, paddr: number): void => {
-    if (phys.length === 0) phys = new Uint8Array(memory.buffer);
-    backingAccess(vaddr >>> 0, size, isStore !== 0, phys, paddr);
-  };
+  const remoteAccess = backing.remoteAccess === undefined ? remoteOnly("remoteAccess")
+    : (vaddr: number, size: number, isStore: number, paddr: number): void => {
+      if (phys.length === 0) phys = new Uint8Array(memory.buffer);
+      backing.remoteAccess!(vaddr >>> 0, size, isStore !== 0, phys, paddr);
+    };
   const softwareCounter = (vpage: number): number => (backing.softwareCounter ?? remoteOnly("softwareCounter"))(vpage) ? 1 : 0;
   const outOfBounds = (vaddr: number, size: number): never => {
     throw new WebAssembly.RuntimeError(

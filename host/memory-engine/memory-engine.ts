@@ -160,7 +160,8 @@ export class MemoryEngine {
     return vpage < this.serverOf.length && this.serverOf[vpage] >= 0;
   }
 
-  /** The server of a page on a server (see onServer), for one-sided accesses. */
+  /** The server of a page on a server, for one-sided accesses; negative (or undefined beyond
+   *  every page the engine has had) when it is not on one. */
   serverOfPage(vpage: number): number {
     return this.serverOf[vpage];
   }

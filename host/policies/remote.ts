@@ -19,6 +19,7 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
   const remote = await openRemoteMemory(ctx);
   const { pool, swap, engine } = remote;
   const storages = Array.from({ length: pool.servers }, (_, s) => pool.storage(s));
+  const shift = Math.log2(size);
   const counters = new Map<number, number>();
   const interruptMicros = (config.counterInterruptCycles / config.clockHz) * 1e6;
   let remoteBytes = 0;
@@ -52,10 +53,11 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
     },
     remoteAccess(vaddr, bytes, isStore, phys, paddr) {
       // A load or store of at most 16 bytes: copied byte by byte, with no views made per access.
-      const vpage = Math.floor(vaddr / size);
-      if (!engine.onServer(vpage)) throw new Error(`page ${vpage} is not on a memory server`);
-      const at = engine.slotOfPage(vpage) * size + (vaddr % size);
-      const storage = storages[engine.serverOfPage(vpage)];
+      const vpage = vaddr >>> shift;
+      const server = engine.serverOfPage(vpage);
+      if (!(server >= 0)) throw new Error(`page ${vpage} is not on a memory server`);
+      const at = engine.slotOfPage(vpage) * size + (vaddr & (size - 1));
+      const storage = storages[server];
       if (isStore) for (let i = 0; i < bytes; i++) storage[at + i] = phys[paddr + i];
       else for (let i = 0; i < bytes; i++) phys[paddr + i] = storage[at + i];
       remoteBytes += bytes;
