@@ -7,6 +7,7 @@ import { runInstrumented, runNative } from "../host/engine.ts";
 import { prepare } from "../host/modules.ts";
 import { run, summarize } from "../host/run.ts";
 import { serverRoundTrip } from "../host/servers/bench.ts";
+import type { Transport } from "../host/servers/protocol.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 
 export interface BenchRow {
@@ -73,7 +74,8 @@ export interface BenchReport {
   geomeanSlowdown: number;
   /** Real round trip of a 4 KiB page to a memory server thread and back (alternating page-out and
    *  page-in on a one-server pool). */
-  serverRoundTripMicros: { p50: number; p99: number };
+  /** A 4 KiB page moved to a server and back, real time, by each transport. */
+  serverRoundTripMicros: Record<Transport, { p50: number; p99: number }>;
   machine: { node: string; cpus: string; cores: number };
 }
 
@@ -132,7 +134,10 @@ export async function bench(options: { repetitions?: number; workloads?: string[
     options.onRow?.(row);
   }
   const geomeanSlowdown = Math.exp(rows.reduce((a, r) => a + Math.log(r.slowdown), 0) / rows.length);
-  const serverRoundTripMicros = await serverRoundTrip(4096, 20000);
+  const serverRoundTripMicros = {
+    "one-sided": await serverRoundTrip("one-sided", 4096, 20000),
+    "two-sided": await serverRoundTrip("two-sided", 4096, 20000),
+  };
   const os = await import("node:os");
   return {
     repetitions,

@@ -254,7 +254,9 @@ function printBench(report: BenchReport): void {
     ])));
     console.log("");
   }
-  console.log(`memory server round trip (4 KiB, real): p50 ${report.serverRoundTripMicros.p50.toFixed(2)} µs, p99 ${report.serverRoundTripMicros.p99.toFixed(2)} µs`);
+  for (const [transport, { p50, p99 }] of Object.entries(report.serverRoundTripMicros)) {
+    console.log(`memory server page out and in (4 KiB, real, ${transport}): p50 ${p50.toFixed(2)} µs, p99 ${p99.toFixed(2)} µs`);
+  }
   console.log(`geomeanSlowdown ${report.geomeanSlowdown.toFixed(2)} (median of ${report.repetitions}, size ${report.size}, ${report.machine.cpus}, node ${report.machine.node})`);
 }
 

@@ -1,10 +1,11 @@
-// The real round trip to a memory server: alternating pageOut/pageIn of one page on a 1-server
-// pool, timed around each request (host/servers/pool.ts). Wall-clock only; not part of any
-// modelled figure.
+// The real cost of moving a page to a memory server and back: alternating pageOut/pageIn of one
+// page on a 1-server pool, timed around each (host/servers/pool.ts): a request's round trip
+// (two-sided), or the copy in place (one-sided). Wall-clock only; not part of any modelled figure.
 import { MemoryServerPool } from "./pool.ts";
+import type { Transport } from "./protocol.ts";
 
-export async function serverRoundTrip(pageSizeBytes = 4096, requests = 20000): Promise<{ p50: number; p99: number }> {
-  const pool = await MemoryServerPool.start({ servers: 1, capacityBytes: 16 * pageSizeBytes, pageSizeBytes });
+export async function serverRoundTrip(transport: Transport, pageSizeBytes = 4096, requests = 20000): Promise<{ p50: number; p99: number }> {
+  const pool = await MemoryServerPool.start({ servers: 1, capacityBytes: 16 * pageSizeBytes, pageSizeBytes, transport });
   try {
     const page = new Uint8Array(pageSizeBytes);
     const back = new Uint8Array(pageSizeBytes);
