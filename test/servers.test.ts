@@ -77,6 +77,29 @@ for (const transport of TRANSPORTS) {
     }
   });
 
+  test(`a page of zeros placed on a server reads back as zeros, in a reused slot and over a held page (${transport})`, async () => {
+    const pool = await start({ servers: 1, capacityBytes: 2 * PAGE, pageSizeBytes: PAGE });
+    try {
+      const back = new Uint8Array(PAGE);
+      assert.equal(pool.pageOut(0, 1, pageOf(1)), true);
+      assert.equal(pool.pageIn(0, 1, back), true); // frees the slot that held page 1's bytes
+      const slot = pool.pageOutZeroToSlot(0, 2);
+      assert.ok(slot >= 0);
+      assert.equal(pool.slotOf(0, 2), slot);
+      assert.equal(pool.pageOut(0, 3, pageOf(3)), true);
+      assert.equal(pool.pageOutZeroToSlot(0, 3), pool.slotOf(0, 3), "a held page keeps its slot");
+      assert.equal(pool.pageOutZeroToSlot(0, 4), -1, "full");
+      for (const v of [2, 3]) {
+        back.fill(7);
+        assert.equal(pool.pageIn(0, v, back), true);
+        assert.ok(back.every((b) => b === 0), `page ${v}`);
+      }
+      assert.equal(pool.pagesHeld(0), 0);
+    } finally {
+      await pool.stop();
+    }
+  });
+
   test(`a full server refuses and keeps what it had (${transport})`, async () => {
     const pool = await start({ servers: 1, capacityBytes: 3 * PAGE, pageSizeBytes: PAGE });
     try {

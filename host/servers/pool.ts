@@ -240,8 +240,9 @@ export class MemoryServerPool {
     const s = this.server(server);
     checkVpage(vpage);
     const t0 = performance.now();
-    const held = s.slotOf.get(vpage);
-    const result = held === undefined ? writeSlot(s, vpage, null, this.pageSizeBytes) : writeSlot(s, vpage, this.zeros ??= new Uint8Array(this.pageSizeBytes), this.pageSizeBytes);
+    // A page it holds already has bytes to overwrite; a new one gets a free slot as it is.
+    const bytes = s.slotOf.has(vpage) ? (this.zeros ??= new Uint8Array(this.pageSizeBytes)) : null;
+    const result = writeSlot(s, vpage, bytes, this.pageSizeBytes);
     this.latency.recordMicros((performance.now() - t0) * 1000);
     return result === Result.FULL ? -1 : result;
   }
