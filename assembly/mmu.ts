@@ -296,7 +296,8 @@ export function commitScratch(vaddr: u32, size: u32): void {
 /** Makes vaddr's page resident, records the use, fills TLB entry `entry` (unless NO_ENTRY: the
  *  workload's entries start at index 1) and returns the physical address of vaddr.
  *  host/instrument.ts inlines a copy of the resident-page case into the workload (its refill
- *  path); a change here must be made there too. */
+ *  path, which leaves the frame's last-use time to the entry's stamp); a change here must be made
+ *  there too. */
 function pagePhysical(vaddr: u32, isStore: bool, entry: u32): u32 {
   const vpage = vaddr >> pageShift;
   const now = load<u64>(ADDR_ACCESSES);

@@ -1,9 +1,10 @@
 // The instrumenter, remora's ATOM: a Binaryen rewrite that sends every memory access of a module
 // through the emulated MMU (assembly/mmu.ts). Each load and store gets a TLB entry (a 32-byte
 // slot in physical memory, see assembly/layout.ts; shared by a function's loads, or its stores,
-// from one unchanged local with small offsets) and an inlined fast path; everything
-// else goes to one out-of-line function per access kind, which refills the entry from the page
-// table or calls the MMU, which shares the module's (now physical) memory.
+// from one unchanged local with small offsets) and an inlined fast path. A miss on a resident
+// page is refilled in place from the page table, also inlined (no call); everything else goes to
+// one out-of-line function per access kind, which calls the MMU, which shares the module's (now
+// physical) memory.
 //
 // Before:                                   After ($clk: the access clock, a local of the function;
 //                                           E: this instruction's TLB entry address):
@@ -14,7 +15,9 @@
 //                                                           (i32.const 4093))          ;; page - 4 + 1
 //                                               (then (i64.store (i32.const E+8) (local.get $clk))  ;; LRU
 //                                                     (i32.load (i32.add (local.get $ea) (i32.load (i32.const E+4)))))
-//                                               (else (call $__remora_slow_ld_i32_4u (local.get $ea) (i32.const E)
+//                                               (else ;; a miss: walk the page table, refill E, access;
+//                                                     ;; if not resident: the MMU, out of line
+//                                                     (call $__remora_slow_ld_i32_4u (local.get $ea) (i32.const E)
 //                                                                                    (local.get $clk))))
 //   (call $f (x))                             x evaluated, $clk and the store count written to memory,
 //                                             (call $f ...), both read back
@@ -206,68 +209,33 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
   const entryIndex = (entryAddr: binaryen.ExpressionRef) =>
     module.i32.shr_u(module.i32.sub(entryAddr, c32(ADDR_TLB)), c32(Math.log2(TLB_ENTRY_BYTES)));
 
-  /** The out-of-line slow path of one access kind, one function per kind (no call inside it on
-   *  the common path): walk the page table in place and, if the page is resident (and already
-   *  dirty, for a store) and the access stays inside its page, refill the access's TLB entry
-   *  exactly as the MMU's pagePhysical() does and access the frame; otherwise call the MMU's
-   *  translate. The access clock comes as a parameter and is written to memory only for the MMU.
+  /** The out-of-line slow path of one access kind, one function per kind, for the misses the
+   *  inline refill (below) leaves: the page is not resident (or not dirty, for a store), the
+   *  access is out of bounds or straddles two pages. It counts the miss and calls the MMU's
+   *  translate, which writes the access clock it reads from memory.
    *  Params: ea, [value,] entry address, clock. */
   const slowHelper = (a: Access): string => {
     const name = `${PREFIX}slow_${a.kind}_${accessName(a)}`;
     if (helpers.has(name)) return name;
     helpers.add(name);
     const isStore = a.kind === "st" ? 1 : 0;
-    const shift = Math.log2(pageSize);
-    const mask = pageSize - 1;
-    // Locals: ea 0, [value 1,] entry E, clk; then pte, frame, fbase, touchBase, old, phys.
+    // Locals: ea 0, [value 1,] entry E, clk; then phys.
     const P = isStore ? 1 : 0;
-    const E = 1 + P, CLK = 2 + P, PTE = 3 + P, FRAME = 4 + P, FBASE = 5 + P, TB = 6 + P, OLD = 7 + P, PHYS = 8 + P;
+    const E = 1 + P, CLK = 2 + P, PHYS = 3 + P;
     const g = (i: number) => lget(i, i32);
-    const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
-    const want = PTE_PRESENT | (isStore ? PTE_DIRTY : 0);
     const access = (ptr: binaryen.ExpressionRef) => (isStore ? physStore(a, ptr, lget(1, a.type)) : physLoad(a, ptr));
-    const fast: binaryen.ExpressionRef[] = [
+    const body: binaryen.ExpressionRef[] = [
       module.i64.store(0, 8, c32(ADDR_TLB_MISSES), module.i64.add(module.i64.load(0, 8, c32(ADDR_TLB_MISSES)), module.i64.const(1n as unknown as number))),
-    ];
-    // An access that straddles two pages goes to the MMU (a 1-byte access never does).
-    if (a.bytes > 1) fast.push(module.br("mmu", module.i32.gt_u(module.i32.add(module.i32.and(g(0), c32(mask)), c32(a.bytes)), c32(pageSize))));
-    // Inside its page and below the virtual size (a multiple of 64 KiB, so of the page size):
-    // in bounds. Beyond it the page table has no entry to read.
-    fast.push(
-      module.br("mmu", module.i32.ge_u(g(0), ld32(ADDR_VIRTUAL_BYTES))),
-      module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(0), c32(shift)), c32(2))))),
-      module.br("mmu", module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
-      module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
-      module.local.set(FBASE, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift)))),
-      module.local.set(TB, ld32(ADDR_TOUCH_BASE)),
-      // The entry's hits so far were uses of its old frame.
-      module.local.set(OLD, module.i32.load(16, 4, g(E))),
-      module.if(module.i32.ne(g(OLD), c32(NO_FRAME)), module.block(null, [
-        module.local.set(OLD, module.i32.add(g(TB), module.i32.shl(g(OLD), c32(3)))),
-        module.if(module.i64.gt_u(module.i64.load(8, 8, g(E)), module.i64.load(0, 8, g(OLD))),
-          module.i64.store(0, 8, g(OLD), module.i64.load(8, 8, g(E)))),
-      ])),
-      module.i64.store(0, 8, module.i32.add(g(TB), module.i32.shl(g(FRAME), c32(3))), lget(CLK, i64)),
-      module.i32.store(0, 4, g(E), module.i32.and(g(0), c32(~mask))),
-      module.i32.store(4, 4, g(E), module.i32.sub(g(FBASE), module.i32.and(g(0), c32(~mask)))),
-      module.i64.store(8, 8, g(E), lget(CLK, i64)),
-      module.i32.store(16, 4, g(E), g(FRAME)),
-      ...(isStore
-        ? [access(module.i32.add(g(FBASE), module.i32.and(g(0), c32(mask)))), module.return()]
-        : [module.return(access(module.i32.add(g(FBASE), module.i32.and(g(0), c32(mask)))))]),
-    );
-    const viaMmu: binaryen.ExpressionRef[] = [
       module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(CLK, i64)), // the MMU reads the clock
       module.local.set(PHYS, module.call(PREFIX + "translate", [g(0), c32(a.bytes), c32(isStore), entryIndex(g(E))], i32)),
       access(g(PHYS)),
     ];
     if (isStore) {
-      viaMmu.push(module.if(module.i32.eq(g(PHYS), c32(ADDR_SCRATCH)),
+      body.push(module.if(module.i32.eq(g(PHYS), c32(ADDR_SCRATCH)),
         module.call(PREFIX + "commitScratch", [g(0), c32(a.bytes)], none)));
     }
     const params = isStore ? [i32, a.type, i32, i64] : [i32, i32, i64];
-    const body = module.block(null, [module.block("mmu", fast), ...viaMmu], isStore ? none : a.type);
-    module.addFunction(name, binaryen.createType(params), isStore ? none : a.type, [i32, i32, i32, i32, i32, i32], body);
+    module.addFunction(name, binaryen.createType(params), isStore ? none : a.type, [i32], module.block(null, body, isStore ? none : a.type));
     return name;
   };
 
@@ -339,6 +307,58 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     return entryAddr;
   };
 
+  /** Scratch locals of the inline refill, shared by a function's accesses: pte, frame, fbase,
+   *  touchBase, old. Made on first use in each function. */
+  let refillLocals: number[] | null = null;
+  let refills = 0;
+  /** A TLB miss handled in place, without a call: walk the page table and, if the page is
+   *  resident (and already dirty, for a store) and the access stays inside its page, refill the
+   *  entry as the MMU's pagePhysical() does and access the frame; otherwise `slow` (the helper that
+   *  calls the MMU). Unlike pagePhysical it does not write the frame's last-use time: the entry's
+   *  own stamp (the clock now) is folded into it before the MMU ever compares frames
+   *  (foldAllEntries), or when the entry is refilled again. Inlined because a call per miss cost
+   *  eventsim, with about 40% of its accesses missing, 10% of its time. */
+  const inlineRefill = (a: Access, entryAddr: number, eaLocal: number, valueLocal: number, slow: binaryen.ExpressionRef): binaryen.ExpressionRef => {
+    const [PTE, FRAME, FBASE, TB, OLD] = refillLocals ??= [addVar(i32), addVar(i32), addVar(i32), addVar(i32), addVar(i32)];
+    const isStore = a.kind === "st";
+    const shift = Math.log2(pageSize);
+    const mask = pageSize - 1;
+    const g = (i: number) => lget(i, i32);
+    const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
+    const want = PTE_PRESENT | (isStore ? PTE_DIRTY : 0);
+    const E = entryAddr;
+    const slowLabel = `${PREFIX}walk${++refills}`, done = `${PREFIX}done${refills}`; // unique in the function
+    const walk: binaryen.ExpressionRef[] = [];
+    if (a.bytes > 1) walk.push(module.br(slowLabel, module.i32.gt_u(module.i32.add(module.i32.and(g(eaLocal), c32(mask)), c32(a.bytes)), c32(pageSize))));
+    walk.push(
+      module.br(slowLabel, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
+      module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
+      module.br(slowLabel, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
+      module.i64.store(0, 8, c32(ADDR_TLB_MISSES), module.i64.add(module.i64.load(0, 8, c32(ADDR_TLB_MISSES)), module.i64.const(1n as unknown as number))),
+      module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
+      module.local.set(FBASE, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift)))),
+      module.local.set(TB, ld32(ADDR_TOUCH_BASE)),
+      // The entry's hits so far were uses of its old frame.
+      module.local.set(OLD, ld32(E + 16)),
+      module.if(module.i32.ne(g(OLD), c32(NO_FRAME)), module.block(null, [
+        module.local.set(OLD, module.i32.add(g(TB), module.i32.shl(g(OLD), c32(3)))),
+        module.if(module.i64.gt_u(module.i64.load(0, 8, c32(E + 8)), module.i64.load(0, 8, g(OLD))),
+          module.i64.store(0, 8, g(OLD), module.i64.load(0, 8, c32(E + 8)))),
+      ])),
+      module.i32.store(0, 4, c32(E), module.i32.and(g(eaLocal), c32(~mask))),
+      module.i32.store(0, 4, c32(E + 4), module.i32.sub(g(FBASE), module.i32.and(g(eaLocal), c32(~mask)))),
+      module.i64.store(0, 8, c32(E + 8), lget(clk, i64)),
+      module.i32.store(0, 4, c32(E + 16), g(FRAME)),
+    );
+    const at = module.i32.add(g(FBASE), module.i32.and(g(eaLocal), c32(mask)));
+    if (isStore) {
+      walk.push(physStore(a, at, lget(valueLocal, a.type)), module.br(done));
+      return module.block(done, [module.block(slowLabel, walk), slow]);
+    }
+    walk.push(module.br(done, undefined, physLoad(a, at)));
+    return module.block(done, [module.block(slowLabel, walk), slow], a.type);
+  };
+
   /** The inlined fast path of one access (see the top of this file). */
   const access = (a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef | null): binaryen.ExpressionRef => {
     const entryAddr = entryFor(a, ptr);
@@ -359,15 +379,18 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     const hit = module.i32.lt_u(module.i32.sub(ea(), module.i32.load(0, 4, c32(entryAddr))), c32(pageSize - a.bytes + 1));
     const phys = module.i32.add(ea(), module.i32.load(4, 4, c32(entryAddr)));
     const touch = module.i64.store(8, 8, c32(entryAddr), lget(clk, i64));
+    const slow = isLoad
+      ? module.call(slowHelper(a), [ea(), c32(entryAddr), lget(clk, i64)], a.type)
+      : module.call(slowHelper(a), [ea(), lget(valueLocal, a.type), c32(entryAddr), lget(clk, i64)], none);
     if (isLoad) {
       stmts.push(module.if(hit,
         module.block(null, [touch, physLoad(a, phys)], a.type),
-        module.call(slowHelper(a), [ea(), c32(entryAddr), lget(clk, i64)], a.type)));
+        inlineRefill(a, entryAddr, eaLocal, 0, slow)));
       return module.block(null, stmts, a.type);
     }
     stmts.push(module.if(hit,
       module.block(null, [touch, physStore(a, phys, lget(valueLocal, a.type))]),
-      module.call(slowHelper(a), [ea(), lget(valueLocal, a.type), c32(entryAddr), lget(clk, i64)], none)));
+      inlineRefill(a, entryAddr, eaLocal, valueLocal, slow)));
     return module.block(null, stmts);
   };
 
@@ -478,6 +501,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     fnRef = fn;
     fnName = describe(info.name);
     sharedEntries = new Map();
+    refillLocals = null;
     localVersions = new Map();
     clk = addVar(i64);
     stc = addVar(i64);
