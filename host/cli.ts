@@ -143,7 +143,7 @@ function figureLines(r: Figures & { config: RunConfig; policy: string }, head: [
     ...(r.policy === "ram-disk" ? [
       ["network", `${r.networkBytes} bytes over ${c.link.name}; pages held by each server: ${r.servers.join(", ")}${r.pagesOnDisk ? `; ${r.pagesOnDisk} on the engine's disk (servers full)` : ""}`],
       ["engine cache", r.engineCacheHitRate === null ? "off" : `${(r.engineCacheHitRate * 100).toFixed(1)}% hits`],
-      ["server round trip", r.faultRoundTripMicros ? `p50 ${r.faultRoundTripMicros.p50.toFixed(2)} µs, p99 ${r.faultRoundTripMicros.p99.toFixed(2)} µs (real)` : "-"],
+      ["server page move", r.faultRoundTripMicros ? `p50 ${r.faultRoundTripMicros.p50.toFixed(2)} µs, p99 ${r.faultRoundTripMicros.p99.toFixed(2)} µs (real, ${r.config.transport})` : "-"],
     ] as [string, string][] : []),
     ["fault latency", r.faultLatencyMicros ? `mean ${r.faultLatencyMicros.mean.toFixed(1)} µs, p50 ${r.faultLatencyMicros.p50.toFixed(1)}, p99 ${r.faultLatencyMicros.p99.toFixed(1)} (modelled)` : "no page-ins"],
     ["modelled time", `${r.modelledCycles} cycles = ${r.modelledSeconds.toPrecision(4)} s at ${c.clockHz / 1e6} MHz`],
