@@ -296,8 +296,11 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
   const SHARE_MAX_OFFSET = 256;
   const entryFor = (a: Access, ptr: binaryen.ExpressionRef): number => {
     let key: string | undefined;
-    if (a.offset < SHARE_MAX_OFFSET && binaryen.getExpressionId(ptr) === binaryen.LocalGetId) {
-      const local = classes.LocalGet.getIndex(ptr);
+    const id = binaryen.getExpressionId(ptr);
+    // local.get $x, or local.tee $x (already counted as a set: the value later gets of $x read).
+    const local = id === binaryen.LocalGetId ? classes.LocalGet.getIndex(ptr)
+      : id === binaryen.LocalSetId && classes.LocalSet.isTee(ptr) ? classes.LocalSet.getIndex(ptr) : -1;
+    if (a.offset < SHARE_MAX_OFFSET && local >= 0) {
       key = `${a.kind}:${local}:${localVersions.get(local) ?? 0}`;
       const shared = sharedEntries.get(key);
       if (shared !== undefined) return shared;
