@@ -46,6 +46,8 @@ export interface DataSegment {
 export interface Instrumented {
   /** The rewritten module: imports "env" "memory" (physical) and the MMU's functions as "mmu". */
   binary: Uint8Array;
+  /** Loops rewritten as page runs: checked once per page crossing, not at every access. */
+  pageRuns: number;
   /** TLB entries needed: one per load/store site (or group of sites sharing one), plus entry 0 (none). */
   tlbEntries: number;
   loadSites: number;
@@ -117,8 +119,26 @@ for (const kind of [...Object.keys(SCALAR_CHILDREN), ...Object.keys(LIST_CHILDRE
 }
 
 type Access = { kind: "ld" | "st"; type: number; bytes: number; signed: boolean; offset: number };
+/** A page run: a loop whose accesses each advance by a fixed stride per iteration (see
+ *  planPageRun), so one checked iteration tells how many more stay on their pages. */
+interface PageRun {
+  /** The original accesses of the loop body, in evaluation order, and each one's stride in bytes. */
+  accesses: binaryen.ExpressionRef[];
+  strides: number[];
+  /** Copies of the body's statements (all but the closing br), made before instrumenting, and the
+   *  accesses in them in the same order: the unchecked version of an iteration. */
+  fastStatements: binaryen.ExpressionRef[];
+  fastAccesses: binaryen.ExpressionRef[];
+  /** Each access's TLB entry and effective-address local, recorded as it is instrumented. */
+  sites: Map<binaryen.ExpressionRef, { entry: number; ea: number }>;
+}
 
-export function instrument(bytes: Uint8Array, pageSize: number): Instrumented {
+export interface InstrumentOptions {
+  /** Rewrite strided loops as page runs (see pageRunLoop); false checks every access. Default true. */
+  pageRuns?: boolean;
+}
+
+export function instrument(bytes: Uint8Array, pageSize: number, options: InstrumentOptions = {}): Instrumented {
   let facts;
   try {
     facts = readMemoryFacts(bytes);
@@ -139,13 +159,13 @@ export function instrument(bytes: Uint8Array, pageSize: number): Instrumented {
   }
   try {
     module.setFeatures(FEATURES);
-    return rewrite(module, pageSize, facts.memories === 1);
+    return rewrite(module, pageSize, facts.memories === 1, options.pageRuns ?? true);
   } finally {
     module.dispose();
   }
 }
 
-function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean): Instrumented {
+function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, usePageRuns: boolean): Instrumented {
   const { i32, i64, none } = binaryen;
   let initialWasmPages = 0;
   let maxWasmPages = 65536;
@@ -310,6 +330,266 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     return entryAddr;
   };
 
+  // ---- Page runs: a loop checked once per page, not once per access ----
+  //
+  // A loop of the shape
+  //   (loop $L (if COND (then S1 ... Sn (br $L))))
+  // whose statements have no call and no control flow, and whose every load and store address
+  // changes by a constant from one iteration to the next (an affine function of induction locals,
+  // each set once per iteration to itself plus a constant, and of locals the loop does not
+  // change), runs each iteration one of two ways:
+  //   checked    the instrumented statements (every access tests its TLB entry), then, for each
+  //              access, how many more iterations keep it inside the page its entry now maps:
+  //              the budget is the least of them;
+  //   unchecked  while the budget lasts: each access made directly at its address plus its
+  //              entry's delta (read into a local after the checked iteration), no test; the
+  //              clock and the store count advance once, by the iteration's accesses and stores.
+  // No MMU call can happen in an unchecked iteration (no slow path, no call), so no entry changes
+  // under it, and nobody reads the entries' stamps until the next checked iteration or the end
+  // of the loop, where they are written as the checked loop would have left them. Counts, stamps
+  // and modelled figures are exactly those of checking every access (test/page-runs.test.ts).
+  let pageRuns = new Map<binaryen.ExpressionRef, PageRun>();
+  let pageRunOf = new Map<binaryen.ExpressionRef, PageRun>();
+  const kindOf = (e: binaryen.ExpressionRef) => KIND_BY_ID.get(binaryen.getExpressionId(e)) ?? "unknown";
+  class NotAPageRun extends Error {}
+  const AFFINE_OPS = new Map<number, (l: number, r: number, right: binaryen.ExpressionRef) => number | null>([
+    [binaryen.AddInt32, (l, r) => l + r],
+    [binaryen.SubInt32, (l, r) => l - r],
+    [binaryen.ShlInt32, (l, r, right) => (r === 0 && kindOf(right) === "Const" ? l * 2 ** ((binaryen.getExpressionInfo(right) as unknown as { value: number }).value & 31) : null)],
+    [binaryen.MulInt32, (l, r, right) => (r === 0 && kindOf(right) === "Const" ? l * ((binaryen.getExpressionInfo(right) as unknown as { value: number }).value) : null)],
+  ]);
+
+  /** The loop's page run, or null when it does not have the shape above. */
+  const planPageRun = (loop: binaryen.ExpressionRef): PageRun | null => {
+    const name = classes.Loop.getName(loop);
+    const iff = classes.Loop.getBody(loop);
+    if (!name || kindOf(iff) !== "If" || classes.If.getIfFalse(iff)) return null;
+    const block = classes.If.getIfTrue(iff);
+    if (kindOf(block) !== "Block") return null;
+    const n = classes.Block.getNumChildren(block);
+    const last = n > 1 ? classes.Block.getChildAt(block, n - 1) : 0;
+    if (!last || kindOf(last) !== "Break" || classes.Break.getName(last) !== name || classes.Break.getCondition(last) || classes.Break.getValue(last)) return null;
+    const statements = Array.from({ length: n - 1 }, (_, i) => classes.Block.getChildAt(block, i));
+
+    // How often each local is set in the body.
+    const setCount = new Map<number, number>();
+    const countSets = (e: binaryen.ExpressionRef): void => {
+      if (!e) return;
+      const kind = kindOf(e);
+      if (kind === "LocalSet") setCount.set(classes.LocalSet.getIndex(e), (setCount.get(classes.LocalSet.getIndex(e)) ?? 0) + 1);
+      for (const field of SCALAR_CHILDREN[kind] ?? []) countSets(classes[kind][`get${field}`](e));
+      const list = LIST_CHILDREN[kind];
+      if (list) for (let i = 0; i < classes[kind][list[0]](e); i++) countSets(classes[kind][`get${list[1]}`](e, i));
+    };
+    statements.forEach(countSets);
+    // Induction locals: each set once, by a top-level statement $x = $x + c; c is its step.
+    const steps = new Map<number, number>();
+    for (const st of statements) {
+      if (kindOf(st) !== "LocalSet" || classes.LocalSet.isTee(st)) continue;
+      const local = classes.LocalSet.getIndex(st);
+      const value = classes.LocalSet.getValue(st);
+      if (setCount.get(local) !== 1 || kindOf(value) !== "Binary" || classes.Binary.getOp(value) !== binaryen.AddInt32) continue;
+      const [l, r] = [classes.Binary.getLeft(value), classes.Binary.getRight(value)];
+      const isLocal = (e: binaryen.ExpressionRef) => kindOf(e) === "LocalGet" && classes.LocalGet.getIndex(e) === local;
+      const constOf = (e: binaryen.ExpressionRef) => (kindOf(e) === "Const" ? (binaryen.getExpressionInfo(e) as unknown as { value: number }).value : null);
+      const c = isLocal(l) ? constOf(r) : isLocal(r) ? constOf(l) : null;
+      if (c !== null && c !== 0) steps.set(local, c);
+    }
+    if (steps.size === 0) return null;
+    const cond = classes.If.getCondition(iff);
+
+    // How much each address changes from one iteration to the next, in evaluation order (null:
+    // not an affine function of the induction locals and of locals the loop does not change).
+    const known = new Map<number, number | null>();
+    const accesses: binaryen.ExpressionRef[] = [];
+    const strides: number[] = [];
+    const coefficient = (e: binaryen.ExpressionRef): number | null => {
+      const kind = kindOf(e);
+      const c = classes[kind];
+      switch (kind) {
+        case "Const": case "GlobalGet": return 0;
+        case "LocalGet": {
+          const local = c.getIndex(e);
+          if (steps.has(local)) return steps.get(local)!;
+          if (!setCount.has(local)) return 0; // unchanged in the loop
+          return known.has(local) ? known.get(local)! : null; // set earlier in this iteration, or not yet
+        }
+        case "LocalSet": {
+          const v = coefficient(c.getValue(e));
+          if (!steps.has(c.getIndex(e))) known.set(c.getIndex(e), v);
+          return c.isTee(e) ? v : null;
+        }
+        case "Binary": {
+          const l = coefficient(c.getLeft(e));
+          const r = coefficient(c.getRight(e));
+          if (l === null || r === null) return null;
+          if (l === 0 && r === 0) return 0;
+          const op = AFFINE_OPS.get(c.getOp(e));
+          return op ? op(l, r, c.getRight(e)) : null;
+        }
+        case "Unary": return coefficient(c.getValue(e)) === 0 ? 0 : null;
+        case "Select": {
+          const parts = [c.getIfTrue(e), c.getIfFalse(e), c.getCondition(e)].map(coefficient);
+          return parts.every((p) => p === 0) ? 0 : null;
+        }
+        case "Drop": coefficient(c.getValue(e)); return null;
+        case "Nop": return null;
+        case "Load": case "Store": {
+          const info = binaryen.getExpressionInfo(e) as binaryen.LoadInfo;
+          if (info.isAtomic) throw new NotAPageRun();
+          const a = coefficient(c.getPtr(e));
+          if (kind === "Store") coefficient(c.getValue(e));
+          if (a === null) throw new NotAPageRun();
+          accesses.push(e);
+          strides.push(a);
+          return null;
+        }
+        default: throw new NotAPageRun(); // calls, control flow, memory.*: not a page run
+      }
+    };
+    try {
+      statements.forEach(coefficient);
+    } catch (e) {
+      if (e instanceof NotAPageRun) return null;
+      throw e;
+    }
+    // A stride of a page or more leaves its page every iteration: nothing to gain.
+    if (accesses.length === 0 || accessesIn(cond) > 0 || strides.some((st) => Math.abs(st) >= pageSize)) return null;
+    const fastStatements = statements.map((st) => module.copyExpression(st));
+    const fastAccesses: binaryen.ExpressionRef[] = [];
+    const collect = (e: binaryen.ExpressionRef): void => {
+      if (!e) return;
+      const kind = kindOf(e);
+      for (const field of SCALAR_CHILDREN[kind] ?? []) collect(classes[kind][`get${field}`](e));
+      if (kind === "Load" || kind === "Store") fastAccesses.push(e);
+    };
+    fastStatements.forEach(collect);
+    if (fastAccesses.length !== accesses.length) return null;
+    return { accesses, strides, fastStatements, fastAccesses, sites: new Map() };
+  };
+  /** Loads and stores in an expression. */
+  const accessesIn = (e: binaryen.ExpressionRef): number => {
+    if (!e) return 0;
+    const kind = kindOf(e);
+    let n = kind === "Load" || kind === "Store" ? 1 : 0;
+    for (const field of SCALAR_CHILDREN[kind] ?? []) n += accessesIn(classes[kind][`get${field}`](e));
+    const list = LIST_CHILDREN[kind];
+    if (list) for (let i = 0; i < classes[kind][list[0]](e); i++) n += accessesIn(classes[kind][`get${list[1]}`](e, i));
+    return n;
+  };
+  let pageRunCount = 0;
+  const planPageRuns = (root: binaryen.ExpressionRef): void => {
+    pageRuns = new Map();
+    pageRunOf = new Map();
+    if (!usePageRuns) return;
+    const walk = (e: binaryen.ExpressionRef): void => {
+      if (!e) return;
+      const kind = kindOf(e);
+      for (const field of SCALAR_CHILDREN[kind] ?? []) walk(classes[kind][`get${field}`](e));
+      const list = LIST_CHILDREN[kind];
+      if (list) for (let i = 0; i < classes[kind][list[0]](e); i++) walk(classes[kind][`get${list[1]}`](e, i));
+      if (kind === "Loop") {
+        const run = planPageRun(e);
+        if (run) {
+          pageRunCount++;
+          pageRuns.set(e, run);
+          for (const access of run.accesses) pageRunOf.set(access, run);
+        }
+      }
+    };
+    walk(root);
+  };
+
+  /** The loop (its accesses already instrumented) rebuilt as a page run. */
+  const pageRunLoop = (loop: binaryen.ExpressionRef, run: PageRun): binaryen.ExpressionRef => {
+    const sites = run.accesses.map((a) => run.sites.get(a)!);
+    const entries = [...new Set(sites.map((site) => site.entry))];
+    const delta = new Map(entries.map((e) => [e, addVar(i32)]));
+    const budget = addVar(i32);
+    const rem = addVar(i32);
+    const readEntries = () => entries.map((e) => module.local.set(delta.get(e)!, module.i32.load(4, 4, c32(e))));
+
+    // The unchecked statements: each access made directly through its entry's delta.
+    const fastIndex = new Map(run.fastAccesses.map((a, k) => [a, k]));
+    const rewrite = (e: binaryen.ExpressionRef): binaryen.ExpressionRef => {
+      if (!e) return e;
+      const kind = kindOf(e);
+      const cls = classes[kind];
+      for (const field of SCALAR_CHILDREN[kind] ?? []) {
+        const child = cls[`get${field}`](e);
+        if (child) {
+          const replaced = rewrite(child);
+          if (replaced !== child) cls[`set${field}`](e, replaced);
+        }
+      }
+      const k = fastIndex.get(e);
+      if (k === undefined) return e;
+      const { entry, ea } = sites[k];
+      const stmts: binaryen.ExpressionRef[] = [];
+      const phys = () => module.i32.add(lget(ea, i32), lget(delta.get(entry)!, i32));
+      if (kind === "Load") {
+        const info = binaryen.getExpressionInfo(e) as binaryen.LoadInfo;
+        const a: Access = { kind: "ld", type: info.type, bytes: info.bytes, signed: info.isSigned, offset: info.offset >>> 0 };
+        stmts.push(module.local.set(ea, a.offset === 0 ? info.ptr : module.i32.add(info.ptr, c32(a.offset))),
+          physLoad(a, phys()));
+        return module.block(null, stmts, a.type);
+      }
+      const info = binaryen.getExpressionInfo(e) as binaryen.StoreInfo;
+      const a: Access = { kind: "st", type: classes.Store.getValueType(e), bytes: info.bytes, signed: false, offset: info.offset >>> 0 };
+      const value = addVar(a.type);
+      stmts.push(module.local.set(ea, a.offset === 0 ? info.ptr : module.i32.add(info.ptr, c32(a.offset))),
+        module.local.set(value, info.value),
+        physStore(a, phys(), lget(value, a.type)));
+      return module.block(null, stmts);
+    };
+    // The clock and the store count advance once, at the end of an unchecked iteration, by its
+    // accesses and stores. The entries' stamps are not written in unchecked iterations: after
+    // any, each entry's stamp is the clock at its last access in the last iteration, the clock
+    // now less the accesses after that one; written before the next checked iteration and after
+    // the loop, the only places from which the MMU can be reached.
+    const m = run.accesses.length;
+    const stores = run.accesses.filter((a) => kindOf(a) === "Store").length;
+    const advance = (local: number, by: number) => module.local.set(local, module.i64.add(lget(local, i64), module.i64.const(BigInt(by) as unknown as number)));
+    const unchecked = addVar(i32); // 1 after an unchecked iteration whose stamps are not written yet
+    const lastUse = new Map(sites.map(({ entry }, k) => [entry, k]));
+    const writeStamps = () => module.if(lget(unchecked, i32), module.block(null, [
+      ...[...lastUse].map(([entry, k]) => module.i64.store(8, 8, c32(entry), module.i64.sub(lget(clk, i64), module.i64.const(BigInt(m - 1 - k) as unknown as number)))),
+      module.local.set(unchecked, c32(0)),
+    ]));
+    const fast = [...run.fastStatements.map(rewrite), advance(clk, m), ...(stores ? [advance(stc, stores)] : []), module.local.set(unchecked, c32(1))];
+
+    // After a checked iteration: how many more iterations keep every access on its entry's page.
+    const BIG = 1 << 30;
+    const budgetOf = sites.flatMap(({ entry, ea }, k) => {
+      const stride = run.strides[k];
+      const bytes = binaryen.getExpressionInfo(run.accesses[k]) as binaryen.LoadInfo;
+      const maxPos = pageSize - bytes.bytes; // the last offset in the page where the access fits
+      if (stride === 0) return [];
+      const pos = () => module.i32.sub(lget(ea, i32), module.i32.load(0, 4, c32(entry)));
+      const abs = Math.abs(stride);
+      const over = (x: binaryen.ExpressionRef) => // x / |stride|, a shift for a power of two
+        (abs & (abs - 1)) === 0 ? module.i32.shr_u(x, c32(Math.log2(abs))) : module.i32.div_u(x, c32(abs));
+      const more = over(stride > 0 ? module.i32.sub(c32(maxPos), pos()) : pos());
+      return [
+        module.local.set(rem, module.select(module.i32.gt_u(pos(), c32(maxPos)), c32(0), more)),
+        module.local.set(budget, module.select(module.i32.lt_u(lget(rem, i32), lget(budget, i32)), lget(rem, i32), lget(budget, i32))),
+      ];
+    });
+
+    const iff = classes.Loop.getBody(loop);
+    const block = classes.If.getIfTrue(iff);
+    const n = classes.Block.getNumChildren(block);
+    const checked = Array.from({ length: n - 1 }, (_, i) => classes.Block.getChildAt(block, i));
+    const br = classes.Block.getChildAt(block, n - 1);
+    classes.If.setIfTrue(iff, module.block(null, [
+      module.if(module.i32.gt_s(lget(budget, i32), c32(0)),
+        module.block(null, [module.local.set(budget, module.i32.sub(lget(budget, i32), c32(1))), ...fast]),
+        module.block(null, [writeStamps(), ...checked, module.local.set(budget, c32(BIG)), ...budgetOf, ...readEntries()])),
+      br,
+    ]));
+    return module.block(null, [module.local.set(budget, c32(0)), module.local.set(unchecked, c32(0)), loop, writeStamps()], binaryen.getExpressionType(loop));
+  };
+
   /** Scratch locals of the inline refill, shared by a function's accesses: pte, frame, fbase,
    *  touchBase, old. Made on first use in each function. */
   let refillLocals: number[] | null = null;
@@ -363,13 +643,14 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
   };
 
   /** The inlined fast path of one access (see the top of this file). */
-  const access = (a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef | null): binaryen.ExpressionRef => {
+  const access = (expr: binaryen.ExpressionRef, a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef | null): binaryen.ExpressionRef => {
     const entryAddr = entryFor(a, ptr);
     const isLoad = a.kind === "ld";
     if (isLoad) loadSites++;
     else storeSites++;
     const eaLocal = addVar(i32);
     const ea = () => lget(eaLocal, i32);
+    pageRunOf.get(expr)?.sites.set(expr, { entry: entryAddr, ea: eaLocal });
     const stmts: binaryen.ExpressionRef[] = [
       module.local.set(eaLocal, a.offset === 0 ? ptr : module.i32.add(ptr, c32(a.offset))),
     ];
@@ -428,16 +709,20 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
       localVersions.set(local, (localVersions.get(local) ?? 0) + 1);
     }
     switch (kind) {
+      case "Loop": {
+        const run = pageRuns.get(expr);
+        return run ? pageRunLoop(expr, run) : expr;
+      }
       case "Load": {
         const info = binaryen.getExpressionInfo(expr) as binaryen.LoadInfo;
         if (info.isAtomic) refuse(`${typeName(info.type)}.atomic.load`, fnName);
-        return access({ kind: "ld", type: info.type, bytes: info.bytes, signed: info.isSigned, offset: info.offset >>> 0 }, info.ptr, null);
+        return access(expr, { kind: "ld", type: info.type, bytes: info.bytes, signed: info.isSigned, offset: info.offset >>> 0 }, info.ptr, null);
       }
       case "Store": {
         const info = binaryen.getExpressionInfo(expr) as binaryen.StoreInfo;
         const valueType = classes.Store.getValueType(expr);
         if (info.isAtomic) refuse(`${typeName(valueType)}.atomic.store`, fnName);
-        return access({ kind: "st", type: valueType, bytes: info.bytes, signed: false, offset: info.offset >>> 0 }, info.ptr, info.value);
+        return access(expr, { kind: "st", type: valueType, bytes: info.bytes, signed: false, offset: info.offset >>> 0 }, info.ptr, info.value);
       }
       case "MemorySize":
         return wrapCall([], () => module.call(PREFIX + "memorySize", [], i32), i32);
@@ -508,6 +793,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
     localVersions = new Map();
     clk = addVar(i64);
     stc = addVar(i64);
+    planPageRuns(info.body);
     const body = visit(info.body);
     const resultType = info.results;
     const stmts = [...reload()];
@@ -529,6 +815,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean):
   return {
     binary: withBranchHints(module),
     tlbEntries: sites,
+    pageRuns: pageRunCount,
     loadSites,
     storeSites,
     initialWasmPages,
