@@ -118,6 +118,20 @@ for (const kind of [...Object.keys(SCALAR_CHILDREN), ...Object.keys(LIST_CHILDRE
   if (typeof id === "number") KIND_BY_ID.set(id, kind);
 }
 
+/** An expression's children, in evaluation order. */
+function childrenOf(e: binaryen.ExpressionRef): binaryen.ExpressionRef[] {
+  const kind = KIND_BY_ID.get(binaryen.getExpressionId(e)) ?? "unknown";
+  const cls = classes[kind];
+  const children: binaryen.ExpressionRef[] = [];
+  for (const field of SCALAR_CHILDREN[kind] ?? []) {
+    const child = cls[`get${field}`](e);
+    if (child) children.push(child);
+  }
+  const list = LIST_CHILDREN[kind];
+  if (list) for (let i = 0, n = cls[list[0]](e); i < n; i++) children.push(cls[`get${list[1]}`](e, i));
+  return children;
+}
+
 type Access = { kind: "ld" | "st"; type: number; bytes: number; signed: boolean; offset: number };
 /** A page run: a loop whose accesses each advance by a fixed stride per iteration (see
  *  planPageRun), so one checked iteration tells how many more stay on their pages. */
@@ -374,12 +388,8 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     // How often each local is set in the body.
     const setCount = new Map<number, number>();
     const countSets = (e: binaryen.ExpressionRef): void => {
-      if (!e) return;
-      const kind = kindOf(e);
-      if (kind === "LocalSet") setCount.set(classes.LocalSet.getIndex(e), (setCount.get(classes.LocalSet.getIndex(e)) ?? 0) + 1);
-      for (const field of SCALAR_CHILDREN[kind] ?? []) countSets(classes[kind][`get${field}`](e));
-      const list = LIST_CHILDREN[kind];
-      if (list) for (let i = 0; i < classes[kind][list[0]](e); i++) countSets(classes[kind][`get${list[1]}`](e, i));
+      if (kindOf(e) === "LocalSet") setCount.set(classes.LocalSet.getIndex(e), (setCount.get(classes.LocalSet.getIndex(e)) ?? 0) + 1);
+      childrenOf(e).forEach(countSets);
     };
     statements.forEach(countSets);
     // Induction locals: each set once, by a top-level statement $x = $x + c; c is its step.
@@ -458,37 +468,24 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     const fastStatements = statements.map((st) => module.copyExpression(st));
     const fastAccesses: binaryen.ExpressionRef[] = [];
     const collect = (e: binaryen.ExpressionRef): void => {
-      if (!e) return;
-      const kind = kindOf(e);
-      for (const field of SCALAR_CHILDREN[kind] ?? []) collect(classes[kind][`get${field}`](e));
-      if (kind === "Load" || kind === "Store") fastAccesses.push(e);
+      childrenOf(e).forEach(collect);
+      if (kindOf(e) === "Load" || kindOf(e) === "Store") fastAccesses.push(e);
     };
     fastStatements.forEach(collect);
     if (fastAccesses.length !== accesses.length) return null;
     return { accesses, strides, fastStatements, fastAccesses, sites: new Map() };
   };
   /** Loads and stores in an expression. */
-  const accessesIn = (e: binaryen.ExpressionRef): number => {
-    if (!e) return 0;
-    const kind = kindOf(e);
-    let n = kind === "Load" || kind === "Store" ? 1 : 0;
-    for (const field of SCALAR_CHILDREN[kind] ?? []) n += accessesIn(classes[kind][`get${field}`](e));
-    const list = LIST_CHILDREN[kind];
-    if (list) for (let i = 0; i < classes[kind][list[0]](e); i++) n += accessesIn(classes[kind][`get${list[1]}`](e, i));
-    return n;
-  };
+  const accessesIn = (e: binaryen.ExpressionRef): number =>
+    (kindOf(e) === "Load" || kindOf(e) === "Store" ? 1 : 0) + childrenOf(e).reduce((n, child) => n + accessesIn(child), 0);
   let pageRunCount = 0;
   const planPageRuns = (root: binaryen.ExpressionRef): void => {
     pageRuns = new Map();
     pageRunOf = new Map();
     if (!usePageRuns) return;
     const walk = (e: binaryen.ExpressionRef): void => {
-      if (!e) return;
-      const kind = kindOf(e);
-      for (const field of SCALAR_CHILDREN[kind] ?? []) walk(classes[kind][`get${field}`](e));
-      const list = LIST_CHILDREN[kind];
-      if (list) for (let i = 0; i < classes[kind][list[0]](e); i++) walk(classes[kind][`get${list[1]}`](e, i));
-      if (kind === "Loop") {
+      childrenOf(e).forEach(walk);
+      if (kindOf(e) === "Loop") {
         const run = planPageRun(e);
         if (run) {
           pageRunCount++;
