@@ -385,13 +385,14 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     if (!last || kindOf(last) !== "Break" || classes.Break.getName(last) !== name || classes.Break.getCondition(last) || classes.Break.getValue(last)) return null;
     const statements = Array.from({ length: n - 1 }, (_, i) => classes.Block.getChildAt(block, i));
 
-    // How often each local is set in the body.
+    const cond = classes.If.getCondition(iff);
+    // How often each local is set in the loop (the condition included).
     const setCount = new Map<number, number>();
     const countSets = (e: binaryen.ExpressionRef): void => {
       if (kindOf(e) === "LocalSet") setCount.set(classes.LocalSet.getIndex(e), (setCount.get(classes.LocalSet.getIndex(e)) ?? 0) + 1);
       childrenOf(e).forEach(countSets);
     };
-    statements.forEach(countSets);
+    [cond, ...statements].forEach(countSets);
     // Induction locals: each set once, by a top-level statement $x = $x + c; c is its step.
     const steps = new Map<number, number>();
     for (const st of statements) {
@@ -406,7 +407,6 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       if (c !== null && c !== 0) steps.set(local, c);
     }
     if (steps.size === 0) return null;
-    const cond = classes.If.getCondition(iff);
 
     // How much each address changes from one iteration to the next, in evaluation order (null:
     // not an affine function of the induction locals and of locals the loop does not change).
@@ -458,13 +458,17 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       }
     };
     try {
+      // The condition runs before every iteration, unchecked ones too: no access and no call in it
+      // (a call could reach the MMU and change the entries an unchecked iteration relies on).
+      coefficient(cond);
+      if (accesses.length > 0) return null;
       statements.forEach(coefficient);
     } catch (e) {
       if (e instanceof NotAPageRun) return null;
       throw e;
     }
     // A stride of a page or more leaves its page every iteration: nothing to gain.
-    if (accesses.length === 0 || accessesIn(cond) > 0 || strides.some((st) => Math.abs(st) >= pageSize)) return null;
+    if (accesses.length === 0 || strides.some((st) => Math.abs(st) >= pageSize)) return null;
     const fastStatements = statements.map((st) => module.copyExpression(st));
     const fastAccesses: binaryen.ExpressionRef[] = [];
     const collect = (e: binaryen.ExpressionRef): void => {
@@ -475,9 +479,6 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     if (fastAccesses.length !== accesses.length) return null;
     return { accesses, strides, fastStatements, fastAccesses, sites: new Map() };
   };
-  /** Loads and stores in an expression. */
-  const accessesIn = (e: binaryen.ExpressionRef): number =>
-    (kindOf(e) === "Load" || kindOf(e) === "Store" ? 1 : 0) + childrenOf(e).reduce((n, child) => n + accessesIn(child), 0);
   let pageRunCount = 0;
   const planPageRuns = (root: binaryen.ExpressionRef): void => {
     pageRuns = new Map();

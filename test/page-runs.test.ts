@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import binaryen from "binaryen";
 import { resolveConfig, type RunOptions } from "../host/config.ts";
 import { runInstrumented, runNative } from "../host/engine.ts";
 import { instrument } from "../host/instrument.ts";
@@ -41,3 +42,30 @@ for (const workload of ["gauss", "mvec", "fft", "sort", "trans"]) {
     }
   });
 }
+
+test("only a loop with no call and no access in its condition, and constant strides, is a page run", () => {
+  const loopWith = (condition: string, step = "(i32.const 4)") => `(module
+    (memory 2)
+    (func $more (param $p i32) (result i32) (i32.lt_u (local.get $p) (i32.const 8000)))
+    (func (export "run") (param $n i32) (param $seed i32) (result i32)
+      (local $p i32)
+      (loop $L
+        (if ${condition}
+          (then
+            (i32.store (local.get $p) (local.get $p))
+            (local.set $p (i32.add (local.get $p) ${step}))
+            (br $L))))
+      (i32.load (i32.const 4000))))`;
+  const pageRuns = (wat: string) => {
+    const module = binaryen.parseText(wat);
+    try {
+      return instrument(module.emitBinary(), 4096).pageRuns;
+    } finally {
+      module.dispose();
+    }
+  };
+  assert.equal(pageRuns(loopWith("(i32.lt_u (local.get $p) (i32.const 8000))")), 1);
+  assert.equal(pageRuns(loopWith("(call $more (local.get $p))")), 0, "a call in the condition");
+  assert.equal(pageRuns(loopWith("(i32.load (local.get $p))")), 0, "an access in the condition");
+  assert.equal(pageRuns(loopWith("(i32.lt_u (local.get $p) (i32.const 8000))", "(i32.load (i32.const 0))")), 0, "a step loaded from memory");
+});
