@@ -3,8 +3,8 @@
 //
 //   0      8           16        24       28        32         36          40          48      64        80  128
 //   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---+-----------+
-//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   | tlbMisses |u64    | scratch |   | TLB: one  |
-//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 | u64       |remote | 16 B    |   | entry per |
+//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   |           |u64    | scratch |   | TLB: one  |
+//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 |           |remote | 16 B    |   | entry per |
 //   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---+ site      |
 //
 // ptBase and touchBase move when the MMU's tables grow; the MMU rewrites them here each time, so
@@ -17,6 +17,8 @@
 //   +4  delta   u32  physical frame address minus vbase, so paddr = vaddr + delta
 //   +8  lastAt  u64  the access clock at this entry's latest hit: keeps LRU exact
 //   +16 frame   u32  the frame it maps (NO_FRAME when empty)
+//   +24 misses  u64  the misses it has had (the run's tlbMisses is their sum): a count per entry,
+//                    not one shared word that every miss would wait on
 //
 // The access counter is also the clock: every load and store adds one, so a page's last-use time
 // is the number of accesses made before it. Everything past the TLB belongs to the MMU (mmu.ts).
@@ -27,13 +29,13 @@ export const ADDR_PT_BASE: u32 = 24;
 export const ADDR_TOUCH_BASE: u32 = 28;
 export const ADDR_FRAMES_BASE: u32 = 32;
 export const ADDR_VIRTUAL_BYTES: u32 = 36;
-export const ADDR_TLB_MISSES: u32 = 40;
 /** u64: accesses served by remote memory (REMOTE_MAIN, COUNTERS). */
 export const ADDR_REMOTE_ACCESSES: u32 = 48;
 export const ADDR_SCRATCH: u32 = 64;
 export const SCRATCH_BYTES: u32 = 16;
 export const ADDR_TLB: u32 = 128;
 export const TLB_ENTRY_BYTES: u32 = 32;
+export const TLB_MISSES_OFFSET: u32 = 24;
 export const NO_FRAME: u32 = 0xffffffff;
 /** An empty entry's vbase: the last page of the 32-bit space, which the MMU never maps. */
 export const TLB_INVALID: u32 = 0xffff0000;

@@ -16,7 +16,7 @@
 
 import {
   ADDR_ACCESSES, ADDR_STORES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_FRAMES_BASE, ADDR_VIRTUAL_BYTES,
-  ADDR_TLB_MISSES, ADDR_REMOTE_ACCESSES, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
+  TLB_MISSES_OFFSET, ADDR_REMOTE_ACCESSES, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
 } from "./layout";
 
 /** Host: make virtual page vpageIn resident in the frame at frameAddr; first write back vpageOut
@@ -123,10 +123,10 @@ export function init(
     store<u32>(entry, 0, 4);
     store<u64>(entry, 0, 8);
     store<u32>(entry, NO_FRAME, 16);
+    store<u64>(entry, 0, TLB_MISSES_OFFSET);
   }
   store<u64>(ADDR_ACCESSES, 0);
   store<u64>(ADDR_STORES, 0);
-  store<u64>(ADDR_TLB_MISSES, 0);
   store<u64>(ADDR_REMOTE_ACCESSES, 0);
   store<u32>(ADDR_FRAMES_BASE, framesBase);
   store<u32>(ADDR_VIRTUAL_BYTES, virtualWasmPages << 16);
@@ -530,7 +530,7 @@ export function layoutPtBase(): u32 { return ADDR_PT_BASE; }
 export function layoutTouchBase(): u32 { return ADDR_TOUCH_BASE; }
 export function layoutFramesBase(): u32 { return ADDR_FRAMES_BASE; }
 export function layoutVirtualBytes(): u32 { return ADDR_VIRTUAL_BYTES; }
-export function layoutTlbMisses(): u32 { return ADDR_TLB_MISSES; }
+export function layoutTlbMissesOffset(): u32 { return TLB_MISSES_OFFSET; }
 export function layoutRemoteAccesses(): u32 { return ADDR_REMOTE_ACCESSES; }
 export function layoutNoFrame(): u32 { return NO_FRAME; }
 export function layoutPtePresent(): u32 { return PTE_PRESENT; }

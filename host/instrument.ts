@@ -31,7 +31,7 @@
 
 import binaryen from "binaryen";
 import {
-  ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_STORES, ADDR_TLB, ADDR_TLB_MISSES, ADDR_TOUCH_BASE,
+  ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_STORES, ADDR_TLB, ADDR_TOUCH_BASE, TLB_MISSES_OFFSET,
   ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_DIRTY, PTE_FRAME_SHIFT, PTE_PRESENT, TLB_ENTRY_BYTES,
 } from "./layout.ts";
 import { readMemoryFacts, WasmFormatError } from "./wasm-sections.ts";
@@ -259,7 +259,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     const g = (i: number) => lget(i, i32);
     const access = (ptr: binaryen.ExpressionRef) => (isStore ? physStore(a, ptr, lget(1, a.type)) : physLoad(a, ptr));
     const body: binaryen.ExpressionRef[] = [
-      module.i64.store(0, 8, c32(ADDR_TLB_MISSES), module.i64.add(module.i64.load(0, 8, c32(ADDR_TLB_MISSES)), module.i64.const(1n as unknown as number))),
+      module.i64.store(TLB_MISSES_OFFSET, 8, g(E), module.i64.add(module.i64.load(TLB_MISSES_OFFSET, 8, g(E)), module.i64.const(1n as unknown as number))),
       module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(CLK, i64)), // the MMU reads the clock
       module.local.set(PHYS, module.call(PREFIX + "translate", [g(0), c32(a.bytes), c32(isStore), entryIndex(g(E))], i32)),
       access(g(PHYS)),
@@ -615,7 +615,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       module.br(slowLabel, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
       module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
       module.br(slowLabel, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
-      module.i64.store(0, 8, c32(ADDR_TLB_MISSES), module.i64.add(module.i64.load(0, 8, c32(ADDR_TLB_MISSES)), module.i64.const(1n as unknown as number))),
+      module.i64.store(0, 8, c32(E + TLB_MISSES_OFFSET), module.i64.add(module.i64.load(0, 8, c32(E + TLB_MISSES_OFFSET)), module.i64.const(1n as unknown as number))),
       module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
       module.local.set(FBASE, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift)))),
       module.local.set(TB, ld32(ADDR_TOUCH_BASE)),

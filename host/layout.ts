@@ -6,11 +6,12 @@ export const ADDR_PT_BASE = 24;
 export const ADDR_TOUCH_BASE = 28;
 export const ADDR_FRAMES_BASE = 32;
 export const ADDR_VIRTUAL_BYTES = 36;
-export const ADDR_TLB_MISSES = 40;
 export const ADDR_REMOTE_ACCESSES = 48;
 export const ADDR_SCRATCH = 64;
 export const ADDR_TLB = 128;
 export const TLB_ENTRY_BYTES = 32;
+/** Offset in a TLB entry of its u64 count of misses. */
+export const TLB_MISSES_OFFSET = 24;
 export const NO_FRAME = 0xffffffff;
 /** Page table entry bits (assembly/mmu.ts): present, dirty; the frame index from bit 8. */
 export const PTE_PRESENT = 1;
