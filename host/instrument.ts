@@ -118,9 +118,14 @@ for (const kind of [...Object.keys(SCALAR_CHILDREN), ...Object.keys(LIST_CHILDRE
   if (typeof id === "number") KIND_BY_ID.set(id, kind);
 }
 
+const kindOf = (e: binaryen.ExpressionRef): string => KIND_BY_ID.get(binaryen.getExpressionId(e)) ?? "unknown";
+/** The value of an i32 constant, or null for any other expression. */
+const constValue = (e: binaryen.ExpressionRef): number | null =>
+  (kindOf(e) === "Const" ? (binaryen.getExpressionInfo(e) as unknown as { value: number }).value : null);
+
 /** An expression's children, in evaluation order. */
 function childrenOf(e: binaryen.ExpressionRef): binaryen.ExpressionRef[] {
-  const kind = KIND_BY_ID.get(binaryen.getExpressionId(e)) ?? "unknown";
+  const kind = kindOf(e);
   const cls = classes[kind];
   const children: binaryen.ExpressionRef[] = [];
   for (const field of SCALAR_CHILDREN[kind] ?? []) {
@@ -240,6 +245,17 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     return m[`store${a.bytes * 8}`](0, a.bytes, ptr, value);
   };
   const c32 = (x: number) => module.i32.const(x);
+  /** What a load or store expression does: kind, type, width, signedness, constant offset. */
+  const accessOf = (e: binaryen.ExpressionRef): Access => {
+    if (kindOf(e) === "Load") {
+      const info = binaryen.getExpressionInfo(e) as binaryen.LoadInfo;
+      return { kind: "ld", type: info.type, bytes: info.bytes, signed: info.isSigned, offset: info.offset >>> 0 };
+    }
+    const info = binaryen.getExpressionInfo(e) as binaryen.StoreInfo;
+    return { kind: "st", type: classes.Store.getValueType(e), bytes: info.bytes, signed: false, offset: info.offset >>> 0 };
+  };
+  /** The virtual address an access reaches: its pointer plus its constant offset. */
+  const effectiveAddress = (a: Access, ptr: binaryen.ExpressionRef) => (a.offset === 0 ? ptr : module.i32.add(ptr, c32(a.offset)));
   const entryIndex = (entryAddr: binaryen.ExpressionRef) =>
     module.i32.shr_u(module.i32.sub(entryAddr, c32(ADDR_TLB)), c32(Math.log2(TLB_ENTRY_BYTES)));
 
@@ -259,7 +275,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     const g = (i: number) => lget(i, i32);
     const access = (ptr: binaryen.ExpressionRef) => (isStore ? physStore(a, ptr, lget(1, a.type)) : physLoad(a, ptr));
     const body: binaryen.ExpressionRef[] = [
-      module.i64.store(TLB_MISSES_OFFSET, 8, g(E), module.i64.add(module.i64.load(TLB_MISSES_OFFSET, 8, g(E)), module.i64.const(1n as unknown as number))),
+      countMiss(() => g(E)),
       module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(CLK, i64)), // the MMU reads the clock
       module.local.set(PHYS, module.call(PREFIX + "translate", [g(0), c32(a.bytes), c32(isStore), entryIndex(g(E))], i32)),
       access(g(PHYS)),
@@ -295,6 +311,10 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     module.local.set(stc, module.i64.load(0, 8, c32(ADDR_STORES))),
   ];
   const tick = (index: number) => module.local.set(index, module.i64.add(lget(index, i64), module.i64.const(1n as unknown as number)));
+  /** Adds one to the miss count of the TLB entry whose address `entry` makes (called twice: an
+   *  expression has one parent). */
+  const countMiss = (entry: () => binaryen.ExpressionRef) =>
+    module.i64.store(TLB_MISSES_OFFSET, 8, entry(), module.i64.add(module.i64.load(TLB_MISSES_OFFSET, 8, entry()), module.i64.const(1n as unknown as number)));
 
   /** A call with its operands evaluated first, then the counters flushed, then re-read. */
   const wrapCall = (operands: binaryen.ExpressionRef[], makeCall: (ops: binaryen.ExpressionRef[]) => binaryen.ExpressionRef, resultType: number, isReturn = false): binaryen.ExpressionRef => {
@@ -364,13 +384,12 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
   // and modelled figures are exactly those of checking every access (test/page-runs.test.ts).
   let pageRuns = new Map<binaryen.ExpressionRef, PageRun>();
   let pageRunOf = new Map<binaryen.ExpressionRef, PageRun>();
-  const kindOf = (e: binaryen.ExpressionRef) => KIND_BY_ID.get(binaryen.getExpressionId(e)) ?? "unknown";
   class NotAPageRun extends Error {}
   const AFFINE_OPS = new Map<number, (l: number, r: number, right: binaryen.ExpressionRef) => number | null>([
     [binaryen.AddInt32, (l, r) => l + r],
     [binaryen.SubInt32, (l, r) => l - r],
-    [binaryen.ShlInt32, (l, r, right) => (r === 0 && kindOf(right) === "Const" ? l * 2 ** ((binaryen.getExpressionInfo(right) as unknown as { value: number }).value & 31) : null)],
-    [binaryen.MulInt32, (l, r, right) => (r === 0 && kindOf(right) === "Const" ? l * ((binaryen.getExpressionInfo(right) as unknown as { value: number }).value) : null)],
+    [binaryen.ShlInt32, (l, r, right) => (r === 0 && constValue(right) !== null ? l * 2 ** (constValue(right)! & 31) : null)],
+    [binaryen.MulInt32, (l, r, right) => (r === 0 && constValue(right) !== null ? l * constValue(right)! : null)],
   ]);
 
   /** The loop's page run, or null when it does not have the shape above. */
@@ -402,8 +421,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       if (setCount.get(local) !== 1 || kindOf(value) !== "Binary" || classes.Binary.getOp(value) !== binaryen.AddInt32) continue;
       const [l, r] = [classes.Binary.getLeft(value), classes.Binary.getRight(value)];
       const isLocal = (e: binaryen.ExpressionRef) => kindOf(e) === "LocalGet" && classes.LocalGet.getIndex(e) === local;
-      const constOf = (e: binaryen.ExpressionRef) => (kindOf(e) === "Const" ? (binaryen.getExpressionInfo(e) as unknown as { value: number }).value : null);
-      const c = isLocal(l) ? constOf(r) : isLocal(r) ? constOf(l) : null;
+      const c = isLocal(l) ? constValue(r) : isLocal(r) ? constValue(l) : null;
       if (c !== null && c !== 0) steps.set(local, c);
     }
     if (steps.size === 0) return null;
@@ -509,36 +527,28 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
 
     // The unchecked statements: each access made directly through its entry's delta.
     const fastIndex = new Map(run.fastAccesses.map((a, k) => [a, k]));
-    const rewrite = (e: binaryen.ExpressionRef): binaryen.ExpressionRef => {
+    // (Only scalar children: planPageRun admits no kind with a list of children.)
+    const uncheck = (e: binaryen.ExpressionRef): binaryen.ExpressionRef => {
       if (!e) return e;
       const kind = kindOf(e);
       const cls = classes[kind];
       for (const field of SCALAR_CHILDREN[kind] ?? []) {
         const child = cls[`get${field}`](e);
         if (child) {
-          const replaced = rewrite(child);
+          const replaced = uncheck(child);
           if (replaced !== child) cls[`set${field}`](e, replaced);
         }
       }
       const k = fastIndex.get(e);
       if (k === undefined) return e;
       const { entry, ea } = sites[k];
-      const stmts: binaryen.ExpressionRef[] = [];
-      const phys = () => module.i32.add(lget(ea, i32), lget(delta.get(entry)!, i32));
-      if (kind === "Load") {
-        const info = binaryen.getExpressionInfo(e) as binaryen.LoadInfo;
-        const a: Access = { kind: "ld", type: info.type, bytes: info.bytes, signed: info.isSigned, offset: info.offset >>> 0 };
-        stmts.push(module.local.set(ea, a.offset === 0 ? info.ptr : module.i32.add(info.ptr, c32(a.offset))),
-          physLoad(a, phys()));
-        return module.block(null, stmts, a.type);
-      }
-      const info = binaryen.getExpressionInfo(e) as binaryen.StoreInfo;
-      const a: Access = { kind: "st", type: classes.Store.getValueType(e), bytes: info.bytes, signed: false, offset: info.offset >>> 0 };
+      const a = accessOf(e);
+      const info = binaryen.getExpressionInfo(e) as binaryen.StoreInfo; // ptr (and value, for a store)
+      const phys = module.i32.add(lget(ea, i32), lget(delta.get(entry)!, i32));
+      if (a.kind === "ld") return module.block(null, [module.local.set(ea, effectiveAddress(a, info.ptr)), physLoad(a, phys)], a.type);
       const value = addVar(a.type);
-      stmts.push(module.local.set(ea, a.offset === 0 ? info.ptr : module.i32.add(info.ptr, c32(a.offset))),
-        module.local.set(value, info.value),
-        physStore(a, phys(), lget(value, a.type)));
-      return module.block(null, stmts);
+      return module.block(null, [module.local.set(ea, effectiveAddress(a, info.ptr)), module.local.set(value, info.value),
+        physStore(a, phys, lget(value, a.type))]);
     };
     // The clock and the store count advance once, at the end of an unchecked iteration, by its
     // accesses and stores. The entries' stamps are not written in unchecked iterations: after
@@ -554,7 +564,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       ...[...lastUse].map(([entry, k]) => module.i64.store(8, 8, c32(entry), module.i64.sub(lget(clk, i64), module.i64.const(BigInt(m - 1 - k) as unknown as number)))),
       module.local.set(unchecked, c32(0)),
     ]));
-    const fast = [...run.fastStatements.map(rewrite), advance(clk, m), ...(stores ? [advance(stc, stores)] : []), module.local.set(unchecked, c32(1))];
+    const fast = [...run.fastStatements.map(uncheck), advance(clk, m), ...(stores ? [advance(stc, stores)] : []), module.local.set(unchecked, c32(1))];
 
     // After a checked iteration: how many more iterations keep every access on its entry's page.
     const BIG = 1 << 30;
@@ -615,7 +625,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       module.br(slowLabel, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
       module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
       module.br(slowLabel, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
-      module.i64.store(0, 8, c32(E + TLB_MISSES_OFFSET), module.i64.add(module.i64.load(0, 8, c32(E + TLB_MISSES_OFFSET)), module.i64.const(1n as unknown as number))),
+      countMiss(() => c32(E)),
       module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
       module.local.set(FBASE, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift)))),
       module.local.set(TB, ld32(ADDR_TOUCH_BASE)),
@@ -650,7 +660,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     const ea = () => lget(eaLocal, i32);
     pageRunOf.get(expr)?.sites.set(expr, { entry: entryAddr, ea: eaLocal });
     const stmts: binaryen.ExpressionRef[] = [
-      module.local.set(eaLocal, a.offset === 0 ? ptr : module.i32.add(ptr, c32(a.offset))),
+      module.local.set(eaLocal, effectiveAddress(a, ptr)),
     ];
     let valueLocal = 0;
     if (!isLoad) {
@@ -679,7 +689,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
   // Rewrites one expression tree bottom-up; returns the replacement for `expr`.
   const visit = (expr: binaryen.ExpressionRef): binaryen.ExpressionRef => {
     if (expr === 0) return 0;
-    const kind = KIND_BY_ID.get(binaryen.getExpressionId(expr)) ?? "unknown";
+    const kind = kindOf(expr);
     const cls = classes[kind];
     if (kind in REFUSED) refuse(REFUSED[kind], fnName);
     if (!(kind in SCALAR_CHILDREN) && !(kind in LIST_CHILDREN) && !LEAVES.has(kind)) {
@@ -714,13 +724,12 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       case "Load": {
         const info = binaryen.getExpressionInfo(expr) as binaryen.LoadInfo;
         if (info.isAtomic) refuse(`${typeName(info.type)}.atomic.load`, fnName);
-        return access(expr, { kind: "ld", type: info.type, bytes: info.bytes, signed: info.isSigned, offset: info.offset >>> 0 }, info.ptr, null);
+        return access(expr, accessOf(expr), info.ptr, null);
       }
       case "Store": {
         const info = binaryen.getExpressionInfo(expr) as binaryen.StoreInfo;
-        const valueType = classes.Store.getValueType(expr);
-        if (info.isAtomic) refuse(`${typeName(valueType)}.atomic.store`, fnName);
-        return access(expr, { kind: "st", type: valueType, bytes: info.bytes, signed: false, offset: info.offset >>> 0 }, info.ptr, info.value);
+        if (info.isAtomic) refuse(`${typeName(classes.Store.getValueType(expr))}.atomic.store`, fnName);
+        return access(expr, accessOf(expr), info.ptr, info.value);
       }
       case "MemorySize":
         return wrapCall([], () => module.call(PREFIX + "memorySize", [], i32), i32);
