@@ -498,6 +498,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     return { accesses, strides, fastStatements, fastAccesses, sites: new Map() };
   };
   let pageRunCount = 0;
+  let pageRunLabels = 0;
   const planPageRuns = (root: binaryen.ExpressionRef): void => {
     pageRuns = new Map();
     pageRunOf = new Map();
@@ -550,21 +551,39 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       return module.block(null, [module.local.set(ea, effectiveAddress(a, info.ptr)), module.local.set(value, info.value),
         physStore(a, phys, lget(value, a.type))]);
     };
-    // The clock and the store count advance once, at the end of an unchecked iteration, by its
-    // accesses and stores. The entries' stamps are not written in unchecked iterations: after
-    // any, each entry's stamp is the clock at its last access in the last iteration, the clock
-    // now less the accesses after that one; written before the next checked iteration and after
-    // the loop, the only places from which the MMU can be reached.
+    // Unchecked iterations run as a tight inner loop while the budget lasts and the condition
+    // holds; the clock and the store count then advance once, by the accesses and stores of the
+    // iterations it ran. The entries' stamps are not written in unchecked iterations: after any,
+    // each entry's stamp is the clock at its last access in the last iteration, the clock now
+    // less the accesses after that one; written before the next checked iteration and after the
+    // loop, the only places from which the MMU can be reached.
     const m = run.accesses.length;
     const stores = run.accesses.filter((a) => kindOf(a) === "Store").length;
-    const advance = (local: number, by: number) => module.local.set(local, module.i64.add(lget(local, i64), module.i64.const(BigInt(by) as unknown as number)));
+    const advance = (local: number, by: number) => module.local.set(local, module.i64.add(lget(local, i64),
+      module.i64.mul(module.i64.extend_u(module.i32.sub(lget(rem, i32), lget(budget, i32))), module.i64.const(BigInt(by) as unknown as number))));
     const unchecked = addVar(i32); // 1 after an unchecked iteration whose stamps are not written yet
     const lastUse = new Map(sites.map(({ entry }, k) => [entry, k]));
     const writeStamps = () => module.if(lget(unchecked, i32), module.block(null, [
       ...[...lastUse].map(([entry, k]) => module.i64.store(8, 8, c32(entry), module.i64.sub(lget(clk, i64), module.i64.const(BigInt(m - 1 - k) as unknown as number)))),
       module.local.set(unchecked, c32(0)),
     ]));
-    const fast = [...run.fastStatements.map(uncheck), advance(clk, m), ...(stores ? [advance(stc, stores)] : []), module.local.set(unchecked, c32(1))];
+    const id = ++pageRunLabels;
+    const fastLoop = `${PREFIX}unchecked${id}`, out = `${PREFIX}run${id}`; // unique in the function
+    const cond = classes.If.getCondition(classes.Loop.getBody(loop));
+    const fast = [
+      module.local.set(rem, lget(budget, i32)), // the budget before: rem - budget iterations ran
+      module.loop(fastLoop, module.block(null, [
+        ...run.fastStatements.map(uncheck),
+        module.local.set(budget, module.i32.sub(lget(budget, i32), c32(1))),
+        // Another unchecked iteration while the budget lasts and the condition holds (the
+        // condition has no access and no call; a copy evaluates it exactly as the loop would).
+        module.br(fastLoop, module.if(lget(budget, i32), module.copyExpression(cond), c32(0))),
+      ])),
+      advance(clk, m), ...(stores ? [advance(stc, stores)] : []),
+      module.local.set(unchecked, c32(1)),
+      // Budget left: the condition failed, the loop is over. None left: back to its head.
+      module.br(out, lget(budget, i32)),
+    ];
 
     // After a checked iteration: how many more iterations keep every access on its entry's page.
     const BIG = 1 << 30;
@@ -591,11 +610,11 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     const br = classes.Block.getChildAt(block, n - 1);
     classes.If.setIfTrue(iff, module.block(null, [
       module.if(module.i32.gt_s(lget(budget, i32), c32(0)),
-        module.block(null, [module.local.set(budget, module.i32.sub(lget(budget, i32), c32(1))), ...fast]),
+        module.block(null, fast),
         module.block(null, [writeStamps(), ...checked, module.local.set(budget, c32(BIG)), ...budgetOf, ...readEntries()])),
       br,
     ]));
-    return module.block(null, [module.local.set(budget, c32(0)), module.local.set(unchecked, c32(0)), loop, writeStamps()], binaryen.getExpressionType(loop));
+    return module.block(null, [module.local.set(budget, c32(0)), module.local.set(unchecked, c32(0)), module.block(out, [loop]), writeStamps()], binaryen.getExpressionType(loop));
   };
 
   /** Scratch locals of the inline refill, shared by a function's accesses: pte, frame, fbase,
