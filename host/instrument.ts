@@ -48,6 +48,8 @@ export interface Instrumented {
   binary: Uint8Array;
   /** Loops rewritten as page runs: checked once per page crossing, not at every access. */
   pageRuns: number;
+  /** Straight regions with an unchecked copy: checked once per entry, not at every access. */
+  regions: number;
   /** TLB entries needed: one per load/store site (or group of sites sharing one), plus entry 0 (none). */
   tlbEntries: number;
   loadSites: number;
@@ -517,18 +519,11 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     walk(root);
   };
 
-  /** The loop (its accesses already instrumented) rebuilt as a page run. */
-  const pageRunLoop = (loop: binaryen.ExpressionRef, run: PageRun): binaryen.ExpressionRef => {
-    const sites = run.accesses.map((a) => run.sites.get(a)!);
-    const entries = [...new Set(sites.map((site) => site.entry))];
-    const delta = new Map(entries.map((e) => [e, addVar(i32)]));
-    const budget = addVar(i32);
-    const rem = addVar(i32);
-    const readEntries = () => entries.map((e) => module.local.set(delta.get(e)!, module.i32.load(4, 4, c32(e))));
-
-    // The unchecked statements: each access made directly through its entry's delta.
-    const fastIndex = new Map(run.fastAccesses.map((a, k) => [a, k]));
-    // (Only scalar children: planPageRun admits no kind with a list of children.)
+  /** Rewrites copied statements (made before instrumenting; only scalar children, as planPageRun
+   *  and planRegions admit) so that each of `accesses` (in them, in evaluation order) is made
+   *  directly at its address plus its entry's delta, held in a local: no test, no clock. */
+  const uncheckedCopy = (accesses: binaryen.ExpressionRef[], siteOf: (k: number) => { ea: number; delta: number }) => {
+    const index = new Map(accesses.map((a, k) => [a, k]));
     const uncheck = (e: binaryen.ExpressionRef): binaryen.ExpressionRef => {
       if (!e) return e;
       const kind = kindOf(e);
@@ -540,17 +535,30 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
           if (replaced !== child) cls[`set${field}`](e, replaced);
         }
       }
-      const k = fastIndex.get(e);
+      const k = index.get(e);
       if (k === undefined) return e;
-      const { entry, ea } = sites[k];
+      const { ea, delta } = siteOf(k);
       const a = accessOf(e);
       const info = binaryen.getExpressionInfo(e) as binaryen.StoreInfo; // ptr (and value, for a store)
-      const phys = module.i32.add(lget(ea, i32), lget(delta.get(entry)!, i32));
+      const phys = module.i32.add(lget(ea, i32), lget(delta, i32));
       if (a.kind === "ld") return module.block(null, [module.local.set(ea, effectiveAddress(a, info.ptr)), physLoad(a, phys)], a.type);
       const value = addVar(a.type);
       return module.block(null, [module.local.set(ea, effectiveAddress(a, info.ptr)), module.local.set(value, info.value),
         physStore(a, phys, lget(value, a.type))]);
     };
+    return uncheck;
+  };
+
+  /** The loop (its accesses already instrumented) rebuilt as a page run. */
+  const pageRunLoop = (loop: binaryen.ExpressionRef, run: PageRun): binaryen.ExpressionRef => {
+    const sites = run.accesses.map((a) => run.sites.get(a)!);
+    const entries = [...new Set(sites.map((site) => site.entry))];
+    const delta = new Map(entries.map((e) => [e, addVar(i32)]));
+    const budget = addVar(i32);
+    const rem = addVar(i32);
+    const readEntries = () => entries.map((e) => module.local.set(delta.get(e)!, module.i32.load(4, 4, c32(e))));
+
+    const uncheck = uncheckedCopy(run.fastAccesses, (k) => ({ ea: sites[k].ea, delta: delta.get(sites[k].entry)! }));
     // Unchecked iterations run as a tight inner loop while the budget lasts and the condition
     // holds; the clock and the store count then advance once, by the accesses and stores of the
     // iterations it ran. The entries' stamps are not written in unchecked iterations: after any,
@@ -617,6 +625,201 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     return module.block(null, [module.local.set(budget, c32(0)), module.local.set(unchecked, c32(0)), module.block(out, [loop]), writeStamps()], binaryen.getExpressionType(loop));
   };
 
+  // ---- Straight regions: a run of statements checked once, not once per access ----
+  //
+  // Consecutive statements of a block with no call and no control flow, whose accesses' addresses
+  // are known when the run starts (each a pure function of the locals then, tracked through the
+  // run's local.sets), and fewer TLB entries than accesses (record fields: one entry serves
+  // several). At the start, one test per entry: does the span of its accesses lie in the page
+  // it maps? If every entry says yes, every access would hit, so an unchecked copy runs (each
+  // access at its address plus its entry's delta; the clock, the store count and the frames'
+  // last-use times advance once, as the checked accesses would have left them); else the
+  // checked statements run as they are. Nothing in the run can reach the MMU, so no entry
+  // changes under it.
+  interface Region {
+    start: number;
+    end: number;
+    /** The original accesses, in evaluation order, and each one's address when the run starts
+     *  (an expression of the locals then, before the access's constant offset). */
+    accesses: binaryen.ExpressionRef[];
+    pointers: binaryen.ExpressionRef[];
+    fastStatements: binaryen.ExpressionRef[];
+    fastAccesses: binaryen.ExpressionRef[];
+    sites: Map<binaryen.ExpressionRef, { entry: number; ea: number }>;
+  }
+  let regionsOf = new Map<binaryen.ExpressionRef, Region[]>();
+  let regionOf = new Map<binaryen.ExpressionRef, Region>();
+  const STRAIGHT = new Set(["LocalSet", "LocalGet", "GlobalGet", "GlobalSet", "Const", "Binary", "Unary", "Select", "Load", "Store", "Drop", "Nop"]);
+  /** Ops an address may be made of, evaluated early at the start of the run: none can trap. */
+  const ADDRESS_OPS = new Set([binaryen.AddInt32, binaryen.SubInt32, binaryen.MulInt32, binaryen.ShlInt32, binaryen.ShrUInt32,
+    binaryen.ShrSInt32, binaryen.AndInt32, binaryen.OrInt32, binaryen.XorInt32]);
+  const isStraight = (e: binaryen.ExpressionRef): boolean => STRAIGHT.has(kindOf(e)) && childrenOf(e).every(isStraight);
+
+  /** One statement, evaluated symbolically in evaluation order: `env` maps the locals it sets to
+   *  their values as expressions of the locals at the start of the run (null: unknown, e.g. a
+   *  loaded value). Returns the statement's accesses with their pointers, or null if a pointer
+   *  is unknown. */
+  const symbolic = (statement: binaryen.ExpressionRef, env: Map<number, binaryen.ExpressionRef | null>) => {
+    const accesses: binaryen.ExpressionRef[] = [];
+    const pointers: binaryen.ExpressionRef[] = [];
+    let known = true;
+    const value = (e: binaryen.ExpressionRef): binaryen.ExpressionRef | null => {
+      const kind = kindOf(e);
+      const c = classes[kind];
+      switch (kind) {
+        case "Const": return module.copyExpression(e);
+        case "LocalGet": {
+          const local = c.getIndex(e);
+          if (!env.has(local)) return module.copyExpression(e);
+          const v = env.get(local);
+          return v ? module.copyExpression(v) : null;
+        }
+        case "LocalSet": {
+          const v = value(c.getValue(e));
+          env.set(c.getIndex(e), v);
+          return c.isTee(e) && v ? module.copyExpression(v) : null;
+        }
+        case "Binary": {
+          const l = value(c.getLeft(e));
+          const r = value(c.getRight(e));
+          if (!l || !r || !ADDRESS_OPS.has(c.getOp(e))) return null;
+          const copy = module.copyExpression(e);
+          c.setLeft(copy, l);
+          c.setRight(copy, r);
+          return copy;
+        }
+        case "Load": case "Store": {
+          const p = value(c.getPtr(e));
+          if (kind === "Store") value(c.getValue(e));
+          if (!p) known = false;
+          accesses.push(e);
+          pointers.push(p ?? 0);
+          return null;
+        }
+        default:
+          childrenOf(e).forEach(value);
+          return null;
+      }
+    };
+    value(statement);
+    return known ? { accesses, pointers } : null;
+  };
+
+  const planRegions = (root: binaryen.ExpressionRef): void => {
+    regionsOf = new Map();
+    regionOf = new Map();
+    if (!usePageRuns) return;
+    const walk = (e: binaryen.ExpressionRef): void => {
+      if (pageRuns.has(e)) return; // a page run has its own unchecked copy
+      childrenOf(e).forEach(walk);
+      if (kindOf(e) !== "Block") return;
+      const children = childrenOf(e);
+      const regions: Region[] = [];
+      let env = new Map<number, binaryen.ExpressionRef | null>();
+      let current: Region | null = null;
+      const close = () => {
+        if (current && current.accesses.length > 1) regions.push(current);
+        current = null;
+        env = new Map();
+      };
+      children.forEach((st, i) => {
+        if (binaryen.getExpressionType(st) !== none || !isStraight(st)) return close();
+        let found = symbolic(st, new Map(env));
+        if (found && current) {
+          symbolic(st, env); // again, keeping the locals it sets
+        } else {
+          close();
+          found = symbolic(st, env);
+          if (!found) return close();
+          current = { start: i, end: i, accesses: [], pointers: [], fastStatements: [], fastAccesses: [], sites: new Map() };
+        }
+        current!.end = i + 1;
+        current!.accesses.push(...found.accesses);
+        current!.pointers.push(...found.pointers);
+      });
+      close();
+      for (const region of regions) {
+        region.fastStatements = children.slice(region.start, region.end).map((st) => module.copyExpression(st));
+        const collect = (x: binaryen.ExpressionRef): void => {
+          childrenOf(x).forEach(collect);
+          if (kindOf(x) === "Load" || kindOf(x) === "Store") region.fastAccesses.push(x);
+        };
+        region.fastStatements.forEach(collect);
+        for (const access of region.accesses) regionOf.set(access, region);
+      }
+      if (regions.length) regionsOf.set(e, regions);
+    };
+    walk(root);
+  };
+
+  let regionCount = 0;
+  let regionLabels = 0;
+  /** The block (its children already instrumented) with each of its regions that pays (fewer
+   *  entries than accesses) made a choice between the unchecked copy and the checked statements. */
+  const regionBlock = (block: binaryen.ExpressionRef, regions: Region[]): binaryen.ExpressionRef => {
+    const children = childrenOf(block);
+    const out: binaryen.ExpressionRef[] = [];
+    let next = 0;
+    for (const region of regions) {
+      const sites = region.accesses.map((a) => region.sites.get(a)!);
+      const entries = [...new Set(sites.map((site) => site.entry))];
+      if (entries.length >= sites.length) continue;
+      regionCount++;
+      out.push(...children.slice(next, region.start));
+      next = region.end;
+      const delta = new Map(entries.map((e) => [e, addVar(i32)]));
+      // Per entry and pointer: the span of its accesses, from the least offset to the end of the
+      // furthest, and whether it lies in the entry's page.
+      const setup: binaryen.ExpressionRef[] = [];
+      const refill: binaryen.ExpressionRef[] = [];
+      const id = ++regionLabels;
+      const fast = `${PREFIX}fast${id}`, checked = `${PREFIX}checked${id}`, end = `${PREFIX}end${id}`; // unique in the function
+      // The accesses of one entry from one pointer (equal expressions of the locals at the start);
+      // entryFor's sharing usually means one pointer per entry, but not always.
+      const groups = new Map<string, { entry: number; ks: number[] }>();
+      sites.forEach(({ entry }, k) => {
+        const key = `${entry} ${binaryen.emitText(region.pointers[k])}`;
+        if (!groups.has(key)) groups.set(key, { entry, ks: [] });
+        groups.get(key)!.ks.push(k);
+      });
+      const hits = [...groups.values()].map(({ entry, ks }) => {
+        const infos = ks.map((k) => accessOf(region.accesses[k]));
+        const first = Math.min(...infos.map((a) => a.offset));
+        const span = Math.max(...infos.map((a) => a.offset + a.bytes)) - first;
+        const low = addVar(i32), hit = addVar(i32);
+        setup.push(
+          module.local.set(low, effectiveAddress({ ...infos[0], offset: first }, region.pointers[ks[0]])),
+          module.local.set(hit, module.i32.lt_u(module.i32.sub(lget(low, i32), module.i32.load(0, 4, c32(entry))), c32(pageSize - span + 1))));
+        // A miss: refilled here as its first access would refill it (the same count, fold and
+        // entry) if the page is resident; else the checked statements run. An entry with two
+        // pointers could need two refills: the checked statements make them.
+        const alone = [...groups.values()].filter((g) => g.entry === entry).length === 1;
+        refill.push(module.if(module.i32.eqz(lget(hit, i32)),
+          alone ? module.block(null, refillWalk(span, infos[0].kind === "st", entry, low, checked)) : module.br(checked)));
+        return lget(hit, i32);
+      });
+      const m = sites.length;
+      const stores = region.accesses.filter((a) => kindOf(a) === "Store").length;
+      const lastUse = new Map(sites.map(({ entry }, k) => [entry, k]));
+      const uncheck = uncheckedCopy(region.fastAccesses, (k) => ({ ea: sites[k].ea, delta: delta.get(sites[k].entry)! }));
+      const bump = (local: number, by: number) => module.local.set(local, module.i64.add(lget(local, i64), module.i64.const(BigInt(by) as unknown as number)));
+      out.push(...setup, module.block(end, [
+        module.block(checked, [
+          module.block(fast, [module.br(fast, hits.reduce((a, b) => module.i32.and(a, b))), ...refill]),
+          ...entries.map((e) => module.local.set(delta.get(e)!, module.i32.load(4, 4, c32(e)))),
+          ...region.fastStatements.map(uncheck),
+          bump(clk, m), ...(stores ? [bump(stc, stores)] : []),
+          ...[...lastUse].map(([entry, k]) => module.i64.store(8, 8, c32(entry), module.i64.sub(lget(clk, i64), module.i64.const(BigInt(m - 1 - k) as unknown as number)))),
+          module.br(end),
+        ]),
+        ...children.slice(region.start, region.end),
+      ]));
+    }
+    if (next === 0) return block;
+    out.push(...children.slice(next));
+    return module.block(classes.Block.getName(block), out, binaryen.getExpressionType(block));
+  };
+
   /** Scratch locals of the inline refill, shared by a function's accesses: pte, frame, fbase,
    *  touchBase, old. Made on first use in each function. */
   let refillLocals: number[] | null = null;
@@ -629,21 +832,33 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
    *  (foldAllEntries), or when the entry is refilled again. Inlined because a call per miss cost
    *  eventsim, with about 40% of its accesses missing, 10% of its time. */
   const inlineRefill = (a: Access, entryAddr: number, eaLocal: number, valueLocal: number, slow: binaryen.ExpressionRef): binaryen.ExpressionRef => {
+    const slowLabel = `${PREFIX}walk${++refills}`, done = `${PREFIX}done${refills}`; // unique in the function
+    const walk = refillWalk(a.bytes, a.kind === "st", entryAddr, eaLocal, slowLabel);
+    const [, , FBASE] = refillLocals!;
+    const at = module.i32.add(lget(FBASE, i32), module.i32.and(lget(eaLocal, i32), c32(pageSize - 1)));
+    if (a.kind === "st") {
+      walk.push(physStore(a, at, lget(valueLocal, a.type)), module.br(done));
+      return module.block(done, [module.block(slowLabel, walk), slow]);
+    }
+    walk.push(module.br(done, undefined, physLoad(a, at)));
+    return module.block(done, [module.block(slowLabel, walk), slow], a.type);
+  };
+  /** The page-table walk and refill of entry E for `bytes` at the address in eaLocal: branches to
+   *  `fail` unless the page is resident (and dirty, for a store) and the bytes stay inside it;
+   *  leaves the frame's address in the refill local fbase. */
+  const refillWalk = (bytes: number, isStore: boolean, E: number, eaLocal: number, fail: string): binaryen.ExpressionRef[] => {
     const [PTE, FRAME, FBASE, TB, OLD] = refillLocals ??= [addVar(i32), addVar(i32), addVar(i32), addVar(i32), addVar(i32)];
-    const isStore = a.kind === "st";
     const shift = Math.log2(pageSize);
     const mask = pageSize - 1;
     const g = (i: number) => lget(i, i32);
     const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
     const want = PTE_PRESENT | (isStore ? PTE_DIRTY : 0);
-    const E = entryAddr;
-    const slowLabel = `${PREFIX}walk${++refills}`, done = `${PREFIX}done${refills}`; // unique in the function
     const walk: binaryen.ExpressionRef[] = [];
-    if (a.bytes > 1) walk.push(module.br(slowLabel, module.i32.gt_u(module.i32.add(module.i32.and(g(eaLocal), c32(mask)), c32(a.bytes)), c32(pageSize))));
+    if (bytes > 1) walk.push(module.br(fail, module.i32.gt_u(module.i32.add(module.i32.and(g(eaLocal), c32(mask)), c32(bytes)), c32(pageSize))));
     walk.push(
-      module.br(slowLabel, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
+      module.br(fail, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
       module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
-      module.br(slowLabel, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
+      module.br(fail, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
       countMiss(() => c32(E)),
       module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
       module.local.set(FBASE, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift)))),
@@ -660,13 +875,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       module.i64.store(0, 8, c32(E + 8), lget(clk, i64)),
       module.i32.store(0, 4, c32(E + 16), g(FRAME)),
     );
-    const at = module.i32.add(g(FBASE), module.i32.and(g(eaLocal), c32(mask)));
-    if (isStore) {
-      walk.push(physStore(a, at, lget(valueLocal, a.type)), module.br(done));
-      return module.block(done, [module.block(slowLabel, walk), slow]);
-    }
-    walk.push(module.br(done, undefined, physLoad(a, at)));
-    return module.block(done, [module.block(slowLabel, walk), slow], a.type);
+    return walk;
   };
 
   /** The inlined fast path of one access (see the top of this file). */
@@ -678,6 +887,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     const eaLocal = addVar(i32);
     const ea = () => lget(eaLocal, i32);
     pageRunOf.get(expr)?.sites.set(expr, { entry: entryAddr, ea: eaLocal });
+    regionOf.get(expr)?.sites.set(expr, { entry: entryAddr, ea: eaLocal });
     const stmts: binaryen.ExpressionRef[] = [
       module.local.set(eaLocal, effectiveAddress(a, ptr)),
     ];
@@ -736,6 +946,10 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       localVersions.set(local, (localVersions.get(local) ?? 0) + 1);
     }
     switch (kind) {
+      case "Block": {
+        const regions = regionsOf.get(expr);
+        return regions ? regionBlock(expr, regions) : expr;
+      }
       case "Loop": {
         const run = pageRuns.get(expr);
         return run ? pageRunLoop(expr, run) : expr;
@@ -820,6 +1034,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     clk = addVar(i64);
     stc = addVar(i64);
     planPageRuns(info.body);
+    planRegions(info.body);
     const body = visit(info.body);
     const resultType = info.results;
     const stmts = [...reload()];
@@ -842,6 +1057,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     binary: withBranchHints(module),
     tlbEntries: sites,
     pageRuns: pageRunCount,
+    regions: regionCount,
     loadSites,
     storeSites,
     initialWasmPages,

@@ -1,7 +1,10 @@
-// Page runs (host/instrument.ts): a strided loop is checked once per page crossing, not at every
-// access. What it must not change: the result, and every count and modelled figure.
+// Page runs and straight regions (host/instrument.ts): a strided loop is checked once per page
+// crossing, a run of straight statements once per TLB entry, not at every access. What they must
+// not change: the result, and every count and modelled figure.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import binaryen from "binaryen";
 import { resolveConfig, type RunOptions } from "../host/config.ts";
@@ -17,31 +20,77 @@ const CONFIGS: Omit<RunOptions, "workload">[] = [
   { size: "tiny", policy: "remote-main", localPages: 40 },
 ];
 
-for (const workload of ["gauss", "mvec", "fft", "sort", "trans"]) {
-  test(`${workload}: page runs give the same result, counts and modelled figures as checking every access`, async () => {
-    const bytes = new Uint8Array(readFileSync(new URL(`../build/workloads/${workload}.wasm`, import.meta.url)));
-    const withRuns = instrument(bytes, 4096);
-    const without = instrument(bytes, 4096, { pageRuns: false });
-    assert.ok(withRuns.pageRuns > 0, `${workload} has no page run`);
-    assert.equal(without.pageRuns, 0);
-    const modules = [withRuns, without].map((inst) => new WebAssembly.Module(inst.binary as Uint8Array<ArrayBuffer>));
-    for (const options of CONFIGS) {
-      const config = resolveConfig({ workload, ...options });
-      const native = runNative(prepare(config).native, config.n, config.seed).checksum;
-      const [a, b] = [
-        await runInstrumented(config, withRuns, modules[0]),
-        await runInstrumented(config, without, modules[1]),
-      ];
-      const what = `${workload} ${JSON.stringify(options)}`;
-      assert.equal(a.checksum, native, what);
-      const figures = (r: typeof a) => ({
-        checksum: r.checksum, accesses: r.accesses, stores: r.stores, tlbMisses: r.tlbMisses,
-        remoteAccesses: r.remoteAccesses, framesUsed: r.framesUsed, stats: r.stats,
-      });
-      assert.deepEqual(figures(a), figures(b), what);
-    }
+/** Runs `bytes` instrumented with and without page runs and regions under each of CONFIGS and
+ *  checks both give the native checksum and the same counts and modelled figures. */
+async function sameFigures(workload: string, bytes: Uint8Array, configs: Omit<RunOptions, "workload">[]) {
+  const withRuns = instrument(bytes, 4096);
+  const without = instrument(bytes, 4096, { pageRuns: false });
+  assert.ok(withRuns.pageRuns + withRuns.regions > 0, `${workload} has no page run and no region`);
+  assert.equal(without.pageRuns + without.regions, 0);
+  const modules = [withRuns, without].map((inst) => new WebAssembly.Module(inst.binary as Uint8Array<ArrayBuffer>));
+  for (const options of configs) {
+    const config = resolveConfig({ workload, ...options });
+    const native = runNative(prepare(config).native, config.n, config.seed).checksum;
+    const [a, b] = [
+      await runInstrumented(config, withRuns, modules[0]),
+      await runInstrumented(config, without, modules[1]),
+    ];
+    const what = `${workload} ${JSON.stringify(options)}`;
+    assert.equal(a.checksum, native, what);
+    const figures = (r: typeof a) => ({
+      checksum: r.checksum, accesses: r.accesses, stores: r.stores, tlbMisses: r.tlbMisses,
+      remoteAccesses: r.remoteAccesses, framesUsed: r.framesUsed, stats: r.stats,
+    });
+    assert.deepEqual(figures(a), figures(b), what);
+  }
+}
+
+for (const workload of ["gauss", "mvec", "fft", "sort", "trans", "qsort", "raytrace", "eventsim"]) {
+  test(`${workload}: page runs and regions give the same result, counts and modelled figures as checking every access`, async () => {
+    await sameFigures(workload, new Uint8Array(readFileSync(new URL(`../build/workloads/${workload}.wasm`, import.meta.url))), CONFIGS);
   });
 }
+
+test("a region's accesses run unchecked, refilled or checked, with the same figures as checking each", async () => {
+  // Records of 12 bytes copied with strides that cross pages, some records straddling two; the
+  // last two stores share a TLB entry but not a pointer (one before, one after the local.tee).
+  const wat = `(module
+    (memory 4)
+    (func (export "run") (param $n i32) (param $seed i32) (result i32)
+      (local $s i32) (local $d i32) (local $i i32) (local $h i32)
+      (loop $fill
+        (i32.store (local.get $s) (i32.mul (local.get $s) (i32.const 0x9e3779b1)))
+        (local.set $s (i32.add (local.get $s) (i32.const 4)))
+        (br_if $fill (i32.lt_u (local.get $s) (i32.const 65536))))
+      (local.set $s (i32.const 0))
+      (local.set $d (i32.const 131072))
+      (loop $copy
+        (i32.store (local.get $d) (i32.load (local.get $s)))
+        (i32.store offset=4 (local.get $d) (i32.load offset=4 (local.get $s)))
+        (i32.store offset=8 (local.get $d) (i32.add (i32.load offset=8 (local.get $s)) (local.get $i)))
+        (i32.store offset=4 (local.get $d) (local.tee $d (i32.add (local.get $d) (i32.const 1020))))
+        (i32.store offset=8 (local.get $d) (i32.const 7))
+        (local.set $s (i32.add (local.get $s) (i32.const 1012)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $copy (i32.lt_u (local.get $i) (i32.const 60))))
+      (local.set $d (i32.const 131072))
+      (loop $sum
+        (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 31)) (i32.load (local.get $d))))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (br_if $sum (i32.lt_u (local.get $d) (i32.const 196608))))
+      (local.get $h)))`;
+  const module = binaryen.parseText(wat);
+  const bytes = module.emitBinary();
+  module.dispose();
+  assert.equal(instrument(bytes, 4096).regions, 1);
+  const file = join(mkdtempSync(join(tmpdir(), "remora-regions-")), "records.wasm");
+  writeFileSync(file, bytes);
+  await sameFigures(file, bytes, [
+    { policy: "local" },
+    { policy: "disk", localPages: 3 },
+    { policy: "disk", localPages: 4, replacement: "clock" },
+  ]);
+});
 
 test("only a loop with no call and no access in its condition, and constant strides, is a page run", () => {
   const loopWith = (condition: string, step = "(i32.const 4)") => `(module

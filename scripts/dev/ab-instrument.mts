@@ -1,10 +1,10 @@
 // A/B of instrumenter versions: `save TAG` writes each workload's instrumented module, as the
 // current host/instrument.ts makes it, to build/ab/TAG/; `cmp REPS TAG...` runs the saved
 // versions interleaved with the native module (every page resident, size small) and prints the
-// median slowdown of each, after checking each gives the native checksum and the same accesses.
+// median slowdown of each (and the ratio of the fastest runs, steadier on a noisy machine), after checking each gives the native checksum and the same accesses.
 // Usage (check out the old version, save, check out the new one, save, compare):
 //   node --import ./host/register.mjs scripts/dev/ab-instrument.mts save before
-//   node --import ./host/register.mjs scripts/dev/ab-instrument.mts cmp 7 before after [--workloads a,b]
+//   node --import ./host/register.mjs scripts/dev/ab-instrument.mts cmp 7 before after [--workloads a,b] [--size medium]
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolveConfig } from "../../host/config.ts";
 import { runInstrumented, runNative } from "../../host/engine.ts";
@@ -17,7 +17,9 @@ const DIR = new URL("../../build/ab/", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const only = args.indexOf("--workloads");
 const names = only >= 0 ? args.splice(only, 2)[1].split(",") : Object.keys(WORKLOADS);
-const configOf = (name: string) => resolveConfig({ workload: name, size: "small", policy: "local" });
+const sizeAt = args.indexOf("--size"); // longer runs (medium) are steadier for a small difference
+const size = sizeAt >= 0 ? args.splice(sizeAt, 2)[1] : "small";
+const configOf = (name: string) => resolveConfig({ workload: name, size, policy: "local" });
 
 if (args[0] === "save" && args[1]) {
   mkdirSync(`${DIR}${args[1]}`, { recursive: true });
@@ -54,11 +56,12 @@ if (args[0] === "save" && args[1]) {
       for (const [j, v] of versions.entries()) times[j].push((await runInstrumented(config, v.inst, v.module)).wallSeconds);
     }
     const n = median(nativeTimes);
-    console.log(name.padEnd(9), `native ${n.toFixed(4)} s`, versions.map((v, j) => `${v.tag} ${(median(times[j]) / n).toFixed(2)}`).join("  "));
+    const best = Math.min(...nativeTimes);
+    console.log(name.padEnd(9), `native ${n.toFixed(4)} s`, versions.map((v, j) => `${v.tag} ${(median(times[j]) / n).toFixed(2)} (best ${(Math.min(...times[j]) / best).toFixed(2)})`).join("  "));
     times.forEach((t, j) => logs[j].push(Math.log(median(t) / n)));
   }
   console.log("geomean  ", tags.map((tag, j) => `${tag} ${Math.exp(logs[j].reduce((a, b) => a + b, 0) / logs[j].length).toFixed(3)}`).join("  "));
 } else {
-  console.error("usage: ab-instrument.mts save TAG | cmp REPS TAG... [--workloads a,b]");
+  console.error("usage: ab-instrument.mts save TAG | cmp REPS TAG... [--workloads a,b] [--size S]");
   process.exitCode = 2;
 }
