@@ -2,6 +2,8 @@
 // uninstrumented module and of the instrumented one with every page resident (policy local),
 // their ratio, and the real time the host spends serving one page fault with a small local
 // memory (policy disk, 1/8 of the working set). A benchmark: it measures, it asserts nothing.
+import v8 from "node:v8";
+import vm from "node:vm";
 import { resolveConfig } from "../host/config.ts";
 import { runInstrumented, runNative } from "../host/engine.ts";
 import { prepare } from "../host/modules.ts";
@@ -79,6 +81,12 @@ export interface BenchReport {
   machine: { node: string; cpus: string; cores: number };
 }
 
+// The garbage of earlier runs (each leaves a wasm memory behind) is collected before each timed
+// run, not inside it: V8 otherwise collects under "external memory pressure" at a run's start,
+// a pause of up to 14 ms that fell on either side at random.
+v8.setFlagsFromString("--expose-gc");
+export const collectGarbage = vm.runInNewContext("gc") as () => void;
+
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -99,7 +107,9 @@ export async function bench(options: { repetitions?: number; workloads?: string[
     runNative(prepared.native, config.n, config.seed);
     await runInstrumented(config, prepared.instrumented, prepared.trapped);
     for (let i = 0; i < repetitions; i++) {
+      collectGarbage();
       nativeTimes.push(runNative(prepared.native, config.n, config.seed).wallSeconds);
+      collectGarbage();
       const r = await runInstrumented(config, prepared.instrumented, prepared.trapped);
       instTimes.push(r.wallSeconds);
       accesses = r.accesses;

@@ -11,7 +11,7 @@ import { runInstrumented, runNative } from "../../host/engine.ts";
 import type { Instrumented } from "../../host/instrument.ts";
 import { prepare } from "../../host/modules.ts";
 import { WORKLOADS } from "../../workloads/index.ts";
-import { median } from "../../bench/bench.ts";
+import { collectGarbage, median } from "../../bench/bench.ts";
 
 const DIR = new URL("../../build/ab/", import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -52,8 +52,12 @@ if (args[0] === "save" && args[1]) {
     const nativeTimes: number[] = [];
     const times = versions.map(() => [] as number[]);
     for (let i = 0; i < reps; i++) {
+      collectGarbage();
       nativeTimes.push(runNative(prepared.native, config.n, config.seed).wallSeconds);
-      for (const [j, v] of versions.entries()) times[j].push((await runInstrumented(config, v.inst, v.module)).wallSeconds);
+      for (const [j, v] of versions.entries()) {
+        collectGarbage();
+        times[j].push((await runInstrumented(config, v.inst, v.module)).wallSeconds);
+      }
     }
     const n = median(nativeTimes);
     const best = Math.min(...nativeTimes);
