@@ -103,9 +103,12 @@ export async function bench(options: { repetitions?: number; workloads?: string[
     const nativeTimes: number[] = [];
     const instTimes: number[] = [];
     let accesses = 0;
-    // Interleaved, after one warm-up of each, so both sides see the same machine state.
-    runNative(prepared.native, config.n, config.seed);
-    await runInstrumented(config, prepared.instrumented, prepared.trapped);
+    // Interleaved, after three warm-ups of each (the first runs after instrumenting are slower:
+    // V8 is still busy in the background), so both sides see the same machine state.
+    for (let i = 0; i < 3; i++) {
+      runNative(prepared.native, config.n, config.seed);
+      await runInstrumented(config, prepared.instrumented, prepared.trapped);
+    }
     for (let i = 0; i < repetitions; i++) {
       collectGarbage();
       nativeTimes.push(runNative(prepared.native, config.n, config.seed).wallSeconds);

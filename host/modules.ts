@@ -9,11 +9,6 @@ import { PREVIEW1 } from "./wasi/preview1.ts";
 // V8 reads the branch hints the instrumenter writes (fast path likely) only with this flag, which
 // must be set before the first module is compiled.
 v8.setFlagsFromString("--experimental-wasm-branch-hinting");
-// Optimizing code from the first run, for native and instrumented modules alike. By default V8
-// starts a module in its baseline compiler (Liftoff) and swaps in optimized code only at a later
-// call: a workload's run() is one call, so its first runs stayed on baseline code (trans: 20-50 ms
-// a run for the first ten, then 7 ms).
-v8.setFlagsFromString("--no-liftoff");
 
 const BUILD = new URL("../build/workloads/", import.meta.url);
 
@@ -42,6 +37,12 @@ export function prepare(config: Pick<RunConfig, "workload" | "file" | "pageSizeB
   if (!prepared) {
     const bytes = moduleBytes(config);
     const instrumented = instrument(bytes, config.pageSizeBytes);
+    // From here on, optimized code from the first run, for native and instrumented modules alike.
+    // By default V8 compiles a function at its first call on baseline code (Liftoff) and swaps in
+    // optimized code only at a later call: a workload's run() is one call, so a run stayed on
+    // baseline code (`remora run gauss`: 2.1 s instead of 1.3 s). Set once binaryen has run: its
+    // own functions, compiled this way, add 2 s to every start.
+    v8.setFlagsFromString("--no-liftoff");
     const native = new WebAssembly.Module(bytes);
     prepared = {
       kind: checkInterface(native),

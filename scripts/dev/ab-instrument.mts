@@ -43,7 +43,8 @@ if (args[0] === "save" && args[1]) {
     });
     const native = runNative(prepared.native, config.n, config.seed);
     let accesses: number | undefined;
-    for (const v of versions) { // also the warm-up
+    for (let i = 0; i < 2; i++) runNative(prepared.native, config.n, config.seed); // warm-ups, as in bench
+    for (const v of versions) { // also a warm-up
       const r = await runInstrumented(config, v.inst, v.module);
       if (r.checksum !== native.checksum) throw new Error(`${v.tag} ${name}: checksum ${r.checksum}, native ${native.checksum}`);
       if (accesses !== undefined && r.accesses !== accesses) throw new Error(`${v.tag} ${name}: ${r.accesses} accesses, not ${accesses}`);
