@@ -581,17 +581,19 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       module.local.set(unchecked, c32(0)),
     ]));
     const id = ++pageRunLabels;
-    const fastLoop = `${PREFIX}unchecked${id}`, out = `${PREFIX}run${id}`; // unique in the function
+    const fastLoop = `${PREFIX}unchecked${id}`, spent = `${PREFIX}spent${id}`, out = `${PREFIX}run${id}`; // unique in the function
     const cond = classes.If.getCondition(classes.Loop.getBody(loop));
     const fast = [
       module.local.set(rem, lget(budget, i32)), // the budget before: rem - budget iterations ran
-      module.loop(fastLoop, module.block(null, [
+      module.block(spent, [module.loop(fastLoop, module.block(null, [
         ...run.fastStatements.map(uncheck),
         module.local.set(budget, module.i32.sub(lget(budget, i32), c32(1))),
         // Another unchecked iteration while the budget lasts and the condition holds (the
         // condition has no access and no call; a copy evaluates it exactly as the loop would).
-        module.br(fastLoop, module.if(lget(budget, i32), module.copyExpression(cond), c32(0))),
-      ])),
+        // Two branches, not one on both tests: that became a select, 8 instructions, not 4.
+        module.br(spent, module.i32.eqz(lget(budget, i32))),
+        module.br(fastLoop, module.copyExpression(cond)),
+      ]))]),
       advance(clk, m), ...(stores ? [advance(stc, stores)] : []),
       module.local.set(unchecked, c32(1)),
       // Budget left: the condition failed, the loop is over. None left: back to its head.
