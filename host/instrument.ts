@@ -347,16 +347,26 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
    *  table, so any sharing is correct; stores keep entries apart from loads because a store's
    *  entry maps only dirty pages. */
   let sharedEntries = new Map<string, number>();
-  /** Bumped at each local.set, in evaluation order: sites share only while the local is unchanged. */
+  /** Bumped at each local.set, in evaluation order, except a small step ($x = $x + 16: still the
+   *  same object, or the next element): sites share only while the local stays near. */
   let localVersions = new Map<number, number>();
   const SHARE_MAX_OFFSET = 256;
   const entryFor = (a: Access, ptr: binaryen.ExpressionRef): number => {
     let key: string | undefined;
+    let offset = a.offset;
+    // $x + c, with a small constant c: as $x with offset c.
+    if (kindOf(ptr) === "Binary" && classes.Binary.getOp(ptr) === binaryen.AddInt32) {
+      const c = constValue(classes.Binary.getRight(ptr));
+      if (c !== null && c >= 0) {
+        offset += c;
+        ptr = classes.Binary.getLeft(ptr);
+      }
+    }
     const id = binaryen.getExpressionId(ptr);
     // local.get $x, or local.tee $x (already counted as a set: the value later gets of $x read).
     const local = id === binaryen.LocalGetId ? classes.LocalGet.getIndex(ptr)
       : id === binaryen.LocalSetId && classes.LocalSet.isTee(ptr) ? classes.LocalSet.getIndex(ptr) : -1;
-    if (a.offset < SHARE_MAX_OFFSET && local >= 0) {
+    if (offset < SHARE_MAX_OFFSET && local >= 0) {
       key = `${a.kind}:${local}:${localVersions.get(local) ?? 0}`;
       const shared = sharedEntries.get(key);
       if (shared !== undefined) return shared;
@@ -771,9 +781,6 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       const sites = region.accesses.map((a) => region.sites.get(a)!);
       const entries = [...new Set(sites.map((site) => site.entry))];
       if (entries.length >= sites.length) continue;
-      regionCount++;
-      out.push(...children.slice(next, region.start));
-      next = region.end;
       const delta = new Map(entries.map((e) => [e, addVar(i32)]));
       // Per entry and pointer: the span of its accesses, from the least offset to the end of the
       // furthest, and whether it lies in the entry's page.
@@ -783,19 +790,35 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       const fast = `${PREFIX}fast${id}`, checked = `${PREFIX}checked${id}`, end = `${PREFIX}end${id}`; // unique in the function
       // The accesses of one entry from one pointer (equal expressions of the locals at the start);
       // entryFor's sharing usually means one pointer per entry, but not always.
+      // A pointer base + c, c a constant, counts as base with c more offset.
+      const bases = region.pointers.map((p, k) => {
+        let offset = accessOf(region.accesses[k]).offset;
+        while (kindOf(p) === "Binary" && classes.Binary.getOp(p) === binaryen.AddInt32 && constValue(classes.Binary.getRight(p)) !== null) {
+          offset += constValue(classes.Binary.getRight(p))!;
+          p = classes.Binary.getLeft(p);
+        }
+        return { base: p, offset };
+      });
       const groups = new Map<string, { entry: number; ks: number[] }>();
       sites.forEach(({ entry }, k) => {
-        const key = `${entry} ${binaryen.emitText(region.pointers[k])}`;
+        const key = `${entry} ${binaryen.emitText(bases[k].base)}`;
         if (!groups.has(key)) groups.set(key, { entry, ks: [] });
         groups.get(key)!.ks.push(k);
       });
-      const hits = [...groups.values()].map(({ entry, ks }) => {
+      const spans = [...groups.values()].map(({ ks }) => {
+        const first = Math.min(...ks.map((k) => bases[k].offset));
+        return { first, span: Math.max(...ks.map((k) => bases[k].offset + accessOf(region.accesses[k]).bytes)) - first };
+      });
+      if (spans.some(({ span }) => span > pageSize / 2)) continue; // not likely on one page: not worth it
+      regionCount++;
+      out.push(...children.slice(next, region.start));
+      next = region.end;
+      const hits = [...groups.values()].map(({ entry, ks }, g) => {
         const infos = ks.map((k) => accessOf(region.accesses[k]));
-        const first = Math.min(...infos.map((a) => a.offset));
-        const span = Math.max(...infos.map((a) => a.offset + a.bytes)) - first;
+        const { first, span } = spans[g];
         const low = addVar(i32), hit = addVar(i32);
         setup.push(
-          module.local.set(low, effectiveAddress({ ...infos[0], offset: first }, region.pointers[ks[0]])),
+          module.local.set(low, module.i32.add(bases[ks[0]].base, c32(first))),
           module.local.set(hit, module.i32.lt_u(module.i32.sub(lget(low, i32), module.i32.load(0, 4, c32(entry))), c32(pageSize - span + 1))));
         // A miss: refilled here as its first access would refill it (the same count, fold and
         // entry) if the page is resident; else the checked statements run. An entry with two
@@ -950,7 +973,11 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     const type = binaryen.getExpressionType(expr);
     if (kind === "LocalSet") {
       const local = classes.LocalSet.getIndex(expr);
-      localVersions.set(local, (localVersions.get(local) ?? 0) + 1);
+      const value = classes.LocalSet.getValue(expr);
+      const step = kindOf(value) === "Binary" && classes.Binary.getOp(value) === binaryen.AddInt32
+        && kindOf(classes.Binary.getLeft(value)) === "LocalGet" && classes.LocalGet.getIndex(classes.Binary.getLeft(value)) === local
+        ? constValue(classes.Binary.getRight(value)) : null;
+      if (step === null || Math.abs(step) >= SHARE_MAX_OFFSET) localVersions.set(local, (localVersions.get(local) ?? 0) + 1);
     }
     switch (kind) {
       case "Block": {
