@@ -125,6 +125,46 @@ const kindOf = (e: binaryen.ExpressionRef): string => KIND_BY_ID.get(binaryen.ge
 const constValue = (e: binaryen.ExpressionRef): number | null =>
   (kindOf(e) === "Const" ? (binaryen.getExpressionInfo(e) as unknown as { value: number }).value : null);
 
+/** An i32 address as a sum of terms (locals and globals, each times a constant) and a constant,
+ *  in i32 arithmetic: `terms` names the sum canonically, so two addresses with equal terms differ
+ *  by their constants exactly. A local.tee counts as its local (the value later gets read). Null
+ *  for anything else (a load, a division, ...). */
+function affine(e: binaryen.ExpressionRef, localName: (index: number) => string): { terms: string; c: number } | null {
+  const terms = new Map<string, number>();
+  let c = 0;
+  const term = (name: string, k: number) => terms.set(name, ((terms.get(name) ?? 0) + k) | 0);
+  const add = (x: binaryen.ExpressionRef, k: number): boolean => {
+    const kind = kindOf(x);
+    const cls = classes[kind];
+    switch (kind) {
+      case "Const": {
+        const v = constValue(x);
+        if (v === null) return false;
+        c = (c + Math.imul(k, v)) | 0;
+        return true;
+      }
+      case "LocalGet": term(localName(cls.getIndex(x)), k); return true;
+      case "LocalSet": if (!cls.isTee(x)) return false; term(localName(cls.getIndex(x)), k); return true;
+      case "GlobalGet": term(`$${cls.getName(x)}`, k); return true;
+      case "Binary": {
+        const [l, r] = [cls.getLeft(x), cls.getRight(x)];
+        switch (cls.getOp(x)) {
+          case binaryen.AddInt32: return add(l, k) && add(r, k);
+          case binaryen.SubInt32: return add(l, k) && add(r, -k | 0);
+          case binaryen.ShlInt32: return constValue(r) !== null && add(l, Math.imul(k, 2 ** (constValue(r)! & 31) | 0));
+          case binaryen.MulInt32:
+            if (constValue(r) !== null) return add(l, Math.imul(k, constValue(r)!));
+            return constValue(l) !== null && add(r, Math.imul(k, constValue(l)!));
+          default: return false;
+        }
+      }
+      default: return false;
+    }
+  };
+  if (!add(e, 1)) return null;
+  return { terms: [...terms].filter(([, k]) => k !== 0).map(([name, k]) => `${k}*${name}`).sort().join("+"), c };
+}
+
 /** An expression's children, in evaluation order. */
 function childrenOf(e: binaryen.ExpressionRef): binaryen.ExpressionRef[] {
   const kind = kindOf(e);
@@ -353,21 +393,11 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
   const SHARE_MAX_OFFSET = 256;
   const entryFor = (a: Access, ptr: binaryen.ExpressionRef): number => {
     let key: string | undefined;
-    let offset = a.offset;
-    // $x + c, with a small constant c: as $x with offset c.
-    if (kindOf(ptr) === "Binary" && classes.Binary.getOp(ptr) === binaryen.AddInt32) {
-      const c = constValue(classes.Binary.getRight(ptr));
-      if (c !== null && c >= 0) {
-        offset += c;
-        ptr = classes.Binary.getLeft(ptr);
-      }
-    }
-    const id = binaryen.getExpressionId(ptr);
-    // local.get $x, or local.tee $x (already counted as a set: the value later gets of $x read).
-    const local = id === binaryen.LocalGetId ? classes.LocalGet.getIndex(ptr)
-      : id === binaryen.LocalSetId && classes.LocalSet.isTee(ptr) ? classes.LocalSet.getIndex(ptr) : -1;
-    if (offset < SHARE_MAX_OFFSET && local >= 0) {
-      key = `${a.kind}:${local}:${localVersions.get(local) ?? 0}`;
+    // The fields of one record: one base (locals and globals, each times a constant) and
+    // offsets that differ by a little. A local's name carries its version.
+    const address = affine(ptr, (local) => `${local}@${localVersions.get(local) ?? 0}`);
+    if (address && address.terms && Math.abs(address.c + a.offset) < SHARE_MAX_OFFSET) {
+      key = `${a.kind}:${address.terms}`;
       const shared = sharedEntries.get(key);
       if (shared !== undefined) return shared;
     }
@@ -673,10 +703,10 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
   const isStraight = (e: binaryen.ExpressionRef): boolean => STRAIGHT.has(kindOf(e)) && childrenOf(e).every(isStraight);
 
   /** One statement, evaluated symbolically in evaluation order: `env` maps the locals it sets to
-   *  their values as expressions of the locals at the start of the run (null: unknown, e.g. a
-   *  loaded value). Returns the statement's accesses with their pointers, or null if a pointer
-   *  is unknown. */
-  const symbolic = (statement: binaryen.ExpressionRef, env: Map<number, binaryen.ExpressionRef | null>) => {
+   *  their values as expressions of the locals and globals at the start of the run (null:
+   *  unknown, e.g. a loaded value), and each global it sets ("$name") to null. Returns the
+   *  statement's accesses with their pointers, or null if a pointer is unknown. */
+  const symbolic = (statement: binaryen.ExpressionRef, env: Map<number | string, binaryen.ExpressionRef | null>) => {
     const accesses: binaryen.ExpressionRef[] = [];
     const pointers: binaryen.ExpressionRef[] = [];
     let known = true;
@@ -705,6 +735,9 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
           c.setRight(copy, r);
           return copy;
         }
+        // A global read before the run sets it is the global at the start.
+        case "GlobalGet": return env.has(`$${c.getName(e)}`) ? null : module.copyExpression(e);
+        case "GlobalSet": value(c.getValue(e)); env.set(`$${c.getName(e)}`, null); return null;
         case "Load": case "Store": {
           const p = value(c.getPtr(e));
           if (kind === "Store") value(c.getValue(e));
@@ -732,7 +765,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       if (kindOf(e) !== "Block") return;
       const children = childrenOf(e);
       const regions: Region[] = [];
-      let env = new Map<number, binaryen.ExpressionRef | null>();
+      let env = new Map<number | string, binaryen.ExpressionRef | null>();
       let current: Region | null = null;
       const close = () => {
         if (current && current.accesses.length > 1) regions.push(current);
@@ -790,18 +823,14 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       const fast = `${PREFIX}fast${id}`, checked = `${PREFIX}checked${id}`, end = `${PREFIX}end${id}`; // unique in the function
       // The accesses of one entry from one pointer (equal expressions of the locals at the start);
       // entryFor's sharing usually means one pointer per entry, but not always.
-      // A pointer base + c, c a constant, counts as base with c more offset.
+      // Pointers with equal terms (base + c, c a constant) count as one base, c more offset.
       const bases = region.pointers.map((p, k) => {
-        let offset = accessOf(region.accesses[k]).offset;
-        while (kindOf(p) === "Binary" && classes.Binary.getOp(p) === binaryen.AddInt32 && constValue(classes.Binary.getRight(p)) !== null) {
-          offset += constValue(classes.Binary.getRight(p))!;
-          p = classes.Binary.getLeft(p);
-        }
-        return { base: p, offset };
+        const address = affine(p, (local) => `${local}`);
+        return { key: address?.terms ?? binaryen.emitText(p), c: address?.c ?? 0, offset: (address?.c ?? 0) + accessOf(region.accesses[k]).offset };
       });
       const groups = new Map<string, { entry: number; ks: number[] }>();
       sites.forEach(({ entry }, k) => {
-        const key = `${entry} ${binaryen.emitText(bases[k].base)}`;
+        const key = `${entry} ${bases[k].key}`;
         if (!groups.has(key)) groups.set(key, { entry, ks: [] });
         groups.get(key)!.ks.push(k);
       });
@@ -818,7 +847,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
         const { first, span } = spans[g];
         const low = addVar(i32), hit = addVar(i32);
         setup.push(
-          module.local.set(low, module.i32.add(bases[ks[0]].base, c32(first))),
+          module.local.set(low, module.i32.add(region.pointers[ks[0]], c32(first - bases[ks[0]].c))),
           module.local.set(hit, module.i32.lt_u(module.i32.sub(lget(low, i32), module.i32.load(0, 4, c32(entry))), c32(pageSize - span + 1))));
         // A miss: refilled here as its first access would refill it (the same count, fold and
         // entry) if the page is resident; else the checked statements run. An entry with two
