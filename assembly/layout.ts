@@ -17,6 +17,9 @@
 //   +4  delta   u32  physical frame address minus vbase, so paddr = vaddr + delta
 //   +8  lastAt  u64  the access clock at this entry's latest hit: keeps LRU exact
 //   +16 frame   u32  the frame it maps (NO_FRAME when empty)
+//   +20 wbase   u32  vbase again if the page is dirty, so stores may use the entry too; else
+//                    TLB_INVALID (a store through it misses and dirties the page). Loads test
+//                    vbase, stores wbase: the loads and stores of one record share one entry
 //   +24 misses  u64  the misses it has had (the run's tlbMisses is their sum): a count per entry,
 //                    not one shared word that every miss would wait on
 //
@@ -36,6 +39,7 @@ export const SCRATCH_BYTES: u32 = 16;
 export const ADDR_TLB: u32 = 128;
 export const TLB_ENTRY_BYTES: u32 = 32;
 export const TLB_MISSES_OFFSET: u32 = 24;
+export const TLB_WBASE_OFFSET: u32 = 20;
 export const NO_FRAME: u32 = 0xffffffff;
 /** An empty entry's vbase: the last page of the 32-bit space, which the MMU never maps. */
 export const TLB_INVALID: u32 = 0xffff0000;

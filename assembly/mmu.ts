@@ -16,7 +16,7 @@
 
 import {
   ADDR_ACCESSES, ADDR_STORES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_FRAMES_BASE, ADDR_VIRTUAL_BYTES,
-  TLB_MISSES_OFFSET, ADDR_REMOTE_ACCESSES, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
+  TLB_MISSES_OFFSET, TLB_WBASE_OFFSET, ADDR_REMOTE_ACCESSES, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
 } from "./layout";
 
 /** Host: make virtual page vpageIn resident in the frame at frameAddr; first write back vpageOut
@@ -123,6 +123,7 @@ export function init(
     store<u32>(entry, 0, 4);
     store<u64>(entry, 0, 8);
     store<u32>(entry, NO_FRAME, 16);
+    store<u32>(entry, TLB_INVALID, TLB_WBASE_OFFSET);
     store<u64>(entry, 0, TLB_MISSES_OFFSET);
   }
   store<u64>(ADDR_ACCESSES, 0);
@@ -315,6 +316,7 @@ function pagePhysical(vaddr: u32, isStore: bool, entry: u32): u32 {
     store<u32>(e, base - (vpage << pageShift), 4);
     store<u64>(e, now, 8);
     store<u32>(e, frame, 16);
+    store<u32>(e, isStore || (pte & PTE_DIRTY) ? vpage << pageShift : TLB_INVALID, TLB_WBASE_OFFSET);
   }
   return base + (vaddr & pageMask);
 }
@@ -363,6 +365,7 @@ function invalidateEntries(frame: u32): void {
       store<u32>(entry, TLB_INVALID);
       store<u32>(entry, 0, 4);
       store<u32>(entry, NO_FRAME, 16);
+      store<u32>(entry, TLB_INVALID, TLB_WBASE_OFFSET);
     }
   }
 }
@@ -531,6 +534,8 @@ export function layoutTouchBase(): u32 { return ADDR_TOUCH_BASE; }
 export function layoutFramesBase(): u32 { return ADDR_FRAMES_BASE; }
 export function layoutVirtualBytes(): u32 { return ADDR_VIRTUAL_BYTES; }
 export function layoutTlbMissesOffset(): u32 { return TLB_MISSES_OFFSET; }
+export function layoutTlbWbaseOffset(): u32 { return TLB_WBASE_OFFSET; }
+export function layoutTlbInvalid(): u32 { return TLB_INVALID; }
 export function layoutRemoteAccesses(): u32 { return ADDR_REMOTE_ACCESSES; }
 export function layoutNoFrame(): u32 { return NO_FRAME; }
 export function layoutPtePresent(): u32 { return PTE_PRESENT; }

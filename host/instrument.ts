@@ -32,7 +32,7 @@
 import binaryen from "binaryen";
 import {
   ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_STORES, ADDR_TLB, ADDR_TOUCH_BASE, TLB_MISSES_OFFSET,
-  ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_DIRTY, PTE_FRAME_SHIFT, PTE_PRESENT, TLB_ENTRY_BYTES,
+  ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_DIRTY, PTE_FRAME_SHIFT, PTE_PRESENT, TLB_ENTRY_BYTES, TLB_INVALID, TLB_WBASE_OFFSET,
 } from "./layout.ts";
 import { readMemoryFacts, WasmFormatError } from "./wasm-sections.ts";
 
@@ -381,11 +381,10 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     return module.block(null, [...stmts, module.local.set(result, call), ...reload(), lget(result, resultType)], resultType);
   };
 
-  /** The TLB entry of one access. Within a function, the loads from one local's address with a
-   *  small constant offset (the fields of one object, re and im of one complex number) share an
-   *  entry, and so do the stores: one refill serves them all. An entry is a cache of the page
-   *  table, so any sharing is correct; stores keep entries apart from loads because a store's
-   *  entry maps only dirty pages. */
+  /** The TLB entry of one access. Within a function, the loads and stores from one local's
+   *  address with a small constant offset (the fields of one object, re and im of one complex
+   *  number) share an entry: one refill serves them all. An entry is a cache of the page table,
+   *  so any sharing is correct; stores test the entry's wbase, which maps only dirty pages. */
   let sharedEntries = new Map<string, number>();
   /** Bumped at each local.set, in evaluation order, except a small step ($x = $x + 16: still the
    *  same object, or the next element): sites share only while the local stays near. */
@@ -397,7 +396,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     // offsets that differ by a little. A local's name carries its version.
     const address = affine(ptr, (local) => `${local}@${localVersions.get(local) ?? 0}`);
     if (address && address.terms && Math.abs(address.c + a.offset) < SHARE_MAX_OFFSET) {
-      key = `${a.kind}:${address.terms}`;
+      key = address.terms;
       const shared = sharedEntries.get(key);
       if (shared !== undefined) return shared;
     }
@@ -843,18 +842,18 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       out.push(...children.slice(next, region.start));
       next = region.end;
       const hits = [...groups.values()].map(({ entry, ks }, g) => {
-        const infos = ks.map((k) => accessOf(region.accesses[k]));
+        const stores = ks.some((k) => accessOf(region.accesses[k]).kind === "st"); // then wbase, which implies vbase
         const { first, span } = spans[g];
         const low = addVar(i32), hit = addVar(i32);
         setup.push(
           module.local.set(low, module.i32.add(region.pointers[ks[0]], c32(first - bases[ks[0]].c))),
-          module.local.set(hit, module.i32.lt_u(module.i32.sub(lget(low, i32), module.i32.load(0, 4, c32(entry))), c32(pageSize - span + 1))));
+          module.local.set(hit, module.i32.lt_u(module.i32.sub(lget(low, i32), module.i32.load(stores ? TLB_WBASE_OFFSET : 0, 4, c32(entry))), c32(pageSize - span + 1))));
         // A miss: refilled here as its first access would refill it (the same count, fold and
         // entry) if the page is resident; else the checked statements run. An entry with two
         // pointers could need two refills: the checked statements make them.
         const alone = [...groups.values()].filter((g) => g.entry === entry).length === 1;
         refill.push(module.if(module.i32.eqz(lget(hit, i32)),
-          alone ? module.block(null, refillWalk(span, infos[0].kind === "st", entry, low, checked)) : module.br(checked)));
+          alone ? module.block(null, refillWalk(span, stores, entry, low, checked)) : module.br(checked)));
         return lget(hit, i32);
       });
       const m = sites.length;
@@ -930,6 +929,8 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
           module.i64.store(0, 8, g(OLD), module.i64.load(0, 8, c32(E + 8)))),
       ])),
       module.i32.store(0, 4, c32(E), module.i32.and(g(eaLocal), c32(~mask))),
+      module.i32.store(TLB_WBASE_OFFSET, 4, c32(E), isStore ? module.i32.and(g(eaLocal), c32(~mask))
+        : module.select(module.i32.and(g(PTE), c32(PTE_DIRTY)), module.i32.and(g(eaLocal), c32(~mask)), c32(TLB_INVALID))),
       module.i32.store(0, 4, c32(E + 4), module.i32.sub(g(FBASE), module.i32.and(g(eaLocal), c32(~mask)))),
       module.i64.store(0, 8, c32(E + 8), lget(clk, i64)),
       module.i32.store(0, 4, c32(E + 16), g(FRAME)),
@@ -956,7 +957,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       stmts.push(module.local.set(valueLocal, value!), tick(stc));
     }
     stmts.push(tick(clk));
-    const hit = module.i32.lt_u(module.i32.sub(ea(), module.i32.load(0, 4, c32(entryAddr))), c32(pageSize - a.bytes + 1));
+    const hit = module.i32.lt_u(module.i32.sub(ea(), module.i32.load(isLoad ? 0 : TLB_WBASE_OFFSET, 4, c32(entryAddr))), c32(pageSize - a.bytes + 1));
     const phys = module.i32.add(ea(), module.i32.load(4, 4, c32(entryAddr)));
     const touch = module.i64.store(8, 8, c32(entryAddr), lget(clk, i64));
     const slow = isLoad

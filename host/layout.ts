@@ -10,9 +10,13 @@ export const ADDR_REMOTE_ACCESSES = 48;
 export const ADDR_SCRATCH = 64;
 export const ADDR_TLB = 128;
 export const TLB_ENTRY_BYTES = 32;
+/** Offset in a TLB entry of the u32 vbase that stores test (TLB_INVALID unless the page is dirty). */
+export const TLB_WBASE_OFFSET = 20;
 /** Offset in a TLB entry of its u64 count of misses. */
 export const TLB_MISSES_OFFSET = 24;
 export const NO_FRAME = 0xffffffff;
+/** An empty entry's vbase (and a clean page's wbase): the last page of the 32-bit space, never mapped. */
+export const TLB_INVALID = 0xffff0000;
 /** Page table entry bits (assembly/mmu.ts): present, dirty; the frame index from bit 8. */
 export const PTE_PRESENT = 1;
 export const PTE_DIRTY = 2;

@@ -19,6 +19,8 @@ test("host/layout.ts and assembly/layout.ts give the same addresses", () => {
   assert.equal(mmu.layoutFramesBase(), layout.ADDR_FRAMES_BASE);
   assert.equal(mmu.layoutVirtualBytes(), layout.ADDR_VIRTUAL_BYTES);
   assert.equal(mmu.layoutTlbMissesOffset(), layout.TLB_MISSES_OFFSET);
+  assert.equal(mmu.layoutTlbWbaseOffset(), layout.TLB_WBASE_OFFSET);
+  assert.equal(mmu.layoutTlbInvalid() >>> 0, layout.TLB_INVALID);
   assert.equal(mmu.layoutRemoteAccesses(), layout.ADDR_REMOTE_ACCESSES);
   assert.equal(mmu.layoutNoFrame() >>> 0, layout.NO_FRAME);
   assert.equal(mmu.layoutPtePresent(), layout.PTE_PRESENT);
