@@ -272,19 +272,19 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     `${typeName(a.type)}_${a.bytes}${a.signed ? "s" : "u"}`;
 
   // Builds the physical access itself: load/store of the same width and type at `ptr`.
-  const physLoad = (a: Access, ptr: binaryen.ExpressionRef): binaryen.ExpressionRef => {
+  const physLoad = (a: Access, ptr: binaryen.ExpressionRef, offset = 0): binaryen.ExpressionRef => {
     const t = typeName(a.type);
     const m = (module as any)[t];
-    if (t === "v128") return module.v128.load(0, 16, ptr);
-    if (a.bytes === 8 || (a.bytes === 4 && (t === "i32" || t === "f32"))) return m.load(0, a.bytes, ptr);
-    return m[`load${a.bytes * 8}_${a.signed ? "s" : "u"}`](0, a.bytes, ptr);
+    if (t === "v128") return module.v128.load(offset, 16, ptr);
+    if (a.bytes === 8 || (a.bytes === 4 && (t === "i32" || t === "f32"))) return m.load(offset, a.bytes, ptr);
+    return m[`load${a.bytes * 8}_${a.signed ? "s" : "u"}`](offset, a.bytes, ptr);
   };
-  const physStore = (a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef): binaryen.ExpressionRef => {
+  const physStore = (a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef, offset = 0): binaryen.ExpressionRef => {
     const t = typeName(a.type);
     const m = (module as any)[t];
-    if (t === "v128") return module.v128.store(0, 16, ptr, value);
-    if (a.bytes === 8 || (a.bytes === 4 && (t === "i32" || t === "f32"))) return m.store(0, a.bytes, ptr, value);
-    return m[`store${a.bytes * 8}`](0, a.bytes, ptr, value);
+    if (t === "v128") return module.v128.store(offset, 16, ptr, value);
+    if (a.bytes === 8 || (a.bytes === 4 && (t === "i32" || t === "f32"))) return m.store(offset, a.bytes, ptr, value);
+    return m[`store${a.bytes * 8}`](offset, a.bytes, ptr, value);
   };
   const c32 = (x: number) => module.i32.const(x);
   /** What a load or store expression does: kind, type, width, signedness, constant offset. */
@@ -565,9 +565,12 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
 
   /** Rewrites copied statements (made before instrumenting; only scalar children, as planPageRun
    *  and planRegions admit) so that each of `accesses` (in them, in evaluation order) is made
-   *  directly at its address plus its entry's delta, held in a local: no test, no clock. */
-  const uncheckedCopy = (accesses: binaryen.ExpressionRef[], siteOf: (k: number) => { ea: number; delta: number }) => {
+   *  directly, with no test and no clock: at its address plus its entry's delta (a local), or, in
+   *  a region, at a known physical address (a local) plus a constant. */
+  type UncheckedSite = { ea: number; delta: number } | { phys: number; offset: number };
+  const uncheckedCopy = (accesses: binaryen.ExpressionRef[], siteOf: (k: number) => UncheckedSite) => {
     const index = new Map(accesses.map((a, k) => [a, k]));
+    const hasSet = (e: binaryen.ExpressionRef): boolean => kindOf(e) === "LocalSet" || kindOf(e) === "GlobalSet" || childrenOf(e).some(hasSet);
     const uncheck = (e: binaryen.ExpressionRef): binaryen.ExpressionRef => {
       if (!e) return e;
       const kind = kindOf(e);
@@ -581,14 +584,24 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       }
       const k = index.get(e);
       if (k === undefined) return e;
-      const { ea, delta } = siteOf(k);
+      const site = siteOf(k);
       const a = accessOf(e);
       const info = binaryen.getExpressionInfo(e) as binaryen.StoreInfo; // ptr (and value, for a store)
-      const phys = module.i32.add(lget(ea, i32), lget(delta, i32));
-      if (a.kind === "ld") return module.block(null, [module.local.set(ea, effectiveAddress(a, info.ptr)), physLoad(a, phys)], a.type);
+      const stmts: binaryen.ExpressionRef[] = [];
+      let phys: binaryen.ExpressionRef, offset = 0;
+      if ("phys" in site) {
+        // The pointer is still evaluated for what it sets (a local.tee), else not at all.
+        if (hasSet(info.ptr)) stmts.push(module.drop(info.ptr));
+        phys = lget(site.phys, i32);
+        offset = site.offset;
+      } else {
+        stmts.push(module.local.set(site.ea, effectiveAddress(a, info.ptr)));
+        phys = module.i32.add(lget(site.ea, i32), lget(site.delta, i32));
+      }
+      if (a.kind === "ld") return stmts.length ? module.block(null, [...stmts, physLoad(a, phys, offset)], a.type) : physLoad(a, phys, offset);
+      if (!stmts.length) return physStore(a, phys, info.value, offset);
       const value = addVar(a.type);
-      return module.block(null, [module.local.set(ea, effectiveAddress(a, info.ptr)), module.local.set(value, info.value),
-        physStore(a, phys, lget(value, a.type))]);
+      return module.block(null, [...stmts, module.local.set(value, info.value), physStore(a, phys, lget(value, a.type), offset)]);
     };
     return uncheck;
   };
@@ -813,7 +826,6 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       const sites = region.accesses.map((a) => region.sites.get(a)!);
       const entries = [...new Set(sites.map((site) => site.entry))];
       if (entries.length >= sites.length) continue;
-      const delta = new Map(entries.map((e) => [e, addVar(i32)]));
       // Per entry and pointer: the span of its accesses, from the least offset to the end of the
       // furthest, and whether it lies in the entry's page.
       const setup: binaryen.ExpressionRef[] = [];
@@ -841,10 +853,15 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       regionCount++;
       out.push(...children.slice(next, region.start));
       next = region.end;
+      const physOf: { phys: number; offset: number }[] = [];
+      const readPhys: binaryen.ExpressionRef[] = [];
       const hits = [...groups.values()].map(({ entry, ks }, g) => {
         const stores = ks.some((k) => accessOf(region.accesses[k]).kind === "st"); // then wbase, which implies vbase
         const { first, span } = spans[g];
-        const low = addVar(i32), hit = addVar(i32);
+        const low = addVar(i32), hit = addVar(i32), phys = addVar(i32);
+        // Unchecked, each access is made at the physical address of the span plus a constant.
+        for (const k of ks) physOf[k] = { phys, offset: bases[k].offset - first };
+        readPhys.push(module.local.set(phys, module.i32.add(lget(low, i32), module.i32.load(4, 4, c32(entry)))));
         setup.push(
           module.local.set(low, module.i32.add(region.pointers[ks[0]], c32(first - bases[ks[0]].c))),
           module.local.set(hit, module.i32.lt_u(module.i32.sub(lget(low, i32), module.i32.load(stores ? TLB_WBASE_OFFSET : 0, 4, c32(entry))), c32(pageSize - span + 1))));
@@ -859,12 +876,12 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       const m = sites.length;
       const stores = region.accesses.filter((a) => kindOf(a) === "Store").length;
       const lastUse = new Map(sites.map(({ entry }, k) => [entry, k]));
-      const uncheck = uncheckedCopy(region.fastAccesses, (k) => ({ ea: sites[k].ea, delta: delta.get(sites[k].entry)! }));
+      const uncheck = uncheckedCopy(region.fastAccesses, (k) => physOf[k]);
       const bump = (local: number, by: number) => module.local.set(local, module.i64.add(lget(local, i64), module.i64.const(BigInt(by) as unknown as number)));
       out.push(...setup, module.block(end, [
         module.block(checked, [
           module.block(fast, [module.br(fast, hits.reduce((a, b) => module.i32.and(a, b))), ...refill]),
-          ...entries.map((e) => module.local.set(delta.get(e)!, module.i32.load(4, 4, c32(e)))),
+          ...readPhys,
           ...region.fastStatements.map(uncheck),
           bump(clk, m), ...(stores ? [bump(stc, stores)] : []),
           ...[...lastUse].map(([entry, k]) => module.i64.store(8, 8, c32(entry), module.i64.sub(lget(clk, i64), module.i64.const(BigInt(m - 1 - k) as unknown as number)))),
