@@ -416,9 +416,9 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
   //   checked    the instrumented statements (every access tests its TLB entry), then, for each
   //              access, how many more iterations keep it inside the page its entry now maps:
   //              the budget is the least of them;
-  //   unchecked  while the budget lasts: each access made directly at its address plus its
-  //              entry's delta (read into a local after the checked iteration), no test; the
-  //              clock and the store count advance once, by the iteration's accesses and stores.
+  //   unchecked  while the budget lasts, in a tight inner loop: each access made directly at
+  //              its physical address (a local, advanced by its stride each iteration), no
+  //              test; the clock and the store count advance once, after the inner loop.
   // No MMU call can happen in an unchecked iteration (no slow path, no call), so no entry changes
   // under it, and nobody reads the entries' stamps until the next checked iteration or the end
   // of the loop, where they are written as the checked loop would have left them. Counts, stamps
@@ -609,13 +609,17 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
   /** The loop (its accesses already instrumented) rebuilt as a page run. */
   const pageRunLoop = (loop: binaryen.ExpressionRef, run: PageRun): binaryen.ExpressionRef => {
     const sites = run.accesses.map((a) => run.sites.get(a)!);
-    const entries = [...new Set(sites.map((site) => site.entry))];
-    const delta = new Map(entries.map((e) => [e, addVar(i32)]));
     const budget = addVar(i32);
     const rem = addVar(i32);
-    const readEntries = () => entries.map((e) => module.local.set(delta.get(e)!, module.i32.load(4, 4, c32(e))));
+    // Each access's physical address in the next iteration: after a checked iteration, its
+    // address then plus its stride plus its entry's delta; after each unchecked one, plus its
+    // stride (so the unchecked copy need not compute the addresses at all).
+    const phys = sites.map(() => addVar(i32));
+    const readEntries = () => sites.map(({ entry, ea }, k) => module.local.set(phys[k],
+      module.i32.add(module.i32.add(lget(ea, i32), c32(run.strides[k])), module.i32.load(4, 4, c32(entry)))));
+    const stride = () => phys.map((p, k) => module.local.set(p, module.i32.add(lget(p, i32), c32(run.strides[k]))));
 
-    const uncheck = uncheckedCopy(run.fastAccesses, (k) => ({ ea: sites[k].ea, delta: delta.get(sites[k].entry)! }));
+    const uncheck = uncheckedCopy(run.fastAccesses, (k) => ({ phys: phys[k], offset: 0 }));
     // Unchecked iterations run as a tight inner loop while the budget lasts and the condition
     // holds; the clock and the store count then advance once, by the accesses and stores of the
     // iterations it ran. The entries' stamps are not written in unchecked iterations: after any,
@@ -639,6 +643,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       module.local.set(rem, lget(budget, i32)), // the budget before: rem - budget iterations ran
       module.block(spent, [module.loop(fastLoop, module.block(null, [
         ...run.fastStatements.map(uncheck),
+        ...stride(),
         module.local.set(budget, module.i32.sub(lget(budget, i32), c32(1))),
         // Another unchecked iteration while the budget lasts and the condition holds (the
         // condition has no access and no call; a copy evaluates it exactly as the loop would).
