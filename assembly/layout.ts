@@ -3,8 +3,8 @@
 //
 //   0      8           16        24       28        32         36          40          48      64        80  128
 //   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---+-----------+
-//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   |           |u64    | scratch |   | TLB: one  |
-//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 |           |remote | 16 B    |   | entry per |
+//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   | zero      |u64    | scratch |   | TLB: one  |
+//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 | fills u64 |remote | 16 B    |   | entry per |
 //   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---+ site      |
 //
 // ptBase and touchBase move when the MMU's tables grow; the MMU rewrites them here each time, so
@@ -32,6 +32,8 @@ export const ADDR_PT_BASE: u32 = 24;
 export const ADDR_TOUCH_BASE: u32 = 28;
 export const ADDR_FRAMES_BASE: u32 = 32;
 export const ADDR_VIRTUAL_BYTES: u32 = 36;
+/** u64: page faults on never-touched pages that the MMU served itself (a zeroed frame). */
+export const ADDR_ZERO_FILLS: u32 = 40;
 /** u64: accesses served by remote memory (REMOTE_MAIN, COUNTERS). */
 export const ADDR_REMOTE_ACCESSES: u32 = 48;
 export const ADDR_SCRATCH: u32 = 64;

@@ -15,7 +15,7 @@
 // memory the workload touches.
 
 import {
-  ADDR_ACCESSES, ADDR_STORES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_FRAMES_BASE, ADDR_VIRTUAL_BYTES,
+  ADDR_ACCESSES, ADDR_STORES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_FRAMES_BASE, ADDR_VIRTUAL_BYTES, ADDR_ZERO_FILLS,
   TLB_MISSES_OFFSET, TLB_WBASE_OFFSET, ADDR_REMOTE_ACCESSES, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
 } from "./layout";
 
@@ -50,6 +50,9 @@ declare function hostOutOfBounds(vaddr: u32, size: u32): void;
 const PTE_PRESENT: u32 = 1;
 const PTE_DIRTY: u32 = 2;
 const PTE_REMOTE: u32 = 4;
+/** Not present, but has had a frame: its bytes may be in the backing store. (A page table entry
+ *  of 0 is a page never touched, unless a remote policy placed it.) */
+const PTE_SEEN: u32 = 8;
 
 export const REMOTE_NONE: u32 = 0;      // paging policies: pages are local or gone
 export const REMOTE_MAIN: u32 = 1;      // new pages go remote when local memory is full; never move
@@ -76,6 +79,8 @@ let counterInitial: u32 = 256;
 let randomState: u32 = 1;
 
 let tlbEntries: u32 = 0;
+/** Faults on never-touched pages served here, not by the host (unless it wants to see each). */
+let zeroFillsHere: bool = false;
 let bounceBase: u32 = 0;
 let framesBase: u32 = 0;
 
@@ -98,8 +103,9 @@ let frameRefClearedBase: u32 = 0; // u64 clock when CLOCK last cleared the frame
 /** Sets up the fixed layout. Returns the physical bytes needed before any page is touched. */
 export function init(
   shift: u32, frames: u32, sites: u32, initialWasmPages: u32, maxWasmPages: u32,
-  policy: u32, seed: u32, remote: u32, counter: u32,
+  policy: u32, seed: u32, remote: u32, counter: u32, zeroFills: bool,
 ): u32 {
+  zeroFillsHere = zeroFills;
   remoteMode = remote;
   counterInitial = counter;
   pageShift = shift;
@@ -129,6 +135,7 @@ export function init(
   store<u64>(ADDR_ACCESSES, 0);
   store<u64>(ADDR_STORES, 0);
   store<u64>(ADDR_REMOTE_ACCESSES, 0);
+  store<u64>(ADDR_ZERO_FILLS, 0);
   store<u32>(ADDR_FRAMES_BASE, framesBase);
   store<u32>(ADDR_VIRTUAL_BYTES, virtualWasmPages << 16);
   tailBase = framesBase;
@@ -249,7 +256,7 @@ export function translate(vaddr: u32, size: u32, isStore: u32, entry: u32): u32 
 function remoteUse(vpage: u32, accesses: u32): bool {
   if (remoteMode == REMOTE_NONE) return false;
   let pte = load<u32>(pteAddr(vpage));
-  if (pte == 0 && (remoteMode != REMOTE_MAIN || framesUsed >= localPages) && hostPlaceRemote(vpage)) {
+  if ((pte & ~PTE_SEEN) == 0 && (remoteMode != REMOTE_MAIN || framesUsed >= localPages) && hostPlaceRemote(vpage)) {
     pte = remotePte(counterInitial);
     store<u32>(pteAddr(vpage), pte);
   }
@@ -343,10 +350,15 @@ function pageIn(vpage: u32): u32 {
     const oldPte = load<u32>(pteAddr(old));
     victimVpage = <i32>old;
     victimDirty = (oldPte & PTE_DIRTY) ? 1 : 0;
-    store<u32>(pteAddr(old), 0);
+    store<u32>(pteAddr(old), PTE_SEEN);
     invalidateEntries(frame);
   }
-  if (hostPageFault(vpage, frameAddr(frame), victimVpage, victimDirty) && victimVpage >= 0) {
+  if (zeroFillsHere && victimVpage < 0 && load<u32>(pteAddr(vpage)) == 0) {
+    // A page never touched, into a free frame: no store holds it, nothing is written back, so
+    // the host would only zero the frame (free, in modelled time) and count the fault.
+    memory.fill(frameAddr(frame), 0, pageSize);
+    store<u64>(ADDR_ZERO_FILLS, load<u64>(ADDR_ZERO_FILLS) + 1);
+  } else if (hostPageFault(vpage, frameAddr(frame), victimVpage, victimDirty) && victimVpage >= 0) {
     store<u32>(pteAddr(<u32>victimVpage), remotePte(counterInitial));
   }
   store<u32>(frameVpageBase + (frame << 2), vpage);
@@ -531,6 +543,7 @@ export function layoutTlb(): u32 { return ADDR_TLB; }
 export function layoutTlbEntryBytes(): u32 { return TLB_ENTRY_BYTES; }
 export function layoutPtBase(): u32 { return ADDR_PT_BASE; }
 export function layoutTouchBase(): u32 { return ADDR_TOUCH_BASE; }
+export function layoutZeroFills(): u32 { return ADDR_ZERO_FILLS; }
 export function layoutFramesBase(): u32 { return ADDR_FRAMES_BASE; }
 export function layoutVirtualBytes(): u32 { return ADDR_VIRTUAL_BYTES; }
 export function layoutTlbMissesOffset(): u32 { return TLB_MISSES_OFFSET; }

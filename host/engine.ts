@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { RunConfig } from "./config.ts";
 import type { Instrumented } from "./instrument.ts";
-import { ADDR_ACCESSES, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "./layout.ts";
+import { ADDR_ACCESSES, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_ZERO_FILLS, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "./layout.ts";
 import { POLICIES } from "./policies/index.ts";
 import { newStats, type Stats } from "./stats.ts";
 
@@ -20,7 +20,7 @@ const REPLACEMENT_CODE = { lru: 0, clock: 1, random: 2 } as const;
 export const POISON_BYTE = 0xdb;
 
 export interface MmuExports {
-  init(shift: number, frames: number, sites: number, initialWasmPages: number, maxWasmPages: number, replacement: number, seed: number, remoteMode: number, counterInitial: number): number;
+  init(shift: number, frames: number, sites: number, initialWasmPages: number, maxWasmPages: number, replacement: number, seed: number, remoteMode: number, counterInitial: number, zeroFills: boolean): number;
   hostTranslate(vaddr: number, size: number, isStore: number): number;
   getFramesUsed(): number;
   memory: WebAssembly.Memory;
@@ -177,7 +177,10 @@ export async function runInstrumented(
     mmu = new WebAssembly.Instance(loadMmu(), { env: { memory }, host: { pageFault, outOfBounds, placeRemote, remoteAccess, softwareCounter } }).exports as unknown as MmuExports;
     const frames = Math.min(policy.localPages(config.localPages), 0xffffffff);
     mmu.init(Math.log2(pageSize), frames, inst.tlbEntries, inst.initialWasmPages, inst.maxWasmPages,
-      REPLACEMENT_CODE[config.replacement], config.seed, policy.remoteMode ?? 0, config.counterInitial);
+      REPLACEMENT_CODE[config.replacement], config.seed, policy.remoteMode ?? 0, config.counterInitial,
+      // The MMU serves a fault on a never-touched page itself (a zeroed frame), unless each
+      // fault is to be seen or timed here.
+      options.onFault === undefined && !options.measureFaults);
     for (const seg of inst.dataSegments) writeVirtual(mmu, memory, seg.offset, seg.data);
     const vm: VirtualMemory = {
       read: (vaddr, length) => readVirtual(mmu, memory, vaddr, length),
@@ -194,6 +197,7 @@ export async function runInstrumented(
     const wallSeconds = (performance.now() - t0) / 1000;
     options.inspect?.(mmu);
     const view = new DataView(memory.buffer);
+    stats.pageFaults += Number(view.getBigUint64(ADDR_ZERO_FILLS, true));
     const framesUsed = mmu.getFramesUsed();
     return {
       checksum,

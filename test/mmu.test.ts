@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import binaryen from "binaryen";
+import { resolveConfig } from "../host/config.ts";
+import { runInstrumented } from "../host/engine.ts";
+import { prepare } from "../host/modules.ts";
 import { run } from "../host/run.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 
@@ -152,4 +155,21 @@ test("an out-of-bounds access traps with its virtual address", async () => {
     (func (export "run") (param $n i32) (param $seed i32) (result i32)
       (i32.load (i32.const 65534))))`);
   await assert.rejects(run({ workload: file, policy: "disk", localPages: 4 }), /out of bounds.*0xfffe/);
+});
+
+test("faults on never-touched pages served in the MMU count and cost exactly as when the host serves them", async () => {
+  for (const options of [
+    { workload: "sort", size: "tiny" as const, policy: "disk", localPages: 24 },
+    { workload: "fft", size: "tiny" as const, policy: "counters", localPages: 24 },
+    { workload: "gauss", size: "tiny" as const, policy: "local" },
+  ]) {
+    const config = resolveConfig(options);
+    const { instrumented, trapped } = prepare(config);
+    // Timing each fault makes the MMU hand every fault to the host.
+    const [inMmu, inHost] = [await runInstrumented(config, instrumented, trapped), await runInstrumented(config, instrumented, trapped, { measureFaults: true })];
+    assert.equal(inHost.faultMicros.length, inHost.stats.pageFaults, "the host saw every fault");
+    assert.ok(inHost.stats.pageFaults > inHost.stats.pageIns, `${options.workload}: no fault on a never-touched page`);
+    const figures = (r: typeof inMmu) => ({ checksum: r.checksum, accesses: r.accesses, remoteAccesses: r.remoteAccesses, stats: r.stats });
+    assert.deepEqual(figures(inMmu), figures(inHost), JSON.stringify(options));
+  }
 });
