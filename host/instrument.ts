@@ -834,9 +834,8 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       // Per entry and pointer: the span of its accesses, from the least offset to the end of the
       // furthest, and whether it lies in the entry's page.
       const setup: binaryen.ExpressionRef[] = [];
-      const refill: binaryen.ExpressionRef[] = [];
       const id = ++regionLabels;
-      const fast = `${PREFIX}fast${id}`, checked = `${PREFIX}checked${id}`, end = `${PREFIX}end${id}`; // unique in the function
+      const checked = `${PREFIX}checked${id}`, end = `${PREFIX}end${id}`; // unique in the function
       // The accesses of one entry from one pointer (equal expressions of the locals at the start);
       // entryFor's sharing usually means one pointer per entry, but not always.
       // Pointers with equal terms (base + c, c a constant) count as one base, c more offset.
@@ -860,23 +859,20 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       next = region.end;
       const physOf: { phys: number; offset: number }[] = [];
       const readPhys: binaryen.ExpressionRef[] = [];
-      const hits = [...groups.values()].map(({ entry, ks }, g) => {
+      const tests = [...groups.values()].map(({ entry, ks }, g) => {
         const stores = ks.some((k) => accessOf(region.accesses[k]).kind === "st"); // then wbase, which implies vbase
         const { first, span } = spans[g];
-        const low = addVar(i32), hit = addVar(i32), phys = addVar(i32);
+        const low = addVar(i32), phys = addVar(i32);
         // Unchecked, each access is made at the physical address of the span plus a constant.
         for (const k of ks) physOf[k] = { phys, offset: bases[k].offset - first };
         readPhys.push(module.local.set(phys, module.i32.add(lget(low, i32), module.i32.load(4, 4, c32(entry)))));
-        setup.push(
-          module.local.set(low, module.i32.add(region.pointers[ks[0]], c32(first - bases[ks[0]].c))),
-          module.local.set(hit, module.i32.lt_u(module.i32.sub(lget(low, i32), module.i32.load(stores ? TLB_WBASE_OFFSET : 0, 4, c32(entry))), c32(pageSize - span + 1))));
+        setup.push(module.local.set(low, module.i32.add(region.pointers[ks[0]], c32(first - bases[ks[0]].c))));
         // A miss: refilled here as its first access would refill it (the same count, fold and
         // entry) if the page is resident; else the checked statements run. An entry with two
         // pointers could need two refills: the checked statements make them.
         const alone = [...groups.values()].filter((g) => g.entry === entry).length === 1;
-        refill.push(module.if(module.i32.eqz(lget(hit, i32)),
-          alone ? module.block(null, refillWalk(span, stores, entry, low, checked)) : module.br(checked)));
-        return lget(hit, i32);
+        const miss = module.i32.ge_u(module.i32.sub(lget(low, i32), module.i32.load(stores ? TLB_WBASE_OFFSET : 0, 4, c32(entry))), c32(pageSize - span + 1));
+        return module.if(miss, alone ? module.block(null, refillWalk(span, stores, entry, low, checked)) : module.br(checked));
       });
       const m = sites.length;
       const stores = region.accesses.filter((a) => kindOf(a) === "Store").length;
@@ -885,7 +881,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       const bump = (local: number, by: number) => module.local.set(local, module.i64.add(lget(local, i64), module.i64.const(BigInt(by) as unknown as number)));
       out.push(...setup, module.block(end, [
         module.block(checked, [
-          module.block(fast, [module.br(fast, hits.reduce((a, b) => module.i32.and(a, b))), ...refill]),
+          ...tests,
           ...readPhys,
           ...region.fastStatements.map(uncheck),
           bump(clk, m), ...(stores ? [bump(stc, stores)] : []),
