@@ -19,8 +19,8 @@
 //                                                     ;; if not resident: the MMU, out of line
 //                                                     (call $__remora_slow_ld_i32_4u (local.get $ea) (i32.const E)
 //                                                                                    (local.get $clk))))
-//   (call $f (x))                             x evaluated, $clk and the store count written to memory,
-//                                             (call $f ...), both read back
+//   (call $f (x))                             x evaluated, $clk written to memory, (call $f ...),
+//                                             $clk read back (the store count is added at return)
 //   (memory.grow (x))                         (call $__remora_memoryGrow (x))   ;; an MMU import
 //   (memory.fill / memory.copy / memory.size) likewise call into the MMU
 //   (data (i32.const 1024) "...")             removed: the host writes it through the MMU
@@ -335,23 +335,21 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     throw new InstrumentError(`cannot emulate ${what} in function ${fn}`);
   };
 
-  // Per function: the access clock and the store count live in two i64 locals between calls
-  // (registers, not a memory round trip per access); they are written to physical memory before
-  // every call and return, and read back after every call, so the MMU and callees see them exact.
+  // Per function: the access clock and the store count live in two i64 locals (registers, not a
+  // memory round trip per access). The clock is written to physical memory before every call and
+  // return and read back after every call, so the MMU and callees see it exact. The store count
+  // is only ever added to (here and by the MMU) and read when the run is over: a function counts
+  // its own stores from 0 and adds them to memory when it returns.
   let fnRef = 0;
   let fnName = "";
   let clk = 0;
   let stc = 0;
   const addVar = (type: number): number => (binaryen as any)._BinaryenFunctionAddVar(fnRef, type);
   const lget = (index: number, type: number) => module.local.get(index, type);
-  const flush = () => [
-    module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(clk, i64)),
-    module.i64.store(0, 8, c32(ADDR_STORES), lget(stc, i64)),
-  ];
-  const reload = () => [
-    module.local.set(clk, module.i64.load(0, 8, c32(ADDR_ACCESSES))),
-    module.local.set(stc, module.i64.load(0, 8, c32(ADDR_STORES))),
-  ];
+  const flush = () => [module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(clk, i64))];
+  const reload = () => [module.local.set(clk, module.i64.load(0, 8, c32(ADDR_ACCESSES)))];
+  /** Before the function returns (or tail-calls): the clock, and its stores added to the count. */
+  const leave = () => [...flush(), module.i64.store(0, 8, c32(ADDR_STORES), module.i64.add(module.i64.load(0, 8, c32(ADDR_STORES)), lget(stc, i64)))];
   const tick = (index: number) => module.local.set(index, module.i64.add(lget(index, i64), module.i64.const(1n as unknown as number)));
   /** Adds one to the miss count of the TLB entry whose address `entry` makes (called twice: an
    *  expression has one parent). */
@@ -371,7 +369,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     if (operands.some((op) => binaryen.getExpressionType(op) === binaryen.unreachable)) {
       return makeCall(operands); // never reaches the call
     }
-    stmts.push(...flush());
+    stmts.push(...(isReturn ? leave() : flush()));
     const call = makeCall(ops);
     if (isReturn) return module.block(null, [...stmts, call], binaryen.unreachable);
     if (resultType === none || resultType === binaryen.unreachable) {
@@ -1080,11 +1078,11 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
         return expr;
       case "Return": {
         const value = classes.Return.getValue(expr);
-        if (!value) return module.block(null, [...flush(), expr], binaryen.unreachable);
+        if (!value) return module.block(null, [...leave(), expr], binaryen.unreachable);
         const vt = binaryen.getExpressionType(value);
         if (vt === binaryen.unreachable) return expr;
         const tmp = addVar(vt);
-        return module.block(null, [module.local.set(tmp, value), ...flush(), module.return(lget(tmp, vt))], binaryen.unreachable);
+        return module.block(null, [module.local.set(tmp, value), ...leave(), module.return(lget(tmp, vt))], binaryen.unreachable);
       }
       default:
         return expr;
@@ -1121,11 +1119,11 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     const resultType = info.results;
     const stmts = [...reload()];
     if (resultType === none) {
-      stmts.push(body, ...flush());
+      stmts.push(body, ...leave());
       classes.Function.setBody(fn, module.block(null, stmts, none));
     } else {
       const r = addVar(resultType);
-      stmts.push(module.local.set(r, body), ...flush(), lget(r, resultType));
+      stmts.push(module.local.set(r, body), ...leave(), lget(r, resultType));
       classes.Function.setBody(fn, module.block(null, stmts, resultType));
     }
   }
