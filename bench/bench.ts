@@ -87,6 +87,17 @@ export interface BenchReport {
 v8.setFlagsFromString("--expose-gc");
 export const collectGarbage = vm.runInNewContext("gc") as () => void;
 
+/** Waits (at most maxMs) until the process uses under a tenth of a core: its background work done. */
+async function settle(maxMs = 5000): Promise<void> {
+  const WINDOW_MS = 250;
+  for (const start = performance.now(); performance.now() - start < maxMs;) {
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+    const used = process.cpuUsage(before);
+    if ((used.user + used.system) / 1000 < WINDOW_MS / 10) return;
+  }
+}
+
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -97,7 +108,13 @@ export async function bench(options: { repetitions?: number; workloads?: string[
   const repetitions = options.repetitions ?? 5;
   const size = options.size ?? "small";
   const rows: BenchRow[] = [];
-  for (const name of options.workloads ?? Object.keys(WORKLOADS)) {
+  const names = options.workloads ?? Object.keys(WORKLOADS);
+  // Every module instrumented and compiled first, then a quiet machine: V8 compiles in the
+  // background for a while after binaryen has run, and the first workloads timed in a busy
+  // process ran up to 2x slower natively (trans: 20 ms, not 8).
+  for (const name of names) prepare(resolveConfig({ workload: name, size, policy: "local" }));
+  await settle();
+  for (const name of names) {
     const config = resolveConfig({ workload: name, size, policy: "local" });
     const prepared = prepare(config);
     const nativeTimes: number[] = [];
