@@ -11,7 +11,7 @@
 //   (i32.load offset=4 (local.get $p))        (local.set $ea (i32.add (local.get $p) (i32.const 4)))
 //                                             (local.set $clk (i64.add (local.get $clk) (i64.const 1)))
 //                                             (@metadata.code.branch_hint "\01")       ;; likely
-//                                             (if (i32.lt_u (i32.sub (local.get $ea) (i32.load (i32.const E)))
+//                                             (if (i32.lt_u (i32.xor (i32.load (i32.const E)) (local.get $ea))
 //                                                           (i32.const 4093))          ;; page - 4 + 1
 //                                               (then (i64.store (i32.const E+8) (local.get $clk))  ;; LRU
 //                                                     (i32.load (i32.add (local.get $ea) (i32.load (i32.const E+4)))))
@@ -869,7 +869,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
         // entry) if the page is resident; else the checked statements run. An entry with two
         // pointers could need two refills: the checked statements make them.
         const alone = [...groups.values()].filter((g) => g.entry === entry).length === 1;
-        const miss = module.i32.ge_u(module.i32.sub(lget(low, i32), module.i32.load(stores ? TLB_WBASE_OFFSET : 0, 4, c32(entry))), c32(pageSize - span + 1));
+        const miss = module.i32.ge_u(module.i32.xor(module.i32.load(stores ? TLB_WBASE_OFFSET : 0, 4, c32(entry)), lget(low, i32)), c32(pageSize - span + 1));
         return module.if(miss, alone ? module.block(null, refillWalk(span, stores, entry, low, checked)) : module.br(checked));
       });
       const m = sites.length;
@@ -973,7 +973,9 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       stmts.push(module.local.set(valueLocal, value!), tick(stc));
     }
     stmts.push(tick(clk));
-    const hit = module.i32.lt_u(module.i32.sub(ea(), module.i32.load(isLoad ? 0 : TLB_WBASE_OFFSET, 4, c32(entryAddr))), c32(pageSize - a.bytes + 1));
+    // The entry's base is page-aligned: ea ^ base is ea's offset in the page when both are on one
+    // page, and at least a page when not (the same test as ea - base, one instruction shorter).
+    const hit = module.i32.lt_u(module.i32.xor(module.i32.load(isLoad ? 0 : TLB_WBASE_OFFSET, 4, c32(entryAddr)), ea()), c32(pageSize - a.bytes + 1));
     const phys = module.i32.add(ea(), module.i32.load(4, 4, c32(entryAddr)));
     const touch = module.i64.store(8, 8, c32(entryAddr), lget(clk, i64));
     const slow = isLoad
@@ -1150,7 +1152,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
  *  path out of line. binaryen.js has no API for hints, so they go in through the text format; if
  *  that round trip fails, the module runs without hints (slower, same results). */
 function withBranchHints(module: binaryen.Module): Uint8Array {
-  const fastPathIf = /\(if( \(result [a-z0-9]+\))?\n\s*\(i32\.lt_u\n\s*\(i32\.sub\n/g;
+  const fastPathIf = /\(if( \(result [a-z0-9]+\))?\n\s*\(i32\.lt_u\n\s*\(i32\.xor\n/g;
   const text = module.emitText().replace(fastPathIf, (m) => `(@metadata.code.branch_hint "\\01")${m}`);
   let hinted: binaryen.Module | undefined;
   try {
