@@ -112,21 +112,31 @@ export async function runInstrumented(
   let mmu: MmuExports;
 
   const remoteCycles = policy.remoteAccessCycles?.(config) ?? config.remoteAccessCycles;
+  // Physical memory as words and bytes, for the host calls of every fault and remote access: made
+  // again only when memory.grow has detached the buffer (length 0), not at every call.
+  let words = new Uint32Array(memory.buffer);
+  let phys = new Uint8Array(memory.buffer);
+  const refresh = () => {
+    if (phys.length === 0) {
+      words = new Uint32Array(memory.buffer);
+      phys = new Uint8Array(memory.buffer);
+    }
+  };
+  /** A u64 counter of the layout (below 2^53: a number, with no BigInt made). */
+  const counter = (addr: number): number => words[addr >>> 2] + words[(addr >>> 2) + 1] * 2 ** 32;
   // The modelled clock: every access so far at its local or remote cost, plus every stall so far.
   const nowMicros = (): number => {
-    const view = new DataView(memory.buffer);
-    const accesses = Number(view.getBigUint64(ADDR_ACCESSES, true));
-    const remote = Number(view.getBigUint64(ADDR_REMOTE_ACCESSES, true));
+    refresh();
+    const accesses = counter(ADDR_ACCESSES);
+    const remote = counter(ADDR_REMOTE_ACCESSES);
     return ((accesses - remote) * config.localAccessCycles + remote * remoteCycles + stats.stallCycles) / cyclesPerMicro;
   };
 
   const pageFault = (vpageIn: number, frameAddr: number, vpageOut: number, outDirty: number): number => {
     const t0 = options.measureFaults ? performance.now() : 0;
-    if (options.onFault) {
-      const accesses = Number(new DataView(memory.buffer).getBigUint64(ADDR_ACCESSES, true));
-      options.onFault({ accesses, vpageIn, vpageOut, dirty: outDirty !== 0 });
-    }
-    const frame = new Uint8Array(memory.buffer, frameAddr, pageSize);
+    refresh();
+    if (options.onFault) options.onFault({ accesses: counter(ADDR_ACCESSES), vpageIn, vpageOut, dirty: outDirty !== 0 });
+    const frame = phys.subarray(frameAddr, frameAddr + pageSize);
     const now = nowMicros();
     let done = now;
     let victimRemote = 0;
@@ -158,12 +168,9 @@ export async function runInstrumented(
     throw new Error(`internal error: ${what} under policy ${config.policy}, which maps no remote pages`);
   };
   const placeRemote = (vpage: number): number => (backing.placeRemote ?? remoteOnly("placeRemote"))(vpage) ? 1 : 0;
-  // One view of physical memory for every remote access (the hot host call under COUNTERS),
-  // made again only when memory.grow has detached its buffer.
-  let phys = new Uint8Array(memory.buffer);
   const remoteAccess = backing.remoteAccess === undefined ? remoteOnly("remoteAccess")
     : (vaddr: number, size: number, isStore: number, paddr: number): void => {
-      if (phys.length === 0) phys = new Uint8Array(memory.buffer);
+      refresh();
       backing.remoteAccess!(vaddr >>> 0, size, isStore !== 0, phys, paddr);
     };
   const softwareCounter = (vpage: number): number => (backing.softwareCounter ?? remoteOnly("softwareCounter"))(vpage) ? 1 : 0;

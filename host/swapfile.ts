@@ -12,6 +12,7 @@ import { join } from "node:path";
 
 /** Bytes of swap cache per swap file. */
 export const SWAP_CACHE_BYTES = 64 * 2 ** 20;
+const SLAB_PAGES = 256;
 
 let serial = 0;
 
@@ -42,7 +43,7 @@ export class SwapFile {
     }
     let copy = this.cache.get(vpage);
     if (copy) this.cache.delete(vpage);
-    else copy = this.spare.pop() ?? new Uint8Array(this.pageSize);
+    else copy = this.spare.pop() ?? this.newPage();
     copy.set(bytes);
     this.cache.set(vpage, copy);
     this.onFile.delete(vpage);
@@ -76,6 +77,18 @@ export class SwapFile {
   close(): void {
     closeSync(this.fd);
   }
+
+  /** A page of cache, cut from a slab of SLAB_PAGES: one allocation per slab, not per page (an
+   *  allocation per page was most of a page-out's real time). */
+  private newPage(): Uint8Array {
+    if (this.slabUsed === SLAB_PAGES) {
+      this.slab = new ArrayBuffer(SLAB_PAGES * this.pageSize);
+      this.slabUsed = 0;
+    }
+    return new Uint8Array(this.slab, this.slabUsed++ * this.pageSize, this.pageSize);
+  }
+  private slab = new ArrayBuffer(0);
+  private slabUsed = SLAB_PAGES;
 
   private writeToFile(vpage: number, bytes: Uint8Array): void {
     const written = writeSync(this.fd, bytes, 0, bytes.length, vpage * this.pageSize);
