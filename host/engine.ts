@@ -266,7 +266,6 @@ export function abortHandler(read: (ptr: number, length: number) => Uint8Array) 
   };
 }
 
-/** Runs the original, uninstrumented module: the reference for `verified` and for speed. */
 /** Every TLB entry's count of its misses (see assembly/layout.ts). */
 function tlbMisses(view: DataView, entries: number): number {
   let misses = 0n;
@@ -274,6 +273,7 @@ function tlbMisses(view: DataView, entries: number): number {
   return Number(misses);
 }
 
+/** Runs the original, uninstrumented module: the reference for `verified` and for speed. */
 export function runNative(module: WebAssembly.Module, n: number, seed: number): { checksum: number; wallSeconds: number } {
   let memory: WebAssembly.Memory | undefined;
   const t0 = performance.now();
