@@ -690,14 +690,15 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
   // ---- Straight regions: a run of statements checked once, not once per access ----
   //
   // Consecutive statements of a block with no call and no control flow, whose accesses' addresses
-  // are known when the run starts (each a pure function of the locals then, tracked through the
-  // run's local.sets), and fewer TLB entries than accesses (record fields: one entry serves
-  // several). At the start, one test per entry: does the span of its accesses lie in the page
-  // it maps? If every entry says yes, every access would hit, so an unchecked copy runs (each
-  // access at its address plus its entry's delta; the clock, the store count and the frames'
-  // last-use times advance once, as the checked accesses would have left them); else the
-  // checked statements run as they are. Nothing in the run can reach the MMU, so no entry
-  // changes under it.
+  // are known when the run starts (each a pure function of the locals and globals then, tracked
+  // through the run's sets), and fewer TLB entries than accesses (record fields: one entry serves
+  // several). At the start, one test per entry and base address: does the span of its accesses
+  // lie in the page the entry maps? An entry that says no is refilled there, as its first access
+  // would have refilled it, if its page is resident. Then every access would hit, so an unchecked
+  // copy runs: each access at the span's physical address plus a constant; the clock, the store
+  // count and the entries' stamps advance once, as the checked accesses would have left them.
+  // Otherwise the checked statements run as they are. Nothing in the run can reach the MMU, so
+  // no entry changes under it.
   interface Region {
     start: number;
     end: number;
