@@ -173,3 +173,32 @@ test("faults on never-touched pages served in the MMU count and cost exactly as 
     assert.deepEqual(figures(inMmu), figures(inHost), JSON.stringify(options));
   }
 });
+
+test("every store is counted, across calls, early returns and tail calls", async () => {
+  // Per iteration: 1 store here, $leaf 1 (i = 0: it returns early) or 2, $tail 1 and then $leaf 2.
+  const file = wasmFile("stores", `(module
+    (memory 1)
+    (func $leaf (param $p i32) (result i32)
+      (i32.store (local.get $p) (i32.const 1))
+      (if (i32.eqz (local.get $p)) (then (return (i32.const 0))))
+      (i32.store offset=4 (local.get $p) (i32.const 2))
+      (i32.const 1))
+    (func $tail (param $p i32) (result i32)
+      (i32.store offset=8 (local.get $p) (i32.const 3))
+      (return_call $leaf (local.get $p)))
+    (func (export "run") (param $n i32) (param $seed i32) (result i32)
+      (local $i i32) (local $s i32)
+      (loop $L
+        (i32.store (i32.const 100) (local.get $i))
+        (local.set $s (i32.add (local.get $s) (call $leaf (i32.mul (local.get $i) (i32.const 16)))))
+        (local.set $s (i32.add (local.get $s) (call $tail (i32.const 2000))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $L (i32.lt_u (local.get $i) (i32.const 10))))
+      (local.get $s)))`);
+  for (const policy of ["local", "disk"]) {
+    const r = await run({ workload: file, policy, localPages: 2 });
+    assert.ok(r.verified);
+    assert.equal(r.stores, 10 * (1 + 3) + 1 + 9 * 2, policy);
+    assert.equal(r.loads, 0, policy);
+  }
+});
