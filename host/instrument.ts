@@ -195,7 +195,8 @@ interface PageRun {
 }
 
 export interface InstrumentOptions {
-  /** Rewrite strided loops as page runs (see pageRunLoop); false checks every access. Default true. */
+  /** Rewrite strided loops as page runs and straight code as regions (see pageRunLoop and
+   *  regionBlock); false checks every access. Default true. */
   pageRuns?: boolean;
 }
 
@@ -563,10 +564,8 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
 
   /** Rewrites copied statements (made before instrumenting; only scalar children, as planPageRun
    *  and planRegions admit) so that each of `accesses` (in them, in evaluation order) is made
-   *  directly, with no test and no clock: at its address plus its entry's delta (a local), or, in
-   *  a region, at a known physical address (a local) plus a constant. */
-  type UncheckedSite = { ea: number; delta: number } | { phys: number; offset: number };
-  const uncheckedCopy = (accesses: binaryen.ExpressionRef[], siteOf: (k: number) => UncheckedSite) => {
+   *  directly, with no test and no clock, at a known physical address (a local) plus a constant. */
+  const uncheckedCopy = (accesses: binaryen.ExpressionRef[], siteOf: (k: number) => { phys: number; offset: number }) => {
     const index = new Map(accesses.map((a, k) => [a, k]));
     const hasSet = (e: binaryen.ExpressionRef): boolean => kindOf(e) === "LocalSet" || kindOf(e) === "GlobalSet" || childrenOf(e).some(hasSet);
     const uncheck = (e: binaryen.ExpressionRef): binaryen.ExpressionRef => {
@@ -585,17 +584,9 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       const site = siteOf(k);
       const a = accessOf(e);
       const info = binaryen.getExpressionInfo(e) as binaryen.StoreInfo; // ptr (and value, for a store)
-      const stmts: binaryen.ExpressionRef[] = [];
-      let phys: binaryen.ExpressionRef, offset = 0;
-      if ("phys" in site) {
-        // The pointer is still evaluated for what it sets (a local.tee), else not at all.
-        if (hasSet(info.ptr)) stmts.push(module.drop(info.ptr));
-        phys = lget(site.phys, i32);
-        offset = site.offset;
-      } else {
-        stmts.push(module.local.set(site.ea, effectiveAddress(a, info.ptr)));
-        phys = module.i32.add(lget(site.ea, i32), lget(site.delta, i32));
-      }
+      // The pointer is still evaluated for what it sets (a local.tee), else not at all.
+      const stmts = hasSet(info.ptr) ? [module.drop(info.ptr)] : [];
+      const phys = lget(site.phys, i32), offset = site.offset;
       if (a.kind === "ld") return stmts.length ? module.block(null, [...stmts, physLoad(a, phys, offset)], a.type) : physLoad(a, phys, offset);
       if (!stmts.length) return physStore(a, phys, info.value, offset);
       const value = addVar(a.type);
@@ -603,6 +594,11 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     };
     return uncheck;
   };
+
+  /** After an unchecked stretch whose m accesses end now: each entry's stamp, the clock at its
+   *  last access k there, is the clock now less the m - 1 - k accesses after it. */
+  const stampsAfter = (lastUse: Map<number, number>, m: number) => [...lastUse].map(([entry, k]) =>
+    module.i64.store(8, 8, c32(entry), module.i64.sub(lget(clk, i64), module.i64.const(BigInt(m - 1 - k) as unknown as number))));
 
   /** The loop (its accesses already instrumented) rebuilt as a page run. */
   const pageRunLoop = (loop: binaryen.ExpressionRef, run: PageRun): binaryen.ExpressionRef => {
@@ -631,7 +627,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     const unchecked = addVar(i32); // 1 after an unchecked iteration whose stamps are not written yet
     const lastUse = new Map(sites.map(({ entry }, k) => [entry, k]));
     const writeStamps = () => module.if(lget(unchecked, i32), module.block(null, [
-      ...[...lastUse].map(([entry, k]) => module.i64.store(8, 8, c32(entry), module.i64.sub(lget(clk, i64), module.i64.const(BigInt(m - 1 - k) as unknown as number)))),
+      ...stampsAfter(lastUse, m),
       module.local.set(unchecked, c32(0)),
     ]));
     const id = ++pageRunLabels;
@@ -790,9 +786,10 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       };
       children.forEach((st, i) => {
         if (binaryen.getExpressionType(st) !== none || !isStraight(st)) return close();
-        let found = symbolic(st, new Map(env));
-        if (found && current) {
-          symbolic(st, env); // again, keeping the locals it sets
+        const trial = new Map(env);
+        let found = current && symbolic(st, trial);
+        if (found) {
+          env = trial; // keeping the locals it sets
         } else {
           close();
           found = symbolic(st, env);
@@ -830,8 +827,6 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
       const sites = region.accesses.map((a) => region.sites.get(a)!);
       const entries = [...new Set(sites.map((site) => site.entry))];
       if (entries.length >= sites.length) continue;
-      // Per entry and pointer: the span of its accesses, from the least offset to the end of the
-      // furthest, and whether it lies in the entry's page.
       const setup: binaryen.ExpressionRef[] = [];
       const id = ++regionLabels;
       const checked = `${PREFIX}checked${id}`, end = `${PREFIX}end${id}`; // unique in the function
@@ -848,6 +843,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
         if (!groups.has(key)) groups.set(key, { entry, ks: [] });
         groups.get(key)!.ks.push(k);
       });
+      // Per entry and base: the span of its accesses, from the least offset to the end of the furthest.
       const spans = [...groups.values()].map(({ ks }) => {
         const first = Math.min(...ks.map((k) => bases[k].offset));
         return { first, span: Math.max(...ks.map((k) => bases[k].offset + accessOf(region.accesses[k]).bytes)) - first };
@@ -884,7 +880,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
           ...readPhys,
           ...region.fastStatements.map(uncheck),
           bump(clk, m), ...(stores ? [bump(stc, stores)] : []),
-          ...[...lastUse].map(([entry, k]) => module.i64.store(8, 8, c32(entry), module.i64.sub(lget(clk, i64), module.i64.const(BigInt(m - 1 - k) as unknown as number)))),
+          ...stampsAfter(lastUse, m),
           module.br(end),
         ]),
         ...children.slice(region.start, region.end),

@@ -23,6 +23,8 @@ export class SwapFile {
   /** Pages whose latest bytes are only here, least recently written first. */
   private cache = new Map<number, Uint8Array>();
   private spare: Uint8Array[] = [];
+  private slab = new ArrayBuffer(0);
+  private slabUsed = SLAB_PAGES;
   private readonly cachePages: number;
 
   constructor(private pageSize: number, dir = tmpdir(), cacheBytes = SWAP_CACHE_BYTES) {
@@ -78,8 +80,7 @@ export class SwapFile {
     closeSync(this.fd);
   }
 
-  /** A page of cache, cut from a slab of SLAB_PAGES: one allocation per slab, not per page (an
-   *  allocation per page was most of a page-out's real time). */
+  /** A page of cache, cut from a slab of SLAB_PAGES: one allocation per slab, not per page. */
   private newPage(): Uint8Array {
     if (this.slabUsed === SLAB_PAGES) {
       this.slab = new ArrayBuffer(SLAB_PAGES * this.pageSize);
@@ -87,9 +88,6 @@ export class SwapFile {
     }
     return new Uint8Array(this.slab, this.slabUsed++ * this.pageSize, this.pageSize);
   }
-  private slab = new ArrayBuffer(0);
-  private slabUsed = SLAB_PAGES;
-
   private writeToFile(vpage: number, bytes: Uint8Array): void {
     const written = writeSync(this.fd, bytes, 0, bytes.length, vpage * this.pageSize);
     if (written !== bytes.length) throw new Error(`swap file: short write of page ${vpage} (${written} of ${bytes.length} bytes)`);
