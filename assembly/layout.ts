@@ -1,11 +1,11 @@
 // The fixed part of physical memory, shared by the MMU and the instrumented workload.
 // host/layout.ts holds the same numbers for the instrumenter; test/layout.test.ts checks they agree.
 //
-//   0      8           16        24       28        32         36          40          48      64        80  128
-//   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---+-----------+
-//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   | zero      |u64    | scratch |   | TLB: one  |
-//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 | fills u64 |remote | 16 B    |   | entry per |
-//   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---+ site      |
+//   0      8           16        24       28        32         36          40          48      56        64        80  128
+//   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---------+---+-----------+
+//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   | zero      |u64    | counter | scratch |   | TLB: one  |
+//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 | fills u64 |remote | intr u64| 16 B    |   | entry per |
+//   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---------+---+ site      |
 //
 // ptBase and touchBase move when the MMU's tables grow; the MMU rewrites them here each time, so
 // the workload's refill path (host/instrument.ts) can walk the page table without calling it.
@@ -36,6 +36,9 @@ export const ADDR_VIRTUAL_BYTES: u32 = 36;
 export const ADDR_ZERO_FILLS: u32 = 40;
 /** u64: accesses served by remote memory (REMOTE_MAIN, COUNTERS). */
 export const ADDR_REMOTE_ACCESSES: u32 = 48;
+/** u64: counter interrupts: a remote page's reference counter reached zero (COUNTERS, in the MMU;
+ *  SOFTWARE_COUNTERS, in host code, which tells the MMU). */
+export const ADDR_COUNTER_INTERRUPTS: u32 = 56;
 export const ADDR_SCRATCH: u32 = 64;
 export const SCRATCH_BYTES: u32 = 16;
 export const ADDR_TLB: u32 = 128;

@@ -16,7 +16,7 @@
 
 import {
   ADDR_ACCESSES, ADDR_STORES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_FRAMES_BASE, ADDR_VIRTUAL_BYTES, ADDR_ZERO_FILLS,
-  TLB_MISSES_OFFSET, TLB_WBASE_OFFSET, ADDR_REMOTE_ACCESSES, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
+  TLB_MISSES_OFFSET, TLB_WBASE_OFFSET, ADDR_REMOTE_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
 } from "./layout";
 
 /** Host: make virtual page vpageIn resident in the frame at frameAddr; first write back vpageOut
@@ -136,6 +136,7 @@ export function init(
   store<u64>(ADDR_STORES, 0);
   store<u64>(ADDR_REMOTE_ACCESSES, 0);
   store<u64>(ADDR_ZERO_FILLS, 0);
+  store<u64>(ADDR_COUNTER_INTERRUPTS, 0);
   store<u32>(ADDR_FRAMES_BASE, framesBase);
   store<u32>(ADDR_VIRTUAL_BYTES, virtualWasmPages << 16);
   tailBase = framesBase;
@@ -265,12 +266,19 @@ function remoteUse(vpage: u32, accesses: u32): bool {
   store<u64>(ADDR_REMOTE_ACCESSES, load<u64>(ADDR_REMOTE_ACCESSES) + accesses);
   if (remoteMode == REMOTE_COUNTERS) {
     const counter = (pte >> 8) - 1;
-    if (counter == 0) return false;
+    if (counter == 0) return counterInterrupt();
     store<u32>(pteAddr(vpage), remotePte(counter));
   } else if (remoteMode == REMOTE_SOFTWARE) {
-    if (hostSoftwareCounter(vpage)) return false;
+    if (hostSoftwareCounter(vpage)) return counterInterrupt();
   }
   return true;
+}
+
+/** A counter reached zero: the interrupt is counted here, where it happens, and the access then
+ *  migrates the page (remoteUse returns false). */
+function counterInterrupt(): bool {
+  store<u64>(ADDR_COUNTER_INTERRUPTS, load<u64>(ADDR_COUNTER_INTERRUPTS) + 1);
+  return false;
 }
 
 /** One byte of an access that straddles two pages, wherever its page lives. */
@@ -520,6 +528,8 @@ export function memoryCopy(dst: u32, src: u32, len: u32): void {
     chargeWords(chunk, true);
     if (remoteUse(d >> pageShift, words(chunk))) hostRemoteAccess(d, chunk, 1, bounceBase);
     else memory.copy(pagePhysical(d, true, NO_ENTRY), bounceBase, chunk);
+    // No bytes of src's page may outlive it in physical memory (invariant 2): clear the bounce.
+    memory.fill(bounceBase, 0, chunk);
     len -= chunk;
   }
 }
@@ -550,6 +560,7 @@ export function layoutTlbMissesOffset(): u32 { return TLB_MISSES_OFFSET; }
 export function layoutTlbWbaseOffset(): u32 { return TLB_WBASE_OFFSET; }
 export function layoutTlbInvalid(): u32 { return TLB_INVALID; }
 export function layoutRemoteAccesses(): u32 { return ADDR_REMOTE_ACCESSES; }
+export function layoutCounterInterrupts(): u32 { return ADDR_COUNTER_INTERRUPTS; }
 export function layoutNoFrame(): u32 { return NO_FRAME; }
 export function layoutPtePresent(): u32 { return PTE_PRESENT; }
 export function layoutPteDirty(): u32 { return PTE_DIRTY; }

@@ -239,10 +239,11 @@ program
 
 function printBench(report: BenchReport): void {
   console.log(formatTable(
-    ["workload", "n", "native s", "instrumented s", "slowdown", "Maccess/s", "faults", "fault µs p50", "p99", "ram-disk s", "Macc/s", "counters s", "Macc/s"],
+    ["workload", "n", "native s", "instrumented s", "slowdown", "Maccess/s", "page-ins", "page-in µs p50", "p99", "first touches", "µs p50", "ram-disk s", "Macc/s", "counters s", "Macc/s"],
     report.rows.map((r) => [
       r.workload, String(r.n), r.nativeSeconds.toFixed(4), r.instrumentedSeconds.toFixed(4), r.slowdown.toFixed(2),
-      (r.accessesPerSecond / 1e6).toFixed(0), String(r.faults), r.faultMicrosP50.toFixed(2), r.faultMicrosP99.toFixed(2),
+      (r.accessesPerSecond / 1e6).toFixed(0), String(r.pageIns), r.pageInMicros?.p50.toFixed(2) ?? "-", r.pageInMicros?.p99.toFixed(2) ?? "-",
+      String(r.firstTouches), r.firstTouchMicros?.p50.toFixed(2) ?? "-",
       r.ramDiskSeconds.toFixed(3), (r.ramDiskAccessesPerSecond / 1e6).toFixed(0), r.countersSeconds.toFixed(3), (r.countersAccessesPerSecond / 1e6).toFixed(0),
     ]),
   ));

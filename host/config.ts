@@ -63,7 +63,6 @@ export const RunOptionsSchema = z.object({
   seed: intText("--seed", 0, 0xffffffff).optional(),
   n: intText("--n", 0, 2 ** 31 - 1).optional(),
   counter: intText("--counter", 1, 2 ** 24 - 1).optional(),
-  poisonEvictedFrames: z.boolean().optional(),
 });
 export type RunOptions = z.input<typeof RunOptionsSchema>;
 
@@ -102,7 +101,6 @@ export interface RunConfig {
   /** False: the client pages straight to the memory servers, with no engine between. */
   memoryEngine: boolean;
   engineCacheBytes: number;
-  poisonEvictedFrames: boolean;
 }
 
 export const MIN_LOCAL_PAGES = 2;
@@ -169,6 +167,5 @@ export function resolveConfig(options: RunOptions): RunConfig {
     transport: (o.transport ?? "one-sided") as Transport,
     memoryEngine: o.memoryEngine ?? preset.memoryEngine,
     engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache) : 0,
-    poisonEvictedFrames: o.poisonEvictedFrames ?? false,
   };
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { RunConfig } from "./config.ts";
 import type { Instrumented } from "./instrument.ts";
-import { ADDR_ACCESSES, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_ZERO_FILLS, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "./layout.ts";
+import { ADDR_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_ZERO_FILLS, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "./layout.ts";
 import { POLICIES } from "./policies/index.ts";
 import { newStats, type Stats } from "./stats.ts";
 
@@ -16,8 +16,6 @@ function loadMmu(): WebAssembly.Module {
 }
 
 const REPLACEMENT_CODE = { lru: 0, clock: 1, random: 2 } as const;
-/** Bytes written over an evicted frame when config.poisonEvictedFrames is set (tests). */
-export const POISON_BYTE = 0xdb;
 
 export interface MmuExports {
   init(shift: number, frames: number, sites: number, initialWasmPages: number, maxWasmPages: number, replacement: number, seed: number, remoteMode: number, counterInitial: number, zeroFills: boolean): number;
@@ -34,6 +32,8 @@ export interface EngineRun {
   accesses: number;
   stores: number;
   remoteAccesses: number;
+  /** Counter interrupts: a remote page's counter reached zero (counted by the MMU). */
+  counterInterrupts: number;
   wallSeconds: number;
   /** Physical memory of the running module at the end. */
   physicalBytes: number;
@@ -45,8 +45,11 @@ export interface EngineRun {
   tlbMisses: number;
   /** Modelled latency of each page fault that brought a page in, in µs, in order. */
   faultLatencyMicros: number[];
-  /** Real time spent serving page faults in the host, when measureFaults is set. */
+  /** Real time the host spent serving each page fault that brought a page in (a page-in from the
+   *  backing store), when measureFaults is set. */
   faultMicros: number[];
+  /** The same for faults on never-touched pages (a zeroed frame), reported apart. */
+  firstTouchMicros: number[];
   /** The policy's own figures (servers, engine cache, ...). */
   policyReport: Record<string, unknown>;
 }
@@ -87,8 +90,13 @@ export function workloadEntry(n: number, seed: number): Entry {
 }
 
 export interface EngineOptions {
+  /** Time each fault in the host (the MMU then hands every fault, first touches too, to the host). */
   measureFaults?: boolean;
+  /** Called as each fault starts, before the victim is written back (the MMU hands it every fault). */
   onFault?: (event: FaultEvent) => void;
+  /** Called when each fault the host served is done: vpageIn's bytes are in its frame, the victim
+   *  is gone from physical memory (its page table entry is updated as soon as this returns). */
+  afterFault?: (vpageIn: number, physical: Uint8Array) => void;
   inspect?: (mmu: MmuExports) => void;
 }
 
@@ -107,6 +115,7 @@ export async function runInstrumented(
   const backing = await policy.create({ config, stats });
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
   const faultMicros: number[] = [];
+  const firstTouchMicros: number[] = [];
   const faultLatencyMicros: number[] = [];
   const cyclesPerMicro = config.clockHz / 1e6;
   let mmu: MmuExports;
@@ -148,7 +157,6 @@ export async function runInstrumented(
         done = Math.max(done, written);
       }
       if (backing.remoteMapped?.(vpageOut)) victimRemote = 1;
-      if (config.poisonEvictedFrames) frame.fill(POISON_BYTE);
     }
     stats.pageFaults++;
     const arrived = backing.pageIn(vpageIn, frame, now);
@@ -161,7 +169,8 @@ export async function runInstrumented(
       frame.fill(0);
     }
     stats.stallCycles += Math.round((done - now) * cyclesPerMicro);
-    if (options.measureFaults) faultMicros.push((performance.now() - t0) * 1000);
+    if (options.measureFaults) (arrived !== null ? faultMicros : firstTouchMicros).push((performance.now() - t0) * 1000);
+    options.afterFault?.(vpageIn, phys);
     return victimRemote;
   };
   const remoteOnly = (what: string) => (): never => {
@@ -187,7 +196,7 @@ export async function runInstrumented(
       REPLACEMENT_CODE[config.replacement], config.seed, policy.remoteMode ?? 0, config.counterInitial,
       // The MMU serves a fault on a never-touched page itself (a zeroed frame), unless each
       // fault is to be seen or timed here.
-      options.onFault === undefined && !options.measureFaults);
+      options.onFault === undefined && options.afterFault === undefined && !options.measureFaults);
     for (const seg of inst.dataSegments) writeVirtual(mmu, memory, seg.offset, seg.data);
     const vm: VirtualMemory = {
       read: (vaddr, length) => readVirtual(mmu, memory, vaddr, length),
@@ -212,6 +221,7 @@ export async function runInstrumented(
       accesses: Number(view.getBigUint64(ADDR_ACCESSES, true)),
       stores: Number(view.getBigUint64(ADDR_STORES, true)),
       remoteAccesses: Number(view.getBigUint64(ADDR_REMOTE_ACCESSES, true)),
+      counterInterrupts: Number(view.getBigUint64(ADDR_COUNTER_INTERRUPTS, true)),
       wallSeconds,
       physicalBytes: memory.buffer.byteLength,
       framesUsed,
@@ -220,6 +230,7 @@ export async function runInstrumented(
       tlbMisses: tlbMisses(view, inst.tlbEntries),
       faultLatencyMicros,
       faultMicros,
+      firstTouchMicros,
       policyReport: (await backing.report?.()) ?? {},
     };
   } finally {

@@ -8,6 +8,7 @@ export const ADDR_FRAMES_BASE = 32;
 export const ADDR_VIRTUAL_BYTES = 36;
 export const ADDR_ZERO_FILLS = 40;
 export const ADDR_REMOTE_ACCESSES = 48;
+export const ADDR_COUNTER_INTERRUPTS = 56;
 export const ADDR_SCRATCH = 64;
 export const ADDR_TLB = 128;
 export const TLB_ENTRY_BYTES = 32;

@@ -40,8 +40,9 @@ export interface Figures {
   engineCacheHitRate: number | null;
   /** Real round trip of a page request to a memory server thread, in µs. */
   faultRoundTripMicros: { p50: number; p99: number } | null;
-  /** COUNTERS / SOFTWARE_COUNTERS: each remote page's initial counter, and the interrupts (a
-   *  counter reaching zero) that migrated a page; null and 0 under the other policies. */
+  /** COUNTERS / SOFTWARE_COUNTERS: each remote page's initial counter (null under the other
+   *  policies), and the interrupts raised when a counter reached zero, each of which migrated its
+   *  page (counted by the MMU; a migration can also come from the host reading a remote page). */
   counterInitial: number | null;
   counterInterrupts: number;
 }
@@ -70,6 +71,9 @@ export async function run(options: RunOptions, extras: EngineOptions = {}): Prom
   const prepared = prepare(config);
   if (prepared.kind !== "workload") {
     throw new ConfigError(`${config.workload} is a WASI command, not a workload with run(n, seed): run it with remora run FILE.wasm`);
+  }
+  if (config.file !== null && options.n === undefined) {
+    throw new ConfigError(`${config.workload} exports run(n, seed): give its size parameter with --n`);
   }
   // Instrumented first: if the workload traps, the user sees the emulated trap (with its virtual
   // address), not the native one.
@@ -125,7 +129,7 @@ export function engineFigures(config: RunConfig, engine: EngineRun): Figures {
     pagesOnDisk: (engine.policyReport.pagesOnDisk as number | undefined) ?? 0,
     engineCacheHitRate: (engine.policyReport.engineCacheHitRate as number | null | undefined) ?? null,
     counterInitial: usesCounters ? config.counterInitial : null,
-    counterInterrupts: usesCounters ? stats.migrations : 0,
+    counterInterrupts: engine.counterInterrupts,
     faultRoundTripMicros: (engine.policyReport.faultRoundTripMicros as { p50: number; p99: number } | undefined) ?? null,
   };
 }

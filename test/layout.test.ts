@@ -23,6 +23,7 @@ test("host/layout.ts and assembly/layout.ts give the same addresses", () => {
   assert.equal(mmu.layoutTlbInvalid() >>> 0, layout.TLB_INVALID);
   assert.equal(mmu.layoutRemoteAccesses(), layout.ADDR_REMOTE_ACCESSES);
   assert.equal(mmu.layoutZeroFills(), layout.ADDR_ZERO_FILLS);
+  assert.equal(mmu.layoutCounterInterrupts(), layout.ADDR_COUNTER_INTERRUPTS);
   assert.equal(mmu.layoutNoFrame() >>> 0, layout.NO_FRAME);
   assert.equal(mmu.layoutPtePresent(), layout.PTE_PRESENT);
   assert.equal(mmu.layoutPteDirty(), layout.PTE_DIRTY);

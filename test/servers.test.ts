@@ -241,6 +241,7 @@ for (const transport of TRANSPORTS) {
       }
       assert.deepEqual(back.subarray(1), page.subarray(1));
       const rt = pool.roundTripMicros();
+      assert.ok(rt !== null);
       assert.equal(rt.count, 10_000);
       console.log(`memory server round trip (${transport}), 4 KiB: p50 ${rt.p50.toFixed(2)} µs, p99 ${rt.p99.toFixed(2)} µs over ${rt.count} requests`);
       assert.equal(pool.pagesHeld(0), 0);

@@ -84,11 +84,11 @@ export class MemoryEngine {
     this.networkBytes += page;
     const viaEngine = this.options.viaEngine;
     const atEngine = viaEngine ? this.clientToEngine.send(now, page) : now;
-    this.remember(vpage);
     for (const s of PLACEMENTS[this.options.placement](this.state)) {
       if (this.state.full[s]) continue;
       const slot = this.pool.pageOutToSlot(s, vpage, bytes);
       if (slot >= 0) {
+        this.remember(vpage);
         this.place(vpage, s, slot);
         this.state.held[s]++;
         this.state.placed++;
@@ -96,7 +96,9 @@ export class MemoryEngine {
       }
       this.state.full[s] = true;
     }
-    // Every server is full: the engine writes the page to its disk. Nothing is lost.
+    // Every server is full: the engine writes the page to its disk. Nothing is lost. The cache
+    // keeps only pages on their way to a server: one that went to disk is served from disk.
+    this.cache.delete(vpage);
     this.place(vpage, ON_DISK, 0);
     this.pagesOnDisk++;
     return this.spill.write(vpage, bytes, atEngine);
@@ -111,9 +113,7 @@ export class MemoryEngine {
     this.networkBytes += REQUEST_BYTES + page;
     const viaEngine = this.options.viaEngine;
     const atEngine = viaEngine ? this.clientToEngine.send(now, REQUEST_BYTES) : now;
-    const cached = viaEngine && this.cache.delete(vpage);
     if (viaEngine) this.cacheLookups++;
-    if (cached) this.cacheHits++;
     let arrived: number;
     if (s === ON_DISK) {
       this.pagesOnDisk--;
@@ -124,6 +124,9 @@ export class MemoryEngine {
       if (!this.pool.pageIn(s, vpage, into)) throw new Error(`memory server ${s} lost page ${vpage}`);
       this.state.held[s]--;
       this.state.full[s] = false;
+      // A hit is counted where the cache serves the page: the reply comes from the engine.
+      const cached = viaEngine && this.cache.delete(vpage);
+      if (cached) this.cacheHits++;
       if (!viaEngine) {
         arrived = this.serverToClient[s].send(this.clientToServer[s].send(now, REQUEST_BYTES), page);
       } else if (cached) {

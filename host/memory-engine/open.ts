@@ -36,13 +36,14 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
       stats.networkBytes = engine.networkBytes + extraNetworkBytes;
       stats.diskReads = swap.diskReads;
       stats.diskWrites = swap.diskWrites;
-      const { p50, p99 } = pool.roundTripMicros();
+      const moved = pool.roundTripMicros();
       return {
         // Each server's own count of the pages it holds (a request to each).
         servers: Array.from({ length: pool.servers }, (_, s) => pool.pagesHeld(s)),
         pagesOnDisk: engine.pagesOnDisk,
         engineCacheHitRate: engine.cacheHitRate,
-        faultRoundTripMicros: { p50, p99 },
+        // Real time of the pages that moved (none: null).
+        faultRoundTripMicros: moved && { p50: moved.p50, p99: moved.p99 },
       };
     },
     async close() {

@@ -213,6 +213,11 @@ export class MemoryServerPool {
   /** pageOut that returns the storage slot the page went to (as slotOf would), or -1 when the
    *  server is full. */
   pageOutToSlot(server: number, vpage: number, bytes: Uint8Array): number {
+    return this.storePage(server, vpage, bytes, true);
+  }
+
+  /** pageOutToSlot; `timed`: whether this transfer counts in roundTripMicros (a page that moves). */
+  private storePage(server: number, vpage: number, bytes: Uint8Array, timed: boolean): number {
     const s = this.server(server);
     checkVpage(vpage);
     if (bytes.length !== this.pageSizeBytes) {
@@ -226,7 +231,7 @@ export class MemoryServerPool {
       s.data.set(bytes);
       result = this.request(s, Op.PAGE_OUT, vpage);
     }
-    this.latency.recordMicros((performance.now() - t0) * 1000);
+    if (timed) this.latency.recordMicros((performance.now() - t0) * 1000);
     if (result >= 0) return result;
     if (result === Result.FULL) return -1;
     throw new Error(`memory server ${server} refused page-out of page ${vpage} (result ${result})`);
@@ -234,16 +239,15 @@ export class MemoryServerPool {
 
   /** Stores a page of zeros as page vpage: pageOutToSlot of zeros, except that the one-sided
    *  transport copies nothing into a free slot, which is zero already (storage starts zeroed and
-   *  a freed slot is zeroed before it is reused). */
+   *  a freed slot is zeroed before it is reused). A placement, not a page moved by a fault: it is
+   *  not counted in roundTripMicros. */
   pageOutZeroToSlot(server: number, vpage: number): number {
-    if (this.transport === "two-sided") return this.pageOutToSlot(server, vpage, (this.zeros ??= new Uint8Array(this.pageSizeBytes)));
+    if (this.transport === "two-sided") return this.storePage(server, vpage, (this.zeros ??= new Uint8Array(this.pageSizeBytes)), false);
     const s = this.server(server);
     checkVpage(vpage);
-    const t0 = performance.now();
     // A page it holds already has bytes to overwrite; a new one gets a free slot as it is.
     const bytes = s.slotOf.has(vpage) ? (this.zeros ??= new Uint8Array(this.pageSizeBytes)) : null;
     const result = writeSlot(s, vpage, bytes, this.pageSizeBytes);
-    this.latency.recordMicros((performance.now() - t0) * 1000);
     return result === Result.FULL ? -1 : result;
   }
 
@@ -294,9 +298,10 @@ export class MemoryServerPool {
     return this.list[server].storage;
   }
 
-  /** Real time of every pageIn/pageOut so far (or since resetRoundTrips), in µs: a request's round
-   *  trip (two-sided), or the copy in place (one-sided). */
-  roundTripMicros(): { p50: number; p99: number; count: number } {
+  /** Real time of every page moved by pageIn/pageOut so far (or since resetRoundTrips), in µs: a
+   *  request's round trip (two-sided), or the copy in place (one-sided); null when none moved. */
+  roundTripMicros(): { p50: number; p99: number; count: number } | null {
+    if (this.latency.count === 0) return null;
     return { p50: this.latency.quantileMicros(0.5), p99: this.latency.quantileMicros(0.99), count: this.latency.count };
   }
 
