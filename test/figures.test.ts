@@ -1,0 +1,83 @@
+// Figures counted where they happen: engine cache hits only when the cache served the page, real
+// round trips only of pages that moved, bench's page-ins apart from first touches.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { bench } from "../bench/bench.ts";
+import { LINKS } from "../host/links/index.ts";
+import { MemoryEngine, type SpillStore } from "../host/memory-engine/memory-engine.ts";
+import { run } from "../host/run.ts";
+import { MemoryServerPool } from "../host/servers/pool.ts";
+import { WORKLOADS } from "../workloads/index.ts";
+
+const PAGE = 4096;
+
+/** A disk that answers every read at a fixed modelled time, far after any network reply. */
+function slowDisk(): SpillStore & { reads: number[] } {
+  const pages = new Map<number, Uint8Array>();
+  const reads: number[] = [];
+  return {
+    reads,
+    write: (vpage, bytes, now) => { pages.set(vpage, bytes.slice()); return now + 1000; },
+    read(vpage, into, now) {
+      const p = pages.get(vpage);
+      if (!p) return null;
+      into.set(p);
+      reads.push(vpage);
+      return now + 10_000;
+    },
+  };
+}
+
+test("the engine cache counts a hit only when it served the page: a page the engine put on its disk is a miss, read from the disk", async () => {
+  const pool = await MemoryServerPool.start({ servers: 1, capacityBytes: 2 * PAGE, pageSizeBytes: PAGE });
+  try {
+    const disk = slowDisk();
+    const engine = new MemoryEngine(pool, disk, {
+      link: LINKS.gigabit, placement: "round-robin", reply: "via-engine", viaEngine: true, engineCachePages: 8, pageSizeBytes: PAGE,
+    });
+    const page = (v: number) => new Uint8Array(PAGE).fill(v);
+    for (const v of [1, 2, 3]) engine.pageOut(v, page(v), 0); // the server holds 2: page 3 goes to disk
+    assert.equal(engine.pagesOnDisk, 1);
+    const into = new Uint8Array(PAGE);
+    const fromDisk = engine.pageIn(3, into, 100_000)! - 100_000;
+    assert.deepEqual([into[0], disk.reads], [3, [3]]);
+    assert.ok(fromDisk >= 10_000, `the disk's page arrived after ${fromDisk} µs`);
+    assert.equal(engine.cacheHitRate, 0, "a page read from disk is no hit");
+    const fromCache = engine.pageIn(1, into, 200_000)! - 200_000;
+    assert.equal(into[0], 1);
+    assert.ok(fromCache < 200, `the cache's page arrived after ${fromCache} µs`);
+    assert.equal(engine.cacheHitRate, 1 / 2);
+  } finally {
+    await pool.stop();
+  }
+});
+
+test("faultRoundTripMicros is null when no page moved to or from a server, and placing never-touched pages is no move", async () => {
+  for (const transport of ["one-sided", "two-sided"] as const) {
+    // remote-main: pages that do not fit are placed on the servers and used there, never moved.
+    const placed = await run({ workload: "trans", size: "tiny", policy: "remote-main", localPages: 16, transport });
+    assert.ok(placed.verified && placed.remoteAccesses > 0 && placed.migrations === 0, transport);
+    assert.ok(placed.servers.reduce((a, b) => a + b, 0) > 0, `${transport}: no page was placed on a server`);
+    assert.equal(placed.faultRoundTripMicros, null, `${transport}: placements were timed as page moves`);
+    // ram-disk with room for everything locally: nothing moves either.
+    const roomy = await run({ workload: "trans", size: "tiny", policy: "ram-disk", localPages: 4096, transport });
+    assert.equal(roomy.pageOuts, 0);
+    assert.equal(roomy.faultRoundTripMicros, null, transport);
+    const moving = await run({ workload: "qsort", size: "tiny", policy: "ram-disk", localPages: 64, transport });
+    assert.ok(moving.pageIns > 0);
+    assert.ok(moving.faultRoundTripMicros !== null && moving.faultRoundTripMicros.p50 > 0, transport);
+  }
+});
+
+test("bench times page-ins apart from first touches, and each count is the faulting run's own", async () => {
+  const report = await bench({ workloads: ["mvec"], repetitions: 1 });
+  const row = report.rows[0];
+  // The faulting run of bench: policy disk, 1/8 of the working set local.
+  const eighth = Math.max(2, Math.floor(WORKLOADS.mvec.workingSetBytes(row.n) / 8 / PAGE));
+  const r = await run({ workload: "mvec", size: "small", policy: "disk", localPages: eighth });
+  assert.equal(row.pageIns, r.pageIns, "bench's page-ins");
+  assert.equal(row.firstTouches, r.pageFaults - r.pageIns, "bench's first touches");
+  assert.ok(row.pageIns > 0 && row.firstTouches > 0);
+  assert.ok(row.pageInMicros !== null && row.pageInMicros.p50 > 0);
+  assert.ok(row.firstTouchMicros !== null && row.firstTouchMicros.p50 > 0);
+});
