@@ -1,7 +1,9 @@
 // REMOTE_MAIN, COUNTERS and SOFTWARE_COUNTERS: remote memory used in place, one access at a time.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { run } from "../host/run.ts";
+import { runCommand } from "../host/wasi/command.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 
 for (const w of Object.values(WORKLOADS)) {
@@ -36,4 +38,16 @@ test("a counter of 1 migrates a page at its first remote access, and a huge coun
   assert.equal(never.migrations, 0);
   assert.equal(never.counterInterrupts, 0);
   assert.ok(never.remoteAccesses > 10 * eager.remoteAccesses);
+});
+
+test("a migration the host causes (a WASI call reading a remote page) is no counter interrupt", async () => {
+  // sort as a WASI command with 4 local pages: the buffer printf hands to fd_write is on a remote
+  // page; the host's read brings it local, and with a counter no program reaches, nothing else does.
+  const file = fileURLToPath(new URL("../build/wasi/sort.wasm", import.meta.url));
+  const direct = await run({ workload: "sort", n: 2000, policy: "local" });
+  const r = await runCommand({ workload: file, policy: "counters", localPages: 4, counter: 16_000_000 }, { args: ["2000", "1"] });
+  assert.equal(r.stdout, `${direct.checksum}\n`);
+  assert.ok(r.remoteAccesses > 0);
+  assert.equal(r.counterInterrupts, 0, "no counter reached zero");
+  assert.equal(r.migrations, 1, "the host's read migrated the page it read");
 });
