@@ -2,7 +2,7 @@
 // result files, and one clear line for bad input.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -48,19 +48,34 @@ test("modelled figures are identical with one job and with two, and every result
   }
 });
 
+/** Every path under dir, with each file's size: what a command created or changed there. */
+const tree = (dir: string): string[] =>
+  (readdirSync(dir, { recursive: true }) as string[]).map((p) => `${p} ${statSync(join(dir, p)).isFile() ? statSync(join(dir, p)).size : "dir"}`).sort();
+
+// Each refusal is told to write to a folder under its own temporary DIR, which holds an empty folder
+// "empty" and an empty file "file-not-folder": afterwards DIR holds exactly that, the folder it was
+// told to write to made by no one (nor a file in it), the file untouched.
 for (const [what, args, message] of [
-  ["an unknown experiment", ["--only", "policies,fig9"], /unknown experiment "fig9"/],
-  ["--jobs 0", ["--jobs", "0"], /--jobs must be an integer from 1 to 64, not "0"/],
-  ["an output folder that cannot be written", ["--out", "OUT/file-not-folder"], /cannot write to the output folder/],
+  ["an unknown experiment", ["--only", "policies,fig9", "--out", "DIR/results"], /unknown experiment "fig9"/],
+  ["--jobs 0", ["--jobs", "0", "--out", "DIR/empty"], /--jobs must be an integer from 1 to 64, not "0"/],
+  ["an output folder that cannot be written", ["--out", "DIR/file-not-folder"], /cannot write to the output folder/],
+  ["an output folder under a file", ["--out", "DIR/file-not-folder/results"], /cannot write to the output folder/],
 ] as const) {
-  test(`reproduce refuses ${what} with one line and exit 2, writing nothing`, () => {
+  test(`reproduce refuses ${what} with one line and exit 2, creating nothing where it was told to write`, () => {
     const dir = mkdtempSync(join(tmpdir(), "remora-bad-"));
     writeFileSync(join(dir, "file-not-folder"), "");
-    const r = spawnSync(process.execPath, ["bin/remora", "reproduce", "--quick", ...args.map((a) => a.replace("OUT", dir))], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, message);
-    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
-    assert.equal(existsSync(join(dir, "summary.md")), false);
+    mkdirSync(join(dir, "empty"));
+    try {
+      const before = tree(dir);
+      assert.deepEqual(before, ["empty dir", "file-not-folder 0"]);
+      const r = spawnSync(process.execPath, ["bin/remora", "reproduce", "--quick", ...args.map((a) => a.replace("DIR", dir))], { cwd: ROOT, encoding: "utf8" });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.deepEqual(tree(dir), before, "nothing was created or changed in DIR");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 }
 
