@@ -115,11 +115,11 @@ export async function bench(options: { repetitions?: number; workloads?: string[
   // Every module instrumented and compiled first, then a quiet machine: V8 compiles in the
   // background for a while after binaryen has run, and the first workloads timed in a busy
   // process ran up to 2x slower natively (trans: 20 ms, not 8).
-  for (const name of names) prepare(resolveConfig({ workload: name, size, policy: "local" }));
+  for (const name of names) await prepare(resolveConfig({ workload: name, size, policy: "local" }));
   await settle();
   for (const name of names) {
     const config = resolveConfig({ workload: name, size, policy: "local" });
-    const prepared = prepare(config);
+    const prepared = await prepare(config);
     const nativeTimes: number[] = [];
     const instTimes: number[] = [];
     let accesses = 0;

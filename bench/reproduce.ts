@@ -7,7 +7,9 @@ import { join } from "node:path";
 import cliProgress from "cli-progress";
 import { Piscina } from "piscina";
 import type { Job, JobResult, SummaryRow } from "./experiments/experiment.ts";
+import { ConfigError } from "../host/config.ts";
 import { EXPERIMENTS } from "./experiments/index.ts";
+import { atRoot, sibling, workerExecArgv } from "../host/paths.ts";
 import { dashboardHtml, readResults } from "./web/page.ts";
 
 export interface ReproduceOptions {
@@ -19,11 +21,12 @@ export interface ReproduceOptions {
   progress?: NodeJS.WriteStream;
 }
 
-export class ReproduceError extends Error {
+/** Bad input to reproduce: a kind of ConfigError (one line, exit 2). */
+export class ReproduceError extends ConfigError {
   override name = "ReproduceError";
 }
 
-const VERSION: string = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
+const VERSION: string = JSON.parse(readFileSync(atRoot("package.json"), "utf8")).version;
 
 export function checkReproduceOptions(o: { only?: string; jobs?: string; out?: string }): Pick<ReproduceOptions, "only" | "jobs" | "out"> {
   const only = o.only ? o.only.split(",").map((s) => s.trim()) : Object.keys(EXPERIMENTS);
@@ -58,11 +61,11 @@ export async function reproduce(o: ReproduceOptions): Promise<{ summary: Summary
   for (const { jobs } of planned) for (const job of jobs) unique.set(jobKey(job), mergeJob(unique.get(jobKey(job)), job));
 
   const pool = new Piscina<{ job: Job; spin: boolean }, JobResult>({
-    filename: new URL("./reproduce-worker.ts", import.meta.url).href,
+    filename: sibling(import.meta.url, "./reproduce-worker").href,
     minThreads: 1,
     maxThreads: o.jobs,
     idleTimeout: 1000,
-    execArgv: ["--import", new URL("../host/register.mjs", import.meta.url).href],
+    execArgv: workerExecArgv(true),
   });
   const progress = startProgress(o.progress ?? process.stderr, unique.size);
   const controller = new AbortController();

@@ -3,10 +3,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { bench, benchLarge, LARGE_LOCAL_MEM, LARGE_MIN_WORKING_SET, type BenchReport } from "../bench/bench.ts";
+// bench, reproduce and the dashboard are imported when their command runs: `remora --help`,
+// `list` and `run` start without them.
+import type { BenchReport } from "../bench/bench.ts";
 import { EXPERIMENTS } from "../bench/experiments/index.ts";
-import { startDashboard } from "../bench/web/server.ts";
-import { checkReproduceOptions, reproduce, ReproduceError, summaryTable } from "../bench/reproduce.ts";
 import { ConfigError, REPLACEMENTS, resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
@@ -15,7 +15,7 @@ import { PLACEMENTS } from "./memory-engine/placement.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
 import { TRANSPORTS } from "./servers/protocol.ts";
-import { prepare } from "./modules.ts";
+import { prepare, useDiskCache } from "./modules.ts";
 import { run, type Figures, type RunResult } from "./run.ts";
 import { parseDir, parseEnv, runCommand } from "./wasi/command.ts";
 import { formatTable, formatBytes } from "./table.ts";
@@ -68,7 +68,9 @@ program
   .option("--env <KEY=VALUE>", "WASI: an environment variable of the program (repeatable)", collect, [])
   .option("--quiet", "WASI: print only the program's output, not remora's summary")
   .option("--json", "print one JSON object on stdout (a WASI program's output goes into its fields stdout, stderr)")
+  .option("--no-cache", "instrument the module again: neither read nor write the cache of instrumented modules ($REMORA_CACHE or ~/.cache/remora)")
   .action(async (workload: string, programArgs: string[], o) => {
+    useDiskCache(o.cache);
     const options: RunOptions = {
       workload, size: o.size, n: o.n, policy: o.policy, localMem: o.localMem, localPages: o.localPages,
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
@@ -76,7 +78,7 @@ program
       placement: o.placement, reply: o.reply, transport: o.transport, engineCache: o.engineCache, counter: o.counter,
       memoryEngine: o.memoryEngine === undefined ? undefined : o.memoryEngine === "on",
     };
-    if (prepare(resolveConfig(options)).kind === "command") {
+    if ((await prepare(resolveConfig(options))).kind === "command") {
       await runCommandCli(options, programArgs, o);
       return;
     }
@@ -216,12 +218,13 @@ program
   .option("--workloads <names>", "comma-separated workloads (default: all)")
   .option("--json", "print one JSON object on stdout")
   .option("--out <dir>", "also write DIR/bench.json, which the dashboard draws")
-  .option("--large", `also run each workload of ${LARGE_MIN_WORKING_SET / 2 ** 20} MiB or more (size large) under counters with ${LARGE_LOCAL_MEM} local, once (minutes)`)
+  .option("--large", "also run each workload whose large size has a working set of 256 MiB or more, under counters with 32 MiB local, once (minutes)")
   .action(async (o) => {
     const repetitions = Number(o.repetitions);
     if (!Number.isInteger(repetitions) || repetitions < 1) throw new ConfigError(`--repetitions must be a positive integer, not "${o.repetitions}"`);
     const workloads = o.workloads ? String(o.workloads).split(",") : undefined;
     for (const w of workloads ?? []) if (!(w in WORKLOADS)) throw new ConfigError(`unknown workload "${w}": choose from ${Object.keys(WORKLOADS).join(", ")}`);
+    const { bench, benchLarge, LARGE_LOCAL_MEM } = await import("../bench/bench.ts");
     const report = await bench({
       repetitions, workloads,
       onRow: o.json ? undefined : (row) => process.stderr.write(`  ${row.workload}: ${row.slowdown.toFixed(2)}x\n`),
@@ -234,10 +237,10 @@ program
       writeFileSync(join(o.out, "bench.json"), `${JSON.stringify(report, null, 1)}\n`);
     }
     if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else printBench(report);
+    else printBench(report, LARGE_LOCAL_MEM);
   });
 
-function printBench(report: BenchReport): void {
+function printBench(report: BenchReport, largeLocalMem: string): void {
   console.log(formatTable(
     ["workload", "n", "native s", "instrumented s", "slowdown", "Maccess/s", "page-ins", "page-in µs p50", "p99", "first touches", "µs p50", "ram-disk s", "Macc/s", "counters s", "Macc/s"],
     report.rows.map((r) => [
@@ -248,7 +251,7 @@ function printBench(report: BenchReport): void {
     ]),
   ));
   if (report.large) {
-    console.log(`\nlarge workloads under counters, ${LARGE_LOCAL_MEM} local, one run each:`);
+    console.log(`\nlarge workloads under counters, ${largeLocalMem} local, one run each:`);
     console.log(formatTable(["workload", "n", "working set", "verified", "wall s", "accesses", "remote accesses", "migrations", "Macc/s"], report.large.map((r) => [
       r.workload, String(r.n), formatBytes(r.workingSetBytes), r.verified ? "yes" : "NO", r.seconds.toFixed(1), String(r.accesses),
       String(r.remoteAccesses), String(r.migrations), (r.accessesPerSecond / 1e6).toFixed(1),
@@ -295,6 +298,7 @@ program
   .option("--jobs <n>", "runs at once (default: the cores)")
   .option("--out <dir>", "output folder", "results")
   .action(async (o) => {
+    const { checkReproduceOptions, reproduce, summaryTable } = await import("../bench/reproduce.ts");
     const checked = checkReproduceOptions(o);
     const { summary, interrupted, failed } = await reproduce({ quick: Boolean(o.quick), ...checked });
     for (const f of failed) process.stderr.write(`remora: not reproduced: ${f}\n`);
@@ -315,6 +319,7 @@ program
   .action(async (o) => {
     const port = /^\d+$/.test(o.port) ? Number(o.port) : NaN;
     if (!(port >= 0 && port <= 65535)) throw new ConfigError(`--port must be an integer from 0 to 65535, not "${o.port}"`);
+    const { startDashboard } = await import("../bench/web/server.ts");
     const { url } = await startDashboard(o.results, port).catch((e: NodeJS.ErrnoException) => {
       throw new Error(`cannot serve on port ${port}: ${e.code ?? e.message}`);
     });
@@ -334,6 +339,6 @@ export async function main(argv: string[]): Promise<void> {
     const prefix = err instanceof WebAssembly.RuntimeError ? "the program trapped: " : "";
     process.stderr.write(`remora: ${prefix}${err.message ?? String(e)}\n`);
     if (process.env.REMORA_DEBUG) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = err instanceof ConfigError || err instanceof ReproduceError ? 2 : 1;
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
   }
 }

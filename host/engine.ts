@@ -4,10 +4,11 @@ import { readFileSync } from "node:fs";
 import type { RunConfig } from "./config.ts";
 import type { Instrumented } from "./instrument.ts";
 import { ADDR_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_ZERO_FILLS, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "./layout.ts";
+import { atRoot } from "./paths.ts";
 import { POLICIES } from "./policies/index.ts";
 import { newStats, type Stats } from "./stats.ts";
 
-const MMU_WASM = new URL("../build/mmu.wasm", import.meta.url);
+const MMU_WASM = atRoot("build/mmu.wasm");
 let mmuModule: WebAssembly.Module | undefined;
 
 function loadMmu(): WebAssembly.Module {

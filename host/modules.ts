@@ -1,16 +1,23 @@
 // Where modules come from: built workloads (build/workloads/<name>.wasm) or a user's .wasm file,
-// each instrumented once per page size and process.
-import { existsSync, readFileSync } from "node:fs";
+// each instrumented once per page size: kept for the process, and on disk (~/.cache/remora, or
+// $REMORA_CACHE) keyed by the module's hash, the page size and the instrumenter's version, so a
+// module run again starts without binaryen. binaryen (10 MB of JavaScript) is loaded only when a
+// module must be instrumented.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import v8 from "node:v8";
 import { ConfigError, type RunConfig } from "./config.ts";
-import { instrument, type Instrumented } from "./instrument.ts";
+import type { Instrumented } from "./instrument.ts";
+import { atRoot, COMPILED } from "./paths.ts";
 import { PREVIEW1 } from "./wasi/preview1.ts";
 
 // V8 reads the branch hints the instrumenter writes (fast path likely) only with this flag, which
 // must be set before the first module is compiled.
 v8.setFlagsFromString("--experimental-wasm-branch-hinting");
 
-const BUILD = new URL("../build/workloads/", import.meta.url);
+const BUILD = atRoot("build/workloads/");
 
 export interface Prepared {
   /** A workload exports run(n, seed); a WASI command exports _start. */
@@ -18,9 +25,22 @@ export interface Prepared {
   native: WebAssembly.Module;
   instrumented: Instrumented;
   trapped: WebAssembly.Module;
+  /** Where the instrumented module came from: instrumented now, or the disk cache. */
+  source: "instrumented" | "cache";
 }
 
 const cache = new Map<string, Prepared>();
+let diskCache = true;
+
+/** Turns the disk cache of instrumented modules off (--no-cache) or on. */
+export function useDiskCache(enabled: boolean): void {
+  diskCache = enabled;
+}
+
+/** The disk cache's folder: $REMORA_CACHE, else ~/.cache/remora. */
+export function cacheDir(): string {
+  return process.env.REMORA_CACHE || join(homedir(), ".cache", "remora");
+}
 
 export function moduleBytes(config: Pick<RunConfig, "workload" | "file">): Uint8Array<ArrayBuffer> {
   const path = config.file ?? new URL(`${config.workload}.wasm`, BUILD).pathname;
@@ -30,13 +50,21 @@ export function moduleBytes(config: Pick<RunConfig, "workload" | "file">): Uint8
   return new Uint8Array(readFileSync(path));
 }
 
-/** The native and the instrumented module for a config (instruments on first use). */
-export function prepare(config: Pick<RunConfig, "workload" | "file" | "pageSizeBytes">): Prepared {
+/** The native and the instrumented module for a config: from this process's cache, the disk
+ *  cache, or instrumented now. */
+export async function prepare(config: Pick<RunConfig, "workload" | "file" | "pageSizeBytes">): Promise<Prepared> {
   const key = `${config.file ?? config.workload}@${config.pageSizeBytes}`;
   let prepared = cache.get(key);
   if (!prepared) {
     const bytes = moduleBytes(config);
-    const instrumented = instrument(bytes, config.pageSizeBytes);
+    const cacheFile = join(cacheDir(), `${sha256(bytes)}-${config.pageSizeBytes}-${instrumenterVersion()}`);
+    let instrumented = diskCache ? readCached(cacheFile) : null;
+    const source = instrumented ? "cache" : "instrumented";
+    if (!instrumented) {
+      const { instrument } = await import("./instrument.ts");
+      instrumented = instrument(bytes, config.pageSizeBytes);
+      if (diskCache) writeCached(cacheFile, instrumented);
+    }
     // From here on, optimized code from the first run, for native and instrumented modules alike.
     // By default V8 compiles a function at its first call on baseline code (Liftoff) and swaps in
     // optimized code only at a later call: a workload's run() is one call, so a run stayed on
@@ -49,10 +77,60 @@ export function prepare(config: Pick<RunConfig, "workload" | "file" | "pageSizeB
       native,
       instrumented,
       trapped: new WebAssembly.Module(instrumented.binary as Uint8Array<ArrayBuffer>),
+      source,
     };
     cache.set(key, prepared);
   }
   return prepared;
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex").slice(0, 32);
+
+let version: string | undefined;
+/** A hash of what decides the instrumented output: the instrumenter's code, the MMU it calls and
+ *  binaryen's version. Any change to them makes every cached module stale. */
+function instrumenterVersion(): string {
+  if (version === undefined) {
+    const hash = createHash("sha256");
+    const ext = COMPILED ? "js" : "ts";
+    for (const file of [`instrument.${ext}`, `layout.${ext}`, `wasm-sections.${ext}`]) hash.update(readFileSync(new URL(file, import.meta.url)));
+    hash.update(readFileSync(atRoot("build/mmu.wasm")));
+    hash.update(readFileSync(new URL("package.json", import.meta.resolve("binaryen"))));
+    version = hash.digest("hex").slice(0, 16);
+  }
+  return version;
+}
+
+/** A cached instrumented module: FILE.wasm (the binary) and FILE.json (the rest). */
+function readCached(file: string): Instrumented | null {
+  try {
+    const meta = JSON.parse(readFileSync(`${file}.json`, "utf8"));
+    const binary = new Uint8Array(readFileSync(`${file}.wasm`));
+    return {
+      ...meta,
+      binary,
+      dataSegments: meta.dataSegments.map((d: { offset: number; base64: string }) => ({ offset: d.offset, data: new Uint8Array(Buffer.from(d.base64, "base64")) })),
+    };
+  } catch {
+    return null; // not cached, or unreadable: instrument again
+  }
+}
+
+/** Writes a module to the cache (atomically: a reader never sees half a file); a cache that
+ *  cannot be written is no error, only slower. */
+function writeCached(file: string, inst: Instrumented): void {
+  const { binary, dataSegments, ...rest } = inst;
+  const meta = { ...rest, dataSegments: dataSegments.map((d) => ({ offset: d.offset, base64: Buffer.from(d.data).toString("base64") })) };
+  try {
+    mkdirSync(cacheDir(), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(`${tmp}.wasm`, binary);
+    writeFileSync(`${tmp}.json`, JSON.stringify(meta));
+    renameSync(`${tmp}.wasm`, `${file}.wasm`); // the binary first: the .json says the entry is whole
+    renameSync(`${tmp}.json`, `${file}.json`);
+  } catch {
+    // read-only home, full disk: run without the cache
+  }
 }
 
 /** What a module may import: a workload, AssemblyScript's abort; a WASI command, the

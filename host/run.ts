@@ -68,7 +68,7 @@ export function summarize(xs: number[]): { mean: number; p50: number; p99: numbe
 
 export async function run(options: RunOptions, extras: EngineOptions = {}): Promise<RunResult & { engine: EngineRun }> {
   const config = resolveConfig(options);
-  const prepared = prepare(config);
+  const prepared = await prepare(config);
   if (prepared.kind !== "workload") {
     throw new ConfigError(`${config.workload} is a WASI command, not a workload with run(n, seed): run it with remora run FILE.wasm`);
   }

@@ -155,7 +155,7 @@ test("faults on never-touched pages served in the MMU count and cost exactly as 
     { workload: "gauss", size: "tiny" as const, policy: "local" },
   ]) {
     const config = resolveConfig(options);
-    const { instrumented, trapped } = prepare(config);
+    const { instrumented, trapped } = await prepare(config);
     // Timing each fault makes the MMU hand every fault to the host.
     const [inMmu, inHost] = [await runInstrumented(config, instrumented, trapped), await runInstrumented(config, instrumented, trapped, { measureFaults: true })];
     assert.equal(inHost.faultMicros.length + inHost.firstTouchMicros.length, inHost.stats.pageFaults, "the host saw every fault");

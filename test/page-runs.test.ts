@@ -30,7 +30,7 @@ async function sameFigures(workload: string, bytes: Uint8Array, configs: Omit<Ru
   const modules = [withRuns, without].map((inst) => new WebAssembly.Module(inst.binary as Uint8Array<ArrayBuffer>));
   for (const options of configs) {
     const config = resolveConfig({ workload, ...options });
-    const native = runNative(prepare(config).native, config.n, config.seed).checksum;
+    const native = runNative((await prepare(config)).native, config.n, config.seed).checksum;
     const [a, b] = [
       await runInstrumented(config, withRuns, modules[0]),
       await runInstrumented(config, without, modules[1]),

@@ -101,7 +101,7 @@ const FILE = signedModule();
 
 async function scannedRun(options: Omit<RunOptions, "workload">) {
   const config = resolveConfig({ workload: FILE, n: KIB_BLOCKS, ...options });
-  const { instrumented, trapped, native } = prepare(config);
+  const { instrumented, trapped, native } = await prepare(config);
   const shift = Math.log2(config.pageSizeBytes);
   let faults = 0;
   let signatures = 0;

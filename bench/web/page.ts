@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { atRoot } from "../../host/paths.ts";
 
 const require = createRequire(import.meta.url);
 /** A file beside a package's main entry (chart.js exports no subpaths). */
@@ -56,7 +57,7 @@ export function dashboardHtml(results: Record<string, unknown>, live: LiveChoice
 <script>${script(besideMain("chart.js", "chart.umd.min.js"))}</script>
 <script>${script(besideMain("hammerjs", "hammer.min.js"))}</script>
 <script>${script(besideMain("chartjs-plugin-zoom", "chartjs-plugin-zoom.min.js"))}</script>
-<script>${script(new URL("./dashboard.js", import.meta.url).pathname)}</script>
+<script>${script(atRoot("bench/web/dashboard.js").pathname)}</script>
 </body>
 </html>
 `;

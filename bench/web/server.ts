@@ -3,6 +3,7 @@
 import { createServer, type Server } from "node:http";
 import { ConfigError, type RunOptions } from "../../host/config.ts";
 import { LINKS } from "../../host/links/index.ts";
+import { atRoot } from "../../host/paths.ts";
 import { POLICIES } from "../../host/policies/index.ts";
 import { PRESETS } from "../../host/presets/index.ts";
 import { run } from "../../host/run.ts";
@@ -14,7 +15,7 @@ import { dashboardHtml, readResults } from "./page.ts";
 const LIVE_OPTIONS = ["workload", "size", "policy", "preset", "localMem", "counter", "link"] as const;
 const MAX_BODY_BYTES = 10_000;
 
-const WASI_BUILD = new URL("../../build/wasi/", import.meta.url).pathname;
+const WASI_BUILD = atRoot("build/wasi/").pathname;
 
 /** A workload's WASI build (build/wasi/<name>.wasm N SEED), through `remora run FILE.wasm`'s code:
  *  the same figures, and the checksum it prints in stdout. */

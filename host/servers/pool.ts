@@ -24,6 +24,7 @@ import {
   RESULT, Result, SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, TRANSPORTS, VPAGE, channelBytes, type ServerStats,
   type ServerTask, type Transport,
 } from "./protocol.ts";
+import { sibling, workerExecArgv } from "../paths.ts";
 import { LatencyHistogram } from "./latency.ts";
 
 export interface MemoryServerPoolOptions {
@@ -134,11 +135,11 @@ export class MemoryServerPool {
     validatePoolOptions(options);
     const { servers, capacityBytes, pageSizeBytes } = options;
     const pool = new Piscina<ServerTask, ServerStats>({
-      filename: new URL("./server-worker.ts", import.meta.url).href,
+      filename: sibling(import.meta.url, "./server-worker").href,
       minThreads: servers,
       maxThreads: servers,
       idleTimeout: Infinity,
-      execArgv: ["--import", import.meta.resolve("tsx")],
+      execArgv: workerExecArgv(false),
     });
     // Piscina emits 'error' for a worker that fails with no task of ours on it (a spare thread
     // started after a crash); a server's own failure reaches its task's promise. Never let it

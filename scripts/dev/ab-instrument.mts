@@ -24,7 +24,7 @@ const configOf = (name: string) => resolveConfig({ workload: name, size, policy:
 if (args[0] === "save" && args[1]) {
   mkdirSync(`${DIR}${args[1]}`, { recursive: true });
   for (const name of names) {
-    const { binary, ...meta } = prepare(configOf(name)).instrumented;
+    const { binary, ...meta } = (await prepare(configOf(name))).instrumented;
     writeFileSync(`${DIR}${args[1]}/${name}.wasm`, binary);
     writeFileSync(`${DIR}${args[1]}/${name}.json`, JSON.stringify(meta));
   }
@@ -35,7 +35,7 @@ if (args[0] === "save" && args[1]) {
   const logs = tags.map(() => [] as number[]);
   for (const name of names) {
     const config = configOf(name);
-    const prepared = prepare(config);
+    const prepared = await prepare(config);
     const versions = tags.map((tag) => {
       const binary = new Uint8Array(readFileSync(`${DIR}${tag}/${name}.wasm`));
       const inst: Instrumented = { ...JSON.parse(readFileSync(`${DIR}${tag}/${name}.json`, "utf8")), binary };

@@ -1,0 +1,27 @@
+// Where remora's files are, whether it runs compiled (dist/, JavaScript: what bin/remora and the
+// package's exports use) or from its TypeScript sources through tsx (the tests, development).
+
+/** True when this code runs as compiled JavaScript from dist/. */
+export const COMPILED = import.meta.url.endsWith(".js");
+
+/** The package's root folder, which holds package.json, build/ and bench/web/. */
+export const ROOT = new URL(COMPILED ? "../../" : "../", import.meta.url);
+
+/** A file under the package's root, e.g. atRoot("build/mmu.wasm"). */
+export function atRoot(path: string): URL {
+  return new URL(path, ROOT);
+}
+
+/** The module `name` (no extension) beside the module `from` (its import.meta.url), in the form
+ *  this code runs in: a worker thread is started from it. */
+export function sibling(from: string, name: string): URL {
+  return new URL(`${name}.${COMPILED ? "js" : "ts"}`, from);
+}
+
+/** The execArgv a worker thread needs to load such a module: nothing for compiled code; tsx's
+ *  loader for TypeScript sources, after binaryen when the worker instruments modules (through
+ *  tsx's loader binaryen takes seconds to load: host/register.mjs). */
+export function workerExecArgv(instruments: boolean): string[] {
+  if (COMPILED) return [];
+  return ["--import", instruments ? atRoot("host/register.mjs").href : import.meta.resolve("tsx")];
+}
