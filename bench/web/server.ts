@@ -35,20 +35,36 @@ export async function startDashboard(resultsDir: string, port: number): Promise<
       res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
       res.end(body);
     };
-    if (req.method === "GET" && (req.url === "/" || req.url === "/index.html")) {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (req.method === "GET" && (path === "/" || path === "/index.html")) {
       send(200, "text/html; charset=utf-8", dashboardHtml(readResults(resultsDir), live));
       return;
     }
-    if (req.method === "POST" && req.url === "/api/run") {
+    if (req.method === "POST" && path === "/api/run") {
       let body = "";
+      let tooLarge = false;
       req.setEncoding("utf8");
-      req.on("data", (chunk: string) => { body += chunk; if (body.length > MAX_BODY_BYTES) req.destroy(); });
+      req.on("data", (chunk: string) => {
+        if (tooLarge) return; // the rest is read and dropped, so the answer reaches the client
+        body += chunk;
+        if (body.length > MAX_BODY_BYTES) {
+          tooLarge = true;
+          send(413, "application/json", JSON.stringify({ error: `request body over ${MAX_BODY_BYTES} bytes` }));
+        }
+      });
       req.on("end", () => {
+        if (tooLarge) return;
         queue = queue.then(async () => {
           try {
-            const given = JSON.parse(body) as Record<string, unknown>;
-            const options = Object.fromEntries(LIVE_OPTIONS.filter((k) => given[k] !== undefined && given[k] !== "").map((k) => [k, given[k]]));
-            const { engine: _engine, ...result } = given.as === "wasi" ? await runWasi(options as RunOptions) : await run(options as RunOptions);
+            const given: unknown = JSON.parse(body);
+            if (typeof given !== "object" || given === null || Array.isArray(given)) throw new ConfigError("the request must be a JSON object of run options");
+            if (!Object.hasOwn(WORKLOADS, String((given as Record<string, unknown>).workload))) {
+              // A live run names a built-in workload; it never reads a path given in a request.
+              throw new ConfigError(`unknown workload "${(given as Record<string, unknown>).workload}": choose one of ${Object.keys(WORKLOADS).join(", ")}`);
+            }
+            const fields = given as Record<string, unknown>;
+            const options = Object.fromEntries(LIVE_OPTIONS.filter((k) => fields[k] !== undefined && fields[k] !== "").map((k) => [k, fields[k]]));
+            const { engine: _engine, ...result } = fields.as === "wasi" ? await runWasi(options as RunOptions) : await run(options as RunOptions);
             send(200, "application/json", JSON.stringify(result));
           } catch (e) {
             const status = e instanceof ConfigError || e instanceof SyntaxError ? 400 : 500;
