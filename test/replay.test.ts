@@ -1,9 +1,8 @@
 // The concurrent-clients replay (bench/experiments/concurrent.ts) against the run it was recorded
 // from: with one client nothing is shared, so the replay must ask the backing for the same pages in
 // the same order at the same modelled times as the real run did, and count the same page-ins,
-// page-outs, disk transfers and network bytes. The one difference the design allows: the engine
-// rounds each fault's stall to whole cycles (stats.stallCycles), the replay keeps µs, so times may
-// drift by at most half a cycle per fault.
+// page-outs, disk transfers and network bytes. Both keep time in whole cycles, each stall rounded
+// the same way, so the times are equal too.
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import runJob from "../bench/reproduce-worker.ts";
@@ -118,8 +117,8 @@ test("a one-client replay gives the run's page-ins, page-outs, disk transfers, n
     const shape = (calls: Call[]) => calls.map((c) => `${c.op} ${c.vpage} ${c.result === null ? "null" : "t"}`);
     assert.deepEqual(shape(rep.calls), shape(ran.calls), `${policy}: the backing sees the same calls`);
 
-    // Times: equal but for the engine's rounding of each stall to whole cycles.
-    const driftMicros = (0.5 * pageIns + 1) / cyclesPerMicro;
+    // Times: equal.
+    const driftMicros = 0;
     let worst = 0;
     for (const [i, c] of ran.calls.entries()) {
       worst = Math.max(worst, Math.abs(c.now - rep.calls[i].now));

@@ -8,19 +8,24 @@
 import { resolveConfig, type RunOptions } from "../../host/config.ts";
 import type { FaultEvent } from "../../host/engine.ts";
 import { POLICIES } from "../../host/policies/index.ts";
-import { newStats } from "../../host/stats.ts";
+import { newStats, type Stats } from "../../host/stats.ts";
 
 export interface FaultTrace { events: FaultEvent[]; accesses: number }
 
 /** Each copy's pages get their own range of virtual page numbers in the shared backing. */
 const COPY_STRIDE = 2 ** 21;
 
-export async function replay(trace: FaultTrace, copies: number, options: RunOptions): Promise<{ makespanSeconds: number; faults: number }> {
+/** The makespan of `copies` copies of the traced program on one CPU and one backing, the page-ins
+ *  they made, and the backing's counts (disk transfers, network bytes). */
+export async function replay(trace: FaultTrace, copies: number, options: RunOptions): Promise<{ makespanSeconds: number; faults: number; stats: Stats }> {
   const config = resolveConfig(options);
-  const backing = await POLICIES[config.policy].create({ config, stats: newStats() });
+  const stats = newStats();
+  const backing = await POLICIES[config.policy].create({ config, stats });
   const frame = new Uint8Array(config.pageSizeBytes);
-  const microsPerAccess = config.localAccessCycles / (config.clockHz / 1e6);
+  const cyclesPerMicro = config.clockHz / 1e6;
   try {
+    // Time in whole cycles, each stall rounded as the engine rounds it: one copy's replay asks
+    // the backing at exactly the times of the run it was recorded from.
     const next = new Array(copies).fill(0); // next fault of each copy
     const readyAt = new Array(copies).fill(0); // when its last page arrived
     const lastAccesses = new Array(copies).fill(0);
@@ -36,29 +41,31 @@ export async function replay(trace: FaultTrace, copies: number, options: RunOpti
       }
       cpu = Math.max(cpu, readyAt[c]);
       if (next[c] === trace.events.length) {
-        cpu += (trace.accesses - lastAccesses[c]) * microsPerAccess; // runs to its end
+        cpu += (trace.accesses - lastAccesses[c]) * config.localAccessCycles; // runs to its end
         makespan = Math.max(makespan, cpu);
         next[c]++;
         finished++;
         continue;
       }
       const e = trace.events[next[c]++];
-      cpu += (e.accesses - lastAccesses[c]) * microsPerAccess;
+      cpu += (e.accesses - lastAccesses[c]) * config.localAccessCycles;
       lastAccesses[c] = e.accesses;
       const base = c * COPY_STRIDE;
-      let done = cpu;
+      const now = cpu / cyclesPerMicro;
+      let done = now;
       if (e.vpageOut >= 0) {
-        const written = backing.pageOut(base + e.vpageOut, frame, e.dirty, cpu);
+        const written = backing.pageOut(base + e.vpageOut, frame, e.dirty, now);
         if (written !== null) done = Math.max(done, written);
       }
-      const arrived = backing.pageIn(base + e.vpageIn, frame, cpu);
+      const arrived = backing.pageIn(base + e.vpageIn, frame, now);
       if (arrived !== null) {
         faults++;
         done = Math.max(done, arrived) + config.faultHandlingMicros;
       }
-      readyAt[c] = done;
+      readyAt[c] = cpu + Math.round((done - now) * cyclesPerMicro);
     }
-    return { makespanSeconds: makespan / 1e6, faults };
+    await backing.report?.();
+    return { makespanSeconds: makespan / config.clockHz, faults, stats };
   } finally {
     await backing.close();
   }
