@@ -89,7 +89,6 @@ const job: Job = anemoneConcurrent.jobs(true).at(-1)!;
 
 test("a one-client replay gives the run's page-ins, page-outs, disk transfers, network bytes, fault latencies and time, for the disk and for remote memory", { timeout: 120_000 }, async () => {
   const config = resolveConfig(job.options);
-  const cyclesPerMicro = config.clockHz / 1e6;
   let diskTrace: JobResult["faultTrace"];
   for (const policy of ["disk", "ram-disk"]) {
     const options = { ...job.options, policy };
