@@ -53,9 +53,10 @@ export const LARGE_LOCAL_MEM = "32MiB";
 
 /** Every workload whose large size touches 256 MiB or more, run once under counters with 32 MiB
  *  local memory: emulated accesses per second when most of memory is remote. */
-export async function benchLarge(onRow?: (row: LargeRow) => void): Promise<LargeRow[]> {
+export async function benchLarge(onRow?: (row: LargeRow) => void, workloads?: string[]): Promise<LargeRow[]> {
   const rows: LargeRow[] = [];
   for (const w of Object.values(WORKLOADS)) {
+    if (workloads && !workloads.includes(w.name)) continue;
     const n = w.sizes.large;
     if (w.workingSetBytes(n) < LARGE_MIN_WORKING_SET) continue;
     const r = await run({ workload: w.name, size: "large", policy: "counters", localMem: LARGE_LOCAL_MEM });

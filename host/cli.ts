@@ -64,7 +64,8 @@ program
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
   .option("--counter <n>", "COUNTERS: initial value of each remote page's reference counter", "256")
   .option("--seed <n>", "input seed", "1")
-  .option("--dir <HOST:GUEST>", "WASI: let the program see a copy of HOST's files at GUEST (repeatable)", collect, [])
+  .option("--dir <HOST:GUEST>", "WASI: let the program see HOST at GUEST, its writes going to HOST (repeatable)", collect, [])
+  .option("--dir-copy <HOST:GUEST>", "WASI: let the program see a private copy of HOST at GUEST, HOST left as it is (repeatable)", collect, [])
   .option("--env <KEY=VALUE>", "WASI: an environment variable of the program (repeatable)", collect, [])
   .option("--quiet", "WASI: print only the program's output, not remora's summary")
   .option("--json", "print one JSON object on stdout (a WASI program's output goes into its fields stdout, stderr)")
@@ -91,16 +92,19 @@ program
     } else {
       printRun(r);
     }
-    if (!r.verified) process.exitCode = 3;
+    if (!r.verified) {
+      process.stderr.write(`remora: the checksum ${r.checksum} differs from the native run's ${r.nativeChecksum}: the emulation changed the result\n`);
+      process.exitCode = 3;
+    }
   });
 
 /** A WASI command: its output passes through as it is written (or into the JSON), remora's
  *  summary goes to stderr, and the exit code is the program's. */
-async function runCommandCli(options: RunOptions, args: string[], o: { dir: string[]; env: string[]; quiet?: boolean; json?: boolean }): Promise<void> {
+async function runCommandCli(options: RunOptions, args: string[], o: { dir: string[]; dirCopy: string[]; env: string[]; quiet?: boolean; json?: boolean }): Promise<void> {
   const r = await runCommand(options, {
     args,
     env: Object.fromEntries(o.env.map(parseEnv)),
-    dirs: o.dir.map(parseDir),
+    dirs: [...o.dir.map((d) => parseDir(d)), ...o.dirCopy.map((d) => parseDir(d, "--dir-copy"))],
     onStdout: o.json ? undefined : (b) => process.stdout.write(b),
     onStderr: o.json ? undefined : (b) => process.stderr.write(b),
   });
@@ -230,7 +234,7 @@ program
       onRow: o.json ? undefined : (row) => process.stderr.write(`  ${row.workload}: ${row.slowdown.toFixed(2)}x\n`),
     });
     if (o.large) {
-      report.large = await benchLarge(o.json ? undefined : (row) => process.stderr.write(`  ${row.workload} large: ${(row.accessesPerSecond / 1e6).toFixed(1)} Macc/s\n`));
+      report.large = await benchLarge(o.json ? undefined : (row) => process.stderr.write(`  ${row.workload} large: ${(row.accessesPerSecond / 1e6).toFixed(1)} Macc/s\n`), workloads);
     }
     if (o.out) {
       mkdirSync(o.out, { recursive: true });
@@ -327,6 +331,11 @@ program
   });
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader that stops early (`remora list | head -1`) ends the output; no stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   try {
     await program.parseAsync(argv);
   } catch (e) {

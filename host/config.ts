@@ -18,11 +18,11 @@ export type Replacement = (typeof REPLACEMENTS)[number];
 
 const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, kib: 1024, m: 2 ** 20, mb: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gb: 2 ** 30, gib: 2 ** 30 };
 
-/** "4MiB", "512KiB", "65536" -> bytes. */
-export function parseBytes(text: string): number {
+/** "4MiB", "512KiB", "65536" -> bytes; `option` names the option in the error. */
+export function parseBytes(text: string, option?: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   const unit = m ? UNITS[m[2].toLowerCase() || "b"] : undefined;
-  if (!m || unit === undefined) throw new ConfigError(`cannot read "${text}" as a size: use a number with B, KiB, MiB or GiB`);
+  if (!m || unit === undefined) throw new ConfigError(`${option ? `${option}: ` : ""}cannot read "${text}" as a size: use a number with B, KiB, MiB or GiB`);
   return Math.round(Number(m[1]) * unit);
 }
 
@@ -115,20 +115,20 @@ export function resolveConfig(options: RunOptions): RunConfig {
   }
   const preset = PRESETS[o.preset ?? "default"];
   const pageSizeBytes = o.pageSize === undefined ? preset.pageSizeBytes
-    : typeof o.pageSize === "number" ? o.pageSize : parseBytes(o.pageSize);
+    : typeof o.pageSize === "number" ? o.pageSize : parseBytes(o.pageSize, "--page-size");
   if (!Number.isInteger(Math.log2(pageSizeBytes)) || pageSizeBytes < 1024 || pageSizeBytes > 65536) {
-    throw new ConfigError(`--page-size must be a power of two from 1KiB to 64KiB, not ${pageSizeBytes} bytes`);
+    throw new ConfigError(`--page-size must be a power of two from 1KiB to 64KiB, not ${typeof o.pageSize === "string" ? `"${o.pageSize}" (${pageSizeBytes} bytes)` : `${pageSizeBytes} bytes`}`);
   }
   if (o.localMem !== undefined && o.localPages !== undefined) {
     throw new ConfigError("give --local-mem or --local-pages, not both");
   }
-  const localPages = o.localPages ?? Math.floor((o.localMem !== undefined ? parseBytes(o.localMem) : preset.localMemBytes) / pageSizeBytes);
+  const localPages = o.localPages ?? Math.floor((o.localMem !== undefined ? parseBytes(o.localMem, "--local-mem") : preset.localMemBytes) / pageSizeBytes);
   if (localPages < MIN_LOCAL_PAGES) {
     throw new ConfigError(`local memory must hold at least ${MIN_LOCAL_PAGES} pages of ${pageSizeBytes} bytes (got ${localPages})`);
   }
   if (localPages * pageSizeBytes > 2 ** 31) throw new ConfigError("local memory must be at most 2 GiB");
   const size = (o.size ?? "small") as SizeName;
-  const serverMemBytes = o.serverMem !== undefined ? parseBytes(o.serverMem) : preset.serverMemBytes;
+  const serverMemBytes = o.serverMem !== undefined ? parseBytes(o.serverMem, "--server-mem") : preset.serverMemBytes;
   if (serverMemBytes < pageSizeBytes) {
     throw new ConfigError(`--server-mem must hold at least one page of ${pageSizeBytes} bytes (got ${serverMemBytes} bytes)`);
   }
@@ -166,6 +166,6 @@ export function resolveConfig(options: RunOptions): RunConfig {
     reply: (o.reply ?? "via-engine") as "via-engine" | "direct",
     transport: (o.transport ?? "one-sided") as Transport,
     memoryEngine: o.memoryEngine ?? preset.memoryEngine,
-    engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache) : 0,
+    engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache, "--engine-cache") : 0,
   };
 }

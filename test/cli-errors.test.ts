@@ -89,14 +89,13 @@ function wasmFile(name: string, wat: string): string {
  *  from the command line that the message must repeat. */
 const BAD_OPTIONS: { what: string; args: string[]; message: string; names: string }[] = [
   { what: "a page size of 3000 bytes (not a power of two)", args: ["--page-size", "3000"],
-    message: "--page-size must be a power of two from 1KiB to 64KiB, not 3000 bytes", names: "3000" },
+    message: '--page-size must be a power of two from 1KiB to 64KiB, not "3000" (3000 bytes)', names: "3000" },
   { what: "a page size of 512 bytes (below 1 KiB)", args: ["--page-size", "512"],
-    message: "--page-size must be a power of two from 1KiB to 64KiB, not 512 bytes", names: "512" },
-  // The message gives 128KiB in bytes: it names the value, not the text typed.
+    message: '--page-size must be a power of two from 1KiB to 64KiB, not "512" (512 bytes)', names: "512" },
   { what: "a page size of 128KiB (above 64 KiB)", args: ["--page-size", "128KiB"],
-    message: "--page-size must be a power of two from 1KiB to 64KiB, not 131072 bytes", names: "131072" },
+    message: '--page-size must be a power of two from 1KiB to 64KiB, not "128KiB" (131072 bytes)', names: "128KiB" },
   { what: "a page size of abc", args: ["--page-size", "abc"],
-    message: 'cannot read "abc" as a size: use a number with B, KiB, MiB or GiB', names: '"abc"' },
+    message: '--page-size: cannot read "abc" as a size: use a number with B, KiB, MiB or GiB', names: '"abc"' },
   { what: "a counter of 0", args: ["--counter", "0"],
     message: '--counter must be an integer from 1 to 16777215, not "0"', names: '"0"' },
   { what: "a counter of -1", args: ["--counter", "-1"],
@@ -120,7 +119,7 @@ const BAD_OPTIONS: { what: string; args: string[]; message: string; names: strin
   { what: "an n of 2^31", args: ["--n", String(2 ** 31)],
     message: '--n must be an integer from 0 to 2147483647, not "2147483648"', names: '"2147483648"' },
   { what: "an engine cache of lots", args: ["--engine-cache", "lots"],
-    message: 'cannot read "lots" as a size: use a number with B, KiB, MiB or GiB', names: '"lots"' },
+    message: '--engine-cache: cannot read "lots" as a size: use a number with B, KiB, MiB or GiB', names: '"lots"' },
   { what: "--local-mem given together with --local-pages", args: ["--local-mem", "1MiB", "--local-pages", "64"],
     message: "give --local-mem or --local-pages, not both", names: "--local-pages" },
   { what: "a local memory of one page", args: ["--local-pages", "1"],
@@ -293,6 +292,7 @@ describe("remora's command line: errors, exit codes and result fields", { concur
     const r = await remora(args);
     assert.equal(r.status, 3, describeRun(args, r));
     assert.match(r.stdout, /^checksum +4294967295 \(native 1\) MISMATCH$/m, describeRun(args, r));
+    assert.equal(r.stderr, "remora: the checksum 4294967295 differs from the native run's 1: the emulation changed the result\n");
     assert.doesNotMatch(r.stdout, /verified/, describeRun(args, r));
   });
 
@@ -347,4 +347,19 @@ describe("remora's command line: errors, exit codes and result fields", { concur
       assert.deepEqual(Object.keys(r).filter((k) => !readmeResultFields().includes(k)), [], "fields the README does not document");
     });
   }
+
+  // ---- a reader that stops early ----
+
+  test("output into a pipe closed early (remora list | head -1) ends quietly, with no stack trace", async () => {
+    const r = await new Promise<{ status: number | null; stderr: string; stdout: string }>((resolve) => {
+      const child = spawn("sh", ["-c", `"${process.execPath}" bin/remora list | head -c 10`], { cwd: ROOT });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => { stdout += d; });
+      child.stderr.on("data", (d) => { stderr += d; });
+      child.on("close", (status) => resolve({ status, stderr, stdout }));
+    });
+    assert.equal(r.stdout.length, 10);
+    assert.equal(r.stderr, "", "remora wrote to stderr");
+  });
 });
