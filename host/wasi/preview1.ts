@@ -33,10 +33,10 @@ export interface CallShape {
 const r = (addr: number, bytes: number): Region => ({ addr: addr >>> 0, bytes: bytes >>> 0 });
 /** An iovec array: {buf: u32, len: u32} per element. */
 const IOVEC_BYTES = 8;
-const iovecs = (m: CallMemory, at: number, count: number): Region[] =>
+export const iovecs = (m: CallMemory, at: number, count: number): Region[] =>
   Array.from({ length: count >>> 0 }, (_, i) => r(m.u32(at + i * IOVEC_BYTES), m.u32(at + i * IOVEC_BYTES + 4)));
 /** The first `bytes` of a list of buffers: what a read of `bytes` filled. */
-function prefix(regions: Region[], bytes: number): Region[] {
+export function prefix(regions: Region[], bytes: number): Region[] {
   const out: Region[] = [];
   for (const reg of regions) {
     if (bytes <= 0) break;
