@@ -121,6 +121,16 @@ test("host calls read and write virtual memory: a file read into pages that are 
   assert.ok(r.pageOuts > 0 && r.pageIns > 0);
 });
 
+test("the same program with its directory as a private copy (--dir-copy), and on @wasmer/wasi's in-memory file system (the implementation for where node:wasi is not), gives the plain run's output", { skip: noToolchain, timeout: 120_000 }, async () => {
+  const file = fixture("basics");
+  const ref = reference(file, BASICS_ARGS, BASICS_ENV, { "/data": DATA });
+  for (const wasi of ["node", "wasmer"] as const) {
+    const r = await runCommand({ workload: file, policy: "disk", localPages: 32 },
+      { args: BASICS_ARGS, env: BASICS_ENV, dirs: [{ host: DATA, guest: "/data", copy: true }], wasi });
+    sameOutput(r, ref, `${wasi}, a copy of the directory`);
+  }
+});
+
 test("a C program that traps after printing: its output arrives, the trap is reported with the virtual address, and the exit is non-zero", { skip: noToolchain, timeout: 120_000 }, async () => {
   const file = fixture("trap");
   for (const [how, message] of [["oob", /memory access out of bounds: 4 bytes at virtual address 0xfffff020/], ["unreachable", /unreachable/]] as const) {
