@@ -12,6 +12,7 @@ import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { WASI } from "node:wasi";
 import { runCommand } from "../host/wasi/command.ts";
+import { resolveInside } from "../host/wasi/sandbox.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURES = join(ROOT, "test/fixtures");
@@ -253,9 +254,13 @@ test("--dir-copy: the program sees and changes a private copy (the same output a
   const root = freshTree();
   const pristine = snapshot(root);
   const before = copies();
-  const r = await runCommand({ workload: file, policy: "disk", localPages: 16 }, { args: ["write"], dirs: [{ host: join(root, "d"), guest: "/d", copy: true }] });
+  // With a second directory given as the host's own (--dir), which the program does not touch.
+  const other = freshTree();
+  const r = await runCommand({ workload: file, policy: "disk", localPages: 16 },
+    { args: ["write"], dirs: [{ host: join(root, "d"), guest: "/d", copy: true }, { host: join(other, "d"), guest: "/e" }] });
   sameOutput(r, ref, "--dir-copy");
   assert.deepEqual(snapshot(root), pristine);
+  assert.deepEqual(snapshot(other), pristine);
   assert.deepEqual([...copies()].filter((n) => !before.has(n)), [], "a copy left behind");
 
   await assert.rejects(runCommand({ workload: file, policy: "local" }, { args: ["write"], dirs: [{ host: join(root, "d"), guest: "/d", copy: true }] },
@@ -281,6 +286,36 @@ test("remora run: --dir writes through and --dir-copy does not, and node:wasi's 
   const c = cli("--dir-copy", copied);
   sameOutput({ stdout: c.stdout, stderr: c.stderr, exitCode: c.status ?? -1 }, ref, "--dir-copy");
   assert.deepEqual(snapshot(copied), pristine);
+});
+
+test("resolveInside: a path resolved on the host from a directory, never out of it", () => {
+  const root = freshTree();
+  const d = join(root, "d");
+  mkdirSync(join(d, "loop"));
+  symlinkSync("b", join(d, "loop/a"));
+  symlinkSync("a", join(d, "loop/b"));
+  const cases: [string, boolean, unknown][] = [
+    ["existing.txt", true, { rel: "existing.txt", real: join(d, "existing.txt"), finalSymlink: false }],
+    ["./sub//inner.txt", true, { rel: "sub/inner.txt", real: join(d, "sub/inner.txt"), finalSymlink: false }],
+    ["link-sub/inner.txt", false, { rel: "sub/inner.txt", real: join(d, "sub/inner.txt"), finalSymlink: false }],
+    ["link-chain", true, { rel: "existing.txt", real: join(d, "existing.txt"), finalSymlink: false }],
+    ["link-chain", false, { rel: "link-chain", real: join(d, "link-chain"), finalSymlink: true }],
+    ["link-out", false, { rel: "link-out", real: join(d, "link-out"), finalSymlink: true }],
+    ["link-sub/", false, { rel: "sub/", real: join(d, "sub"), finalSymlink: false }],
+    ["missing/../sub", true, { rel: "sub", real: join(d, "sub"), finalSymlink: false }],
+    ["sub/..", true, { rel: ".", real: d, finalSymlink: false }],
+    ["..", true, { errno: 76 }],
+    ["sub/../..", true, { errno: 76 }],
+    ["/etc/passwd", true, { errno: 76 }],
+    ["link-out", true, { errno: 76 }],
+    ["link-abs", true, { errno: 76 }],
+    ["link-dir-out/outside", false, { errno: 76 }],
+    ["sub/link-out2", true, { errno: 76 }],
+    ["link-out/", false, { errno: 76 }],
+    ["loop/a", true, { errno: 32 }],
+  ];
+  for (const [path, follow, expected] of cases) assert.deepEqual(resolveInside(d, path, follow), expected, `${path}${follow ? " (follow)" : ""}`);
+  assert.deepEqual(resolveInside(join(d, "sub"), "link-up", true), { errno: 76 }, "a directory's own fd: its parent is outside");
 });
 
 test("runCommand with @wasmer/wasi takes private copies only", { skip: noToolchain }, async () => {
