@@ -54,6 +54,7 @@ export function nodeImplementation(o: ImplementationOptions): WasiImplementation
   };
   let wasi: InstanceType<NodeWasi["WASI"]>;
   let dirs: DirMapping[];
+  let calls: Record<string, WasiCall>;
   try {
     dirs = o.dirs.map((d, i) => {
       if (!d.copy) return d;
@@ -80,6 +81,7 @@ export function nodeImplementation(o: ImplementationOptions): WasiImplementation
       stderr: fds[2],
       returnOnExit: true,
     });
+    calls = sandboxed(wasi.wasiImport as Record<string, WasiCall>, o.shadow, dirs);
   } catch (e) {
     close();
     throw e;
@@ -87,7 +89,7 @@ export function nodeImplementation(o: ImplementationOptions): WasiImplementation
   // The program's fds that are its stdout and stderr: 1 and 2 until it closes or renumbers them.
   const consoles = new Map<number, 1 | 2>([[1, 1], [2, 2]]);
   return {
-    calls: sandboxed(wasi.wasiImport as Record<string, WasiCall>, o.shadow, dirs),
+    calls,
     afterCall: (name, a, errno, m) => {
       if (errno !== 0) return;
       if (name === "fd_write" || name === "fd_pwrite") {
