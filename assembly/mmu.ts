@@ -416,7 +416,8 @@ function chooseVictim(): u32 {
       const f = clockHand;
       clockHand = clockHand + 1 == framesUsed ? 0 : clockHand + 1;
       const cleared = frameRefClearedBase + (f << 3);
-      if (load<u64>(frameTouchBase + (f << 3)) > load<u64>(cleared)) store<u64>(cleared, now);
+      // Signed: a page loaded at clock 0 (a data segment the host wrote) has cleared = -1.
+      if (load<i64>(frameTouchBase + (f << 3)) > load<i64>(cleared)) store<u64>(cleared, now);
       else return f;
     }
   }

@@ -109,7 +109,7 @@ function lru(): Replacer {
   };
 }
 
-// A reference string made by the program itself, with no data segment (see the todo test below):
+// A reference string made by the program itself, with no data segment (see the data-segment test below):
 // step i draws x = x * 1103515245 + 12345 (x from seed) and h = x >>> 16; three steps in four go
 // to a hot page 1..4, the others to any page 0..15; even steps load word 2 of the page, odd steps
 // store i there. It returns the sum of what it loaded.
@@ -195,12 +195,10 @@ test("lru evicts exactly the least recently used page of a reference string that
 });
 
 // assembly/mmu.ts pageIn marks a newly loaded page referenced with frameRefCleared = now - 1; the
-// host writes data segments before the first access, at clock 0, where now - 1 (u64) wraps to
-// 2^64 - 1: the page's reference bit can never be seen set, so the hand evicts it on its first
-// pass however often it was used.
-test("clock gives a page the host wrote before the program started (a data segment) its reference bit like any other", {
-  todo: "assembly/mmu.ts: pageIn's frameRefCleared = now - 1 wraps at clock 0 (data segments), so CLOCK never sees those pages referenced",
-}, async () => {
+// host writes data segments before the first access, at clock 0, where now - 1 is -1: compared
+// unsigned (2^64 - 1), the page's reference bit was never seen set, and the hand evicted it on its
+// first pass however often it was used. The MMU compares signed.
+test("clock gives a page the host wrote before the program started (a data segment) its reference bit like any other", async () => {
   // Minimal: page 0 holds a data segment; three frames; the program loads pages 1, 2, 0, 3, 1, 4, 1
   // (one call per load, so nothing is reordered). Second chance: p3 sweeps every bit clear and
   // takes p0's frame; p4 takes p2's (p1 was used again); p1 hits: 5 faults (the data segment's
