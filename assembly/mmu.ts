@@ -34,9 +34,10 @@ declare function hostPlaceRemote(vpage: u32): i32;
 @external("host", "remoteAccess")
 declare function hostRemoteAccess(vaddr: u32, size: u32, isStore: u32, paddr: u32): void;
 
-/** Host: SOFTWARE_COUNTERS keeps the counters in host code; 1 when vpage's counter reaches zero. */
+/** Host: SOFTWARE_COUNTERS keeps the counters in host code: runs vpage's counter down by
+ *  `accesses` (to zero at most) and returns its value before. */
 @external("host", "softwareCounter")
-declare function hostSoftwareCounter(vpage: u32): i32;
+declare function hostSoftwareCounter(vpage: u32, accesses: u32): u32;
 
 /** Host: raise the out-of-bounds trap for a virtual access (never returns). */
 @external("host", "outOfBounds")
@@ -250,10 +251,11 @@ export function translate(vaddr: u32, size: u32, isStore: u32, entry: u32): u32 
 
 /** The remote policies' part of every access to vpage: a never-touched page gets its place (on a
  *  memory server when the policy wants it there), and an access to a remote page counts as
- *  `accesses` remote accesses and runs the page's counter. True when the access is to be made
- *  remotely; false for a local page, or for a remote page whose counter just reached zero (the
- *  interrupt: pagePhysical then migrates it). Parts of an access that straddles two pages pass
- *  accesses = 0: the access was counted once, as local. */
+ *  `accesses` remote accesses (a bulk operation's chunk: one per 8 bytes) and runs the page's
+ *  counter down by as many. True when the access is to be made remotely; false for a local page,
+ *  or for a remote page whose counter reached zero (the interrupt: pagePhysical then migrates it,
+ *  and the accesses after the one that reached zero are local). Parts of an access that straddles
+ *  two pages pass accesses = 0: the access was counted once, as local. */
 function remoteUse(vpage: u32, accesses: u32): bool {
   if (remoteMode == REMOTE_NONE) return false;
   let pte = load<u32>(pteAddr(vpage));
@@ -263,14 +265,18 @@ function remoteUse(vpage: u32, accesses: u32): bool {
   }
   if (!(pte & PTE_REMOTE)) return false;
   if (accesses == 0) return true;
-  store<u64>(ADDR_REMOTE_ACCESSES, load<u64>(ADDR_REMOTE_ACCESSES) + accesses);
+  let counter: u32 = 0xffffffff; // REMOTE_MAIN: no counter
   if (remoteMode == REMOTE_COUNTERS) {
-    const counter = (pte >> 8) - 1;
-    if (counter == 0) return counterInterrupt();
-    store<u32>(pteAddr(vpage), remotePte(counter));
+    counter = pte >> 8;
+    if (accesses < counter) store<u32>(pteAddr(vpage), remotePte(counter - accesses));
   } else if (remoteMode == REMOTE_SOFTWARE) {
-    if (hostSoftwareCounter(vpage)) return counterInterrupt();
+    counter = hostSoftwareCounter(vpage, accesses);
   }
+  if (accesses >= counter) {
+    store<u64>(ADDR_REMOTE_ACCESSES, load<u64>(ADDR_REMOTE_ACCESSES) + counter);
+    return counterInterrupt();
+  }
+  store<u64>(ADDR_REMOTE_ACCESSES, load<u64>(ADDR_REMOTE_ACCESSES) + accesses);
   return true;
 }
 

@@ -183,7 +183,7 @@ export async function runInstrumented(
       refresh();
       backing.remoteAccess!(vaddr >>> 0, size, isStore !== 0, phys, paddr);
     };
-  const softwareCounter = (vpage: number): number => (backing.softwareCounter ?? remoteOnly("softwareCounter"))(vpage) ? 1 : 0;
+  const softwareCounter = (vpage: number, accesses: number): number => (backing.softwareCounter ?? remoteOnly("softwareCounter"))(vpage, accesses);
   const outOfBounds = (vaddr: number, size: number): never => {
     throw new WebAssembly.RuntimeError(
       `memory access out of bounds: ${size} bytes at virtual address 0x${(vaddr >>> 0).toString(16)}`);

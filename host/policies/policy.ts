@@ -36,8 +36,9 @@ export interface Backing {
   /** A one-sided load or store of `size` bytes at vaddr on the server's copy: a load lands in
    *  phys[paddr..], a store comes from there (phys: the physical memory, one view for all calls). */
   remoteAccess?(vaddr: number, size: number, isStore: boolean, phys: Uint8Array, paddr: number): void;
-  /** SOFTWARE_COUNTERS: runs vpage's counter in host code; true when it reaches zero. */
-  softwareCounter?(vpage: number): boolean;
+  /** SOFTWARE_COUNTERS: runs vpage's counter down by `accesses` in host code (to zero at most);
+   *  returns its value before (the MMU raises the interrupt when it reaches zero). */
+  softwareCounter?(vpage: number, accesses: number): number;
   report?(): Promise<Record<string, unknown>> | Record<string, unknown>;
   close(): Promise<void> | void;
 }

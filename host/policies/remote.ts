@@ -62,10 +62,10 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
       else for (let i = 0; i < bytes; i++) phys[paddr + i] = storage[at + i];
       remoteBytes += bytes;
     },
-    softwareCounter(vpage) {
-      const left = (counters.get(vpage) ?? config.counterInitial) - 1;
-      counters.set(vpage, left);
-      return left <= 0;
+    softwareCounter(vpage, accesses) {
+      const before = counters.get(vpage) ?? config.counterInitial;
+      counters.set(vpage, Math.max(0, before - accesses));
+      return before;
     },
     report: () => remote.report(remoteBytes),
     close: () => remote.close(),
