@@ -67,7 +67,8 @@ function referenceStringModule(pages: number[]): string {
   const bytes = new Uint8Array(pages.length * 4);
   pages.forEach((p, i) => new DataView(bytes.buffer).setUint32(i * 4, p, true));
   const data = [...bytes].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
-  return wasmFile("refstring", `(module
+  // Named by its pages: prepare() keeps one module per file name for the process.
+  return wasmFile(`refstring-${pages.length}-${pages.join("").length}-${pages.reduce((h, p) => (h * 31 + p) >>> 0, 7)}`, `(module
     (memory 1)
     (data (i32.const 256) "${data}")
     (func (export "run") (param $n i32) (param $seed i32) (result i32)
@@ -108,13 +109,16 @@ test("lru evicts exactly the least recently used page, as a simulation of the re
   const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
   for (const frames of [2, 3, 5, 8]) {
     // Pages 1..15 with some locality: a hot set of four, and excursions.
-    const pages = Array.from({ length: 900 }, () => (next() % 4 < 3 ? 1 + (next() % 4) : 1 + (next() % 15)));
+    // The LCG's high bits: its low bits cycle with a short period (x % 4 repeats 4, 2, 4, 2).
+    const draw = () => next() >>> 16;
+    const pages = Array.from({ length: 900 }, () => (draw() % 4 < 3 ? 1 + (draw() % 4) : 1 + (draw() % 15)));
     const file = referenceStringModule(pages);
     // The host writes the data segment first (page 0), then each iteration reads the table
     // (page 0) and touches its page.
     const refs: { page: number; write: boolean }[] = [{ page: 0, write: true }];
     pages.forEach((page, i) => refs.push({ page: 0, write: false }, { page, write: i % 2 === 1 }));
     const want = simulateLru(refs, frames);
+    assert.ok(want.faults > 2 * (new Set(pages).size + 1), `${frames} frames: the string hardly evicts (${want.faults} faults)`);
     const r = await run({ workload: file, n: pages.length, policy: "disk", localPages: frames, replacement: "lru" });
     assert.ok(r.verified);
     assert.equal(r.accesses, 2 * pages.length);
