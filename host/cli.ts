@@ -83,8 +83,8 @@ program
       await runCommandCli(options, programArgs, o);
       return;
     }
-    if (programArgs.length > 0 || o.dir.length > 0 || o.env.length > 0) {
-      throw new ConfigError(`program arguments, --dir and --env are for WASI commands; ${workload} is a workload with run(n, seed)`);
+    if (programArgs.length > 0 || o.dir.length > 0 || o.dirCopy.length > 0 || o.env.length > 0) {
+      throw new ConfigError(`program arguments, --dir, --dir-copy and --env are for WASI commands; ${workload} is a workload with run(n, seed)`);
     }
     const r = await run(options);
     if (o.json) {

@@ -120,6 +120,8 @@ const BAD_OPTIONS: { what: string; args: string[]; message: string; names: strin
     message: '--n must be an integer from 0 to 2147483647, not "2147483648"', names: '"2147483648"' },
   { what: "an engine cache of lots", args: ["--engine-cache", "lots"],
     message: '--engine-cache: cannot read "lots" as a size: use a number with B, KiB, MiB or GiB', names: '"lots"' },
+  { what: "--dir-copy for a workload, which has no files", args: ["--dir-copy", "/tmp"],
+    message: "program arguments, --dir, --dir-copy and --env are for WASI commands; trans is a workload with run(n, seed)", names: "--dir-copy" },
   { what: "--local-mem given together with --local-pages", args: ["--local-mem", "1MiB", "--local-pages", "64"],
     message: "give --local-mem or --local-pages, not both", names: "--local-pages" },
   { what: "a local memory of one page", args: ["--local-pages", "1"],
