@@ -6,7 +6,6 @@ import { Command, CommanderError, Option } from "commander";
 // bench, reproduce and the dashboard are imported when their command runs: `remora --help`,
 // `list` and `run` start without them.
 import type { BenchReport } from "../bench/bench.ts";
-import { EXPERIMENTS } from "../bench/experiments/index.ts";
 import { ConfigError, REPLACEMENTS, resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
@@ -191,7 +190,7 @@ program
 program
   .command("list")
   .description("list workloads, policies, presets, disks and replacement policies")
-  .action(() => {
+  .action(async () => {
     console.log("workloads (size parameter n and working set per size):");
     console.log(formatTable(["name", ...SIZES, "access pattern"], Object.values(WORKLOADS).map((w) => [
       w.name, ...SIZES.map((s) => `${w.sizes[s]}: ${formatBytes(w.workingSetBytes(w.sizes[s]))}`), w.accessPattern,
@@ -213,6 +212,8 @@ program
       d.name, `${d.seekMillis} ms`, `${d.rotationMillis.toFixed(2)} ms`, `${d.bytesPerSecond / 1e6} MB/s`, d.description,
     ])));
     console.log(`\nreplacement: ${REPLACEMENTS.join(", ")} (default lru); placement: ${Object.keys(PLACEMENTS).join(", ")} (default round-robin)`);
+    const { EXPERIMENTS } = await import("../bench/experiments/index.ts");
+    console.log(`experiments of remora reproduce: ${Object.keys(EXPERIMENTS).join(", ")}`);
   });
 
 program
@@ -298,7 +299,7 @@ program
   .command("reproduce")
   .description("run both papers' experiments and write results/*.json, *.csv and summary.md (npm start: --quick)")
   .option("--quick", "size tiny with 1/8 of each preset's local memory: a few minutes")
-  .option("--only <names>", `comma-separated experiments: ${Object.keys(EXPERIMENTS).join(", ")}`)
+  .option("--only <names>", "comma-separated experiments (remora list names them)")
   .option("--jobs <n>", "runs at once (default: the cores)")
   .option("--out <dir>", "output folder", "results")
   .action(async (o) => {

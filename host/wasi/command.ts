@@ -15,7 +15,6 @@ import { Clocks } from "./clocks.ts";
 import type { DirMapping, WasiImplementation } from "./implementation.ts";
 import { marshalled } from "./marshal.ts";
 import { nodeImplementation } from "./node.ts";
-import { wasmerImplementation } from "./wasmer.ts";
 
 export type { DirMapping } from "./implementation.ts";
 
@@ -98,7 +97,9 @@ export async function runCommand(options: RunOptions, command: CommandOptions = 
   };
   const shadow = new WebAssembly.Memory({ initial: 0, maximum: 65536 });
   const setup = { args, env, dirs, shadow, module: prepared.native, output };
-  const wasi: WasiImplementation = command.wasi === "wasmer" ? await wasmerImplementation(setup) : nodeImplementation(setup);
+  // @wasmer/wasi is loaded only when asked for: every other run starts without it.
+  const wasi: WasiImplementation = command.wasi === "wasmer"
+    ? await (await import("./wasmer.ts")).wasmerImplementation(setup) : nodeImplementation(setup);
   const clocks = new Clocks();
   const calls = { ...wasi.calls, ...clocks.calls(() => shadow.buffer) };
 
