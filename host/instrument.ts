@@ -1127,10 +1127,13 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
     }
   }
 
-  // Clean up the temporaries the rewrite introduced (one local per site, hoisted operands).
+  // Clean up the temporaries the rewrite introduced (one local per site, hoisted operands) with
+  // the passes that pay for that, not the whole -O3 pipeline: the module was optimized by its
+  // compiler, and V8 allocates registers itself. On a 150 KB C module this takes instrumenting
+  // from 12 s to 3 s, with the workloads as fast (bench/RESULTS.md, "Instrumenting").
   binaryen.setOptimizeLevel(3);
   binaryen.setShrinkLevel(0);
-  module.optimize();
+  module.runPasses(["optimize-instructions", "precompute", "simplify-locals", "vacuum", "merge-blocks", "remove-unused-brs", "optimize-instructions", "coalesce-locals", "simplify-locals", "reorder-locals", "vacuum"]);
   if (!module.validate()) throw new Error("internal error: instrumented module does not validate");
   return {
     binary: withBranchHints(module),
