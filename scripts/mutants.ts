@@ -36,7 +36,7 @@ const FIGURES = "test/figures.test.ts";
 const REPLAY = "test/replay.test.ts";
 
 /** For the remote policies' part of the MMU and the engine (counters.test.ts takes a minute). */
-const REMOTE = [PINNED, ORACLES, COUNTERS, MMU];
+const REMOTE = [PINNED, ORACLES, FIGURES, COUNTERS, MMU];
 
 /** The test files that can notice a fault in each core file, the fastest and likeliest first. */
 export const TESTS_BY_FILE: Record<string, string[]> = {

@@ -1,10 +1,15 @@
 // Figures counted where they happen: engine cache hits only when the cache served the page, real
 // round trips only of pages that moved, bench's page-ins apart from first touches.
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
+import binaryen from "binaryen";
 import { bench } from "../bench/bench.ts";
 import { LINKS } from "../host/links/index.ts";
 import { MemoryEngine, type SpillStore } from "../host/memory-engine/memory-engine.ts";
+import { POLICIES } from "../host/policies/index.ts";
 import { run } from "../host/run.ts";
 import { MemoryServerPool } from "../host/servers/pool.ts";
 import { WORKLOADS } from "../workloads/index.ts";
@@ -80,4 +85,48 @@ test("bench times page-ins apart from first touches, and each count is the fault
   assert.ok(row.pageIns > 0 && row.firstTouches > 0);
   assert.ok(row.pageInMicros !== null && row.pageInMicros.p50 > 0);
   assert.ok(row.firstTouchMicros !== null && row.firstTouchMicros.p50 > 0);
+});
+
+test("ram-disk's network bytes are every page sent out and every request and page brought back, counted apart from the pages' journeys", async () => {
+  for (const extra of [{}, { memoryEngine: false }, { servers: 1, serverMem: "64KiB" }]) {
+    const r = await run({ workload: "qsort", size: "tiny", policy: "ram-disk", localPages: 64, ...extra });
+    assert.ok(r.verified && r.pageIns > 0);
+    // REQUEST_BYTES (64) per page-in request; a page each way; spilled pages cross the client's link too.
+    assert.equal(r.networkBytes, r.pageOuts * PAGE + r.pageIns * (64 + PAGE), JSON.stringify(extra));
+  }
+});
+
+test("the modelled clock a fault starts at charges each remote access the remote cost", async () => {
+  // Page 1 is touched first by ten loads: under counters it starts on a server with counter 10,
+  // so the tenth load is the tenth remote access and migrates it. The migration's page-in must
+  // start at 10 remote accesses of 100 cycles (preset default: 2 GHz), not at 10 local ones.
+  const m = binaryen.parseText(`(module (memory 2)
+    (func (export "run") (param $n i32) (param $seed i32) (result i32) (local $i i32) (local $s i32)
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (i32.load (i32.const 65540))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
+      (local.get $s)))`);
+  m.setFeatures(binaryen.Features.All & ~((binaryen.Features as unknown as Record<string, number>).CompactImports ?? 0));
+  const file = join(mkdtempSync(join(tmpdir(), "remora-clock-")), "ten-loads.wasm");
+  writeFileSync(file, m.emitBinary());
+  m.dispose();
+  const starts: number[] = [];
+  const policy = POLICIES.counters;
+  POLICIES.counters = {
+    ...policy,
+    async create(ctx) {
+      const backing = await policy.create(ctx);
+      return { ...backing, pageIn(vpage, into, now) { starts.push(now); return backing.pageIn(vpage, into, now); } };
+    },
+  };
+  try {
+    const r = await run({ workload: file, n: 1, policy: "counters", localPages: 2, counter: 10 });
+    assert.ok(r.verified);
+    assert.deepEqual([r.remoteAccesses, r.migrations], [10, 1]);
+    const cyclesPerMicro = r.config.clockHz / 1e6;
+    assert.deepEqual(starts, [(10 * r.config.remoteAccessCycles) / cyclesPerMicro]);
+  } finally {
+    POLICIES.counters = policy;
+  }
 });
