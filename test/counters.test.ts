@@ -1,14 +1,11 @@
 // REMOTE_MAIN, COUNTERS and SOFTWARE_COUNTERS: remote memory used in place, one access at a time.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import binaryen from "binaryen";
 import { run } from "../host/run.ts";
 import { runCommand } from "../host/wasi/command.ts";
 import { WORKLOADS } from "../workloads/index.ts";
+import { watFile } from "./wat.ts";
 
 for (const w of Object.values(WORKLOADS)) {
   test(`${w.name} is verified under remote-main, counters and software-counters, and both counter policies make the same decisions`, async () => {
@@ -60,17 +57,13 @@ test("a bulk operation on a remote page runs its counter down by one per 8 bytes
   // Ten memory.fills of one whole 4 KiB page (512 accesses each), never touched before: under the
   // counter policies it starts on a server with counter 4; the first fill's fourth access reaches
   // zero and migrates it, the rest of that fill and the nine others are local.
-  const m = binaryen.parseText(`(module (memory 2)
+  const file = watFile("fill", `(module (memory 2)
     (func (export "run") (param $n i32) (param $seed i32) (result i32) (local $i i32)
       (loop $l
         (memory.fill (i32.const 65536) (local.get $i) (i32.const 4096))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
       (i32.load8_u (i32.const 66000))))`);
-  m.setFeatures(binaryen.Features.All & ~((binaryen.Features as unknown as Record<string, number>).CompactImports ?? 0));
-  const file = join(mkdtempSync(join(tmpdir(), "remora-bulk-")), "fill.wasm");
-  writeFileSync(file, m.emitBinary());
-  m.dispose();
   for (const policy of ["counters", "software-counters"]) {
     const r = await run({ workload: file, n: 1, policy, localPages: 2, counter: 4 });
     assert.ok(r.verified, policy);

@@ -1,11 +1,7 @@
 // Figures counted where they happen: engine cache hits only when the cache served the page, real
 // round trips only of pages that moved, bench's page-ins apart from first touches.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-import binaryen from "binaryen";
 import { bench } from "../bench/bench.ts";
 import { LINKS } from "../host/links/index.ts";
 import { MemoryEngine, type SpillStore } from "../host/memory-engine/memory-engine.ts";
@@ -13,6 +9,7 @@ import { POLICIES } from "../host/policies/index.ts";
 import { run } from "../host/run.ts";
 import { MemoryServerPool } from "../host/servers/pool.ts";
 import { WORKLOADS } from "../workloads/index.ts";
+import { watFile } from "./wat.ts";
 
 const PAGE = 4096;
 
@@ -100,17 +97,13 @@ test("the modelled clock a fault starts at charges each remote access the remote
   // Page 1 is touched first by ten loads: under counters it starts on a server with counter 10,
   // so the tenth load is the tenth remote access and migrates it. The migration's page-in must
   // start at 10 remote accesses of 100 cycles (preset default: 2 GHz), not at 10 local ones.
-  const m = binaryen.parseText(`(module (memory 2)
+  const file = watFile("ten-loads", `(module (memory 2)
     (func (export "run") (param $n i32) (param $seed i32) (result i32) (local $i i32) (local $s i32)
       (loop $l
         (local.set $s (i32.add (local.get $s) (i32.load (i32.const 65540))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
       (local.get $s)))`);
-  m.setFeatures(binaryen.Features.All & ~((binaryen.Features as unknown as Record<string, number>).CompactImports ?? 0));
-  const file = join(mkdtempSync(join(tmpdir(), "remora-clock-")), "ten-loads.wasm");
-  writeFileSync(file, m.emitBinary());
-  m.dispose();
   const starts: number[] = [];
   const policy = POLICIES.counters;
   POLICIES.counters = {

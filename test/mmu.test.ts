@@ -1,25 +1,12 @@
 // The emulated MMU: a real bounded local memory, exact replacement, no hidden copies.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-import binaryen from "binaryen";
 import { resolveConfig } from "../host/config.ts";
 import { runInstrumented } from "../host/engine.ts";
 import { prepare } from "../host/modules.ts";
 import { run } from "../host/run.ts";
+import { watFile } from "./wat.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "remora-mmu-"));
-
-function wasmFile(name: string, wat: string): string {
-  const m = binaryen.parseText(wat);
-  m.setFeatures(binaryen.Features.All & ~((binaryen.Features as unknown as Record<string, number>).CompactImports ?? 0));
-  const path = join(dir, `${name}.wasm`);
-  writeFileSync(path, m.emitBinary());
-  m.dispose();
-  return path;
-}
 
 test("real memory stays within local memory plus a fixed overhead while the workload touches 8x more", async () => {
   const localPages = 64;
@@ -68,7 +55,7 @@ function referenceStringModule(pages: number[]): string {
   pages.forEach((p, i) => new DataView(bytes.buffer).setUint32(i * 4, p, true));
   const data = [...bytes].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
   // Named by its pages: prepare() keeps one module per file name for the process.
-  return wasmFile(`refstring-${pages.length}-${pages.join("").length}-${pages.reduce((h, p) => (h * 31 + p) >>> 0, 7)}`, `(module
+  return watFile(`refstring-${pages.length}-${pages.join("").length}-${pages.reduce((h, p) => (h * 31 + p) >>> 0, 7)}`, `(module
     (memory 1)
     (data (i32.const 256) "${data}")
     (func (export "run") (param $n i32) (param $seed i32) (result i32)
@@ -129,7 +116,7 @@ test("lru evicts exactly the least recently used page, as a simulation of the re
 
 test("an access that straddles two pages reads and writes both", async () => {
   // Stores an i64 across the boundary of pages 1 and 2, evicts both, reads it back.
-  const file = wasmFile("straddle", `(module
+  const file = watFile("straddle", `(module
     (memory 1)
     (func (export "run") (param $n i32) (param $seed i32) (result i32)
       (local $i i32)
@@ -145,7 +132,7 @@ test("an access that straddles two pages reads and writes both", async () => {
 });
 
 test("an out-of-bounds access traps with its virtual address", async () => {
-  const file = wasmFile("oob", `(module
+  const file = watFile("oob", `(module
     (memory 1)
     (func (export "run") (param $n i32) (param $seed i32) (result i32)
       (i32.load (i32.const 65534))))`);
@@ -172,7 +159,7 @@ test("faults on never-touched pages served in the MMU count and cost exactly as 
 
 test("every store is counted, across calls, early returns and tail calls", async () => {
   // Per iteration: 1 store here, $leaf 1 (i = 0: it returns early) or 2, $tail 1 and then $leaf 2.
-  const file = wasmFile("stores", `(module
+  const file = watFile("stores", `(module
     (memory 1)
     (func $leaf (param $p i32) (result i32)
       (i32.store (local.get $p) (i32.const 1))

@@ -4,32 +4,15 @@
 // the pages a run really touched (the page table at the end of the run). None of them reads how
 // the instrumenter or the MMU compute their figures.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, test } from "node:test";
-import binaryen from "binaryen";
+import { test } from "node:test";
 import { resolveConfig, type RunOptions } from "../host/config.ts";
 import { runInstrumented, runNative, type MmuExports } from "../host/engine.ts";
 import { prepare } from "../host/modules.ts";
 import { run } from "../host/run.ts";
 import { WORKLOADS } from "../workloads/index.ts";
+import { watFile } from "./wat.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "remora-oracles-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Writes a WAT module as a .wasm file named after its content: prepare() caches modules by
- *  path, so two different modules must never share one. */
-function wasmFile(name: string, wat: string): string {
-  const m = binaryen.parseText(wat);
-  m.setFeatures(binaryen.Features.All & ~((binaryen.Features as unknown as Record<string, number>).CompactImports ?? 0));
-  const bytes = m.emitBinary();
-  m.dispose();
-  const path = join(dir, `${name}-${createHash("sha256").update(bytes).digest("hex").slice(0, 12)}.wasm`);
-  writeFileSync(path, bytes);
-  return path;
-}
 
 // ---- A program that mixes every access width with calls, branches, loops and bulk operations ----
 //
@@ -151,7 +134,7 @@ function mixedModule(): string {
   let dispatch = `(br_table ${cases.map((_, c) => `$c${c}`).join(" ")} ${get("op")})`;
   cases.forEach((code, c) => { dispatch = `(block $c${c} ${dispatch}) ${code} (br $next)`; });
   const data = DATA.map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
-  return wasmFile("mixed", `(module
+  return watFile("mixed", `(module
     (memory 4)
     (data (i32.const ${DATA_AT}) "${data}")
     (func $mix (param $h i32) (param $v i32) (result i32)
@@ -646,7 +629,7 @@ async function measureTouched(options: RunOptions) {
 test("the page table at the end of a run shows exactly the pages the program touched", async () => {
   // Touches page 0 (the data segment), then pages 3, 5, ... (2k+3) for k < n, a load or a store
   // each, and one straddling load across pages 40 and 41; memory has 64 pages of 4 KiB.
-  const file = wasmFile("touch", `(module
+  const file = watFile("touch", `(module
     (memory 4)
     (data (i32.const 16) "xy")
     (func (export "run") (param $n i32) (param $seed i32) (result i32)

@@ -2,28 +2,11 @@
 // definition, as test/mmu.test.ts does for LRU; and both under every memory-server policy and
 // page size: results unchanged, pages really moved, figures deterministic.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, test } from "node:test";
-import binaryen from "binaryen";
+import { test } from "node:test";
 import { run } from "../host/run.ts";
+import { watFile } from "./wat.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "remora-replacement-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Writes a WAT module as a .wasm file named after its content: prepare() caches modules by
- *  path, so two different modules must never share one. */
-function wasmFile(name: string, wat: string): string {
-  const m = binaryen.parseText(wat);
-  m.setFeatures(binaryen.Features.All & ~((binaryen.Features as unknown as Record<string, number>).CompactImports ?? 0));
-  const bytes = m.emitBinary();
-  m.dispose();
-  const path = join(dir, `${name}-${createHash("sha256").update(bytes).digest("hex").slice(0, 12)}.wasm`);
-  writeFileSync(path, bytes);
-  return path;
-}
 
 type Ref = { page: number; write: boolean };
 interface Outcome { faults: number; pageOuts: number; evictions: number }
@@ -113,7 +96,7 @@ function lru(): Replacer {
 // step i draws x = x * 1103515245 + 12345 (x from seed) and h = x >>> 16; three steps in four go
 // to a hot page 1..4, the others to any page 0..15; even steps load word 2 of the page, odd steps
 // store i there. It returns the sum of what it loaded.
-const refStringModule = () => wasmFile("refstring", `(module
+const refStringModule = () => watFile("refstring", `(module
   (memory 1)
   (func (export "run") (param $n i32) (param $seed i32) (result i32)
     (local $i i32) (local $x i32) (local $h i32) (local $addr i32) (local $sum i32)
@@ -205,7 +188,7 @@ test("clock gives a page the host wrote before the program started (a data segme
   // included). With page 0 never seen referenced, p3 takes p0's frame at once, the other bits
   // stay set, p4 then sweeps and takes p1's frame, and the last p1 faults: 6.
   const pages = [1, 2, 0, 3, 1, 4, 1];
-  const file = wasmFile("data-page", `(module
+  const file = watFile("data-page", `(module
     (memory 1)
     (data (i32.const 0) "remora")
     (func $ld (param $a i32) (result i32) (i32.load (local.get $a)))
@@ -226,7 +209,7 @@ test("clock gives a page the host wrote before the program started (a data segme
   const table = drawn.map((ref) => ref.page);
   const bytes = Buffer.alloc(4 * table.length);
   table.forEach((p, i) => bytes.writeUInt32LE(p, 4 * i));
-  const tableFile = wasmFile("table", `(module
+  const tableFile = watFile("table", `(module
     (memory 1)
     (data (i32.const 256) "${[...bytes].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("")}")
     (func (export "run") (param $n i32) (param $seed i32) (result i32)

@@ -7,16 +7,13 @@
 // while the copy's destination faults (the source may be the page evicted), so the scans after a
 // fault skip it; the MMU clears it when each copy is done, and the scan at the end covers it.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-import binaryen from "binaryen";
 import { resolveConfig, type RunOptions } from "../host/config.ts";
 import { runInstrumented, workloadEntry } from "../host/engine.ts";
 import { ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_VIRTUAL_BYTES, PTE_PRESENT } from "../host/layout.ts";
 import { prepare } from "../host/modules.ts";
 import { runNative } from "../host/engine.ts";
+import { watFile } from "./wat.ts";
 
 const MAGIC = 0x52454d4f52415349n; // "REMORASI"
 const MAGIC2 = 0x0123456789abcdefn;
@@ -62,12 +59,7 @@ function signedModule(): string {
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $check (i32.lt_u (local.get $i) (i32.mul (local.get $n) (i32.const 8)))))
       (local.get $ok)))`;
-  const m = binaryen.parseText(wat);
-  m.setFeatures(binaryen.Features.All & ~((binaryen.Features as unknown as Record<string, number>).CompactImports ?? 0));
-  const path = join(mkdtempSync(join(tmpdir(), "remora-residency-")), "signed.wasm");
-  writeFileSync(path, m.emitBinary());
-  m.dispose();
-  return path;
+  return watFile("signed", wat);
 }
 
 interface Scan { signatures: number; stray: string[] }
