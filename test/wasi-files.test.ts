@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -13,38 +13,16 @@ import { fileURLToPath } from "node:url";
 import { WASI } from "node:wasi";
 import { runCommand } from "../host/wasi/command.ts";
 import { resolveInside } from "../host/wasi/sandbox.ts";
+import { cFixture, noToolchain } from "./c-fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const FIXTURES = join(ROOT, "test/fixtures");
-const OUT = join(ROOT, "build/fixtures");
 const TMP = mkdtempSync(join(tmpdir(), "remora-wasi-files-"));
 after(() => rmSync(TMP, { recursive: true, force: true }));
 
 const POLICIES = ["local", "disk", "ram-disk", "remote-main", "counters", "software-counters"];
-const CLANG = ["--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-Wall", "-Werror"];
 const ENOTCAPABLE = "errno 76 (Capabilities insufficient)";
 
-/** Why the C fixtures cannot be built here, or false. .ci/run installs the toolchain and sets
- *  REMORA_REQUIRE_TOOLCHAINS, so there a missing toolchain fails instead of skipping. */
-const noToolchain = (() => {
-  const probe = spawnSync("clang", [...CLANG, "-x", "c", "-", "-o", join(TMP, "probe.wasm")], { input: "int main(void) { return 0; }\n" });
-  if (probe.status === 0) return false;
-  const why = `clang cannot build wasm32-wasi programs here (apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32): ${probe.error?.message ?? probe.stderr?.toString().trim().split("\n")[0]}`;
-  if (process.env.REMORA_REQUIRE_TOOLCHAINS) throw new Error(why);
-  return why;
-})();
-
-/** test/fixtures/NAME.c built into build/fixtures/NAME.wasm (again when the source is newer). */
-function fixture(name: string): string {
-  const source = join(FIXTURES, `${name}.c`);
-  const wasm = join(OUT, `${name}.wasm`);
-  if (!existsSync(wasm) || statSync(wasm).mtimeMs < statSync(source).mtimeMs) {
-    mkdirSync(OUT, { recursive: true });
-    const r = spawnSync("clang", [...CLANG, source, "-o", wasm], { encoding: "utf8" });
-    assert.equal(r.status, 0, `clang failed on ${name}.c:\n${r.stderr}`);
-  }
-  return wasm;
-}
+const fixture = (name: string): string => cFixture(name, []);
 
 let trees = 0;
 /** A fresh tree for test/fixtures/files.c: ROOT/d is the directory the program gets, ROOT/outside
