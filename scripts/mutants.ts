@@ -42,14 +42,14 @@ const REMOTE = [PINNED, ORACLES, FIGURES, COUNTERS, MMU];
 export const TESTS_BY_FILE: Record<string, string[]> = {
   "assembly/mmu.ts": [PINNED, MMU, RESIDENCY, REPLACEMENT, ORACLES],
   "host/engine.ts": [PINNED, MMU, REPLAY, FIGURES, RESIDENCY, RAM_DISK],
-  "host/policies/disk.ts": [PINNED, REPLAY, MMU],
+  "host/policies/disk.ts": [PINNED, FIGURES, REPLAY, MMU],
   "host/policies/remote.ts": [PINNED, ORACLES, COUNTERS, RAM_DISK],
   "host/policies/counters.ts": [PINNED, ORACLES, COUNTERS],
   "host/policies/software-counters.ts": [PINNED, ORACLES, COUNTERS],
   "host/policies/ram-disk.ts": [PINNED, FIGURES, RAM_DISK],
   "host/links/link.ts": [LINKS, PINNED, RAM_DISK],
   "host/disks/disk.ts": [DISKS, PINNED, REPLAY, MMU],
-  "host/swap-device.ts": [SWAPFILE, PINNED, REPLAY, MMU],
+  "host/swap-device.ts": [SWAPFILE, PINNED, FIGURES, REPLAY, MMU],
   "host/memory-engine/memory-engine.ts": [PINNED, REPLAY, FIGURES, RAM_DISK, COUNTERS],
 };
 

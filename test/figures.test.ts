@@ -123,3 +123,30 @@ test("the modelled clock a fault starts at charges each remote access the remote
     POLICIES.counters = policy;
   }
 });
+
+test("DISK's disk reads and writes equal a simulation of the swap device's clustering over the run's own faults", async () => {
+  // The swap device as the README describes it: a dirty page evicted joins the pending cluster
+  // (once), 32 pending pages are written together (32 disk writes); a page-in of a page still
+  // pending is served from memory, any other page written before is one disk read.
+  for (const workload of ["qsort", "trans"]) {
+    const written = new Set<number>();
+    let pending: number[] = [];
+    let reads = 0;
+    let writes = 0;
+    const r = await run({ workload, size: "tiny", policy: "disk", localPages: 48 }, {
+      onFault: ({ vpageIn, vpageOut, dirty }) => {
+        if (vpageOut >= 0 && dirty) {
+          written.add(vpageOut);
+          if (!pending.includes(vpageOut)) pending.push(vpageOut);
+          if (pending.length >= 32) {
+            writes += pending.length;
+            pending = [];
+          }
+        }
+        if (written.has(vpageIn) && !pending.includes(vpageIn)) reads++;
+      },
+    });
+    assert.ok(r.verified && reads > 0 && writes > 0, workload);
+    assert.deepEqual([r.diskReads, r.diskWrites], [reads, writes], workload);
+  }
+});
