@@ -181,7 +181,7 @@ test("lru evicts exactly the least recently used page of a reference string that
 // host writes data segments before the first access, at clock 0, where now - 1 is -1: compared
 // unsigned (2^64 - 1), the page's reference bit was never seen set, and the hand evicted it on its
 // first pass however often it was used. The MMU compares signed.
-test("clock gives a page the host wrote before the program started (a data segment) its reference bit like any other", async () => {
+test("clock gives a page the host wrote before the program started (a data segment) its reference bit like any other, and lru its last use", async () => {
   // Minimal: page 0 holds a data segment; three frames; the program loads pages 1, 2, 0, 3, 1, 4, 1
   // (one call per load, so nothing is reordered). Second chance: p3 sweeps every bit clear and
   // takes p0's frame; p4 takes p2's (p1 was used again); p1 hits: 5 faults (the data segment's
@@ -225,10 +225,12 @@ test("clock gives a page the host wrote before the program started (a data segme
   const tableRefs: Ref[] = [{ page: 0, write: true }];
   table.forEach((page, i) => tableRefs.push({ page: 0, write: false }, { page, write: i % 2 === 1 }));
   for (const frames of [3, 5, 8]) {
-    const expected = simulate(tableRefs, frames, clock());
-    const got = await run({ workload: tableFile, n: table.length, policy: "disk", localPages: frames, replacement: "clock" });
-    assert.ok(got.verified);
-    assert.deepEqual({ faults: got.pageFaults, pageOuts: got.pageOuts, evictions: got.evictions }, expected, `${frames} frames`);
+    for (const [replacement, replacer] of [["clock", clock()], ["lru", lru()]] as const) {
+      const expected = simulate(tableRefs, frames, replacer);
+      const got = await run({ workload: tableFile, n: table.length, policy: "disk", localPages: frames, replacement });
+      assert.ok(got.verified);
+      assert.deepEqual({ faults: got.pageFaults, pageOuts: got.pageOuts, evictions: got.evictions }, expected, `${replacement}, ${frames} frames`);
+    }
   }
 });
 
