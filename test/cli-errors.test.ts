@@ -13,9 +13,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import binaryen from "binaryen";
 import { POLICIES } from "../host/policies/index.ts";
 import { WORKLOADS } from "../workloads/index.ts";
+import { watBytes } from "./wat.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TMP = mkdtempSync(join(tmpdir(), "remora-cli-errors-"));
@@ -68,21 +68,11 @@ async function json(args: string[], code = 0): Promise<Record<string, any>> {
   return value;
 }
 
-/** A .wasm file in the temp directory, assembled by binaryen from WAT, with its name section (so
- *  a refusal can name `$touch`). */
+/** A .wasm file in the temp directory, assembled from WAT with its name section. */
 function wasmFile(name: string, wat: string): string {
-  const m = binaryen.parseText(wat);
-  const debugInfo = binaryen.getDebugInfo();
-  try {
-    m.setFeatures(binaryen.Features.All & ~((binaryen.Features as any).CompactImports ?? 0));
-    binaryen.setDebugInfo(true);
-    const path = join(TMP, name);
-    writeFileSync(path, m.emitBinary());
-    return path;
-  } finally {
-    binaryen.setDebugInfo(debugInfo);
-    m.dispose();
-  }
+  const path = join(TMP, name);
+  writeFileSync(path, watBytes(wat, { names: true }));
+  return path;
 }
 
 /** Bad option values of `run trans --size tiny`: the options, the exact message, and the text

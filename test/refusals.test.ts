@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import binaryen from "binaryen";
+import { watBytes } from "./wat.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TMP = mkdtempSync(join(tmpdir(), "remora-test-"));
@@ -26,19 +26,9 @@ function refuse(args: string[]): string {
   return lines[0];
 }
 
-/** A .wasm file in the temp directory, assembled by binaryen from WAT. Debug info is on so the
- *  binary keeps its name section: without it `$touch` is only "function 0" in the file. */
+/** A .wasm file in the temp directory, assembled from WAT with its name section. */
 function wasmFile(name: string, wat: string): string {
-  const m = binaryen.parseText(wat);
-  const debugInfo = binaryen.getDebugInfo();
-  try {
-    m.setFeatures(binaryen.Features.All & ~((binaryen.Features as any).CompactImports ?? 0));
-    binaryen.setDebugInfo(true);
-    return writeFile(name, m.emitBinary());
-  } finally {
-    binaryen.setDebugInfo(debugInfo);
-    m.dispose();
-  }
+  return writeFile(name, watBytes(wat, { names: true }));
 }
 
 function writeFile(name: string, bytes: Uint8Array): string {

@@ -9,13 +9,17 @@ import binaryen from "binaryen";
 
 let dir: string | undefined;
 
-/** The bytes of a WAT module, every feature on but the import encoding Node 20 rejects. */
-export function watBytes(wat: string): Uint8Array {
+/** The bytes of a WAT module, every feature on but the import encoding Node 20 rejects; with
+ *  `names`, the name section too (so that a refusal can name `$touch`, not "function 0"). */
+export function watBytes(wat: string, { names = false } = {}): Uint8Array {
   const m = binaryen.parseText(wat);
+  const debugInfo = binaryen.getDebugInfo();
   try {
     m.setFeatures(binaryen.Features.All & ~((binaryen.Features as unknown as Record<string, number>).CompactImports ?? 0));
+    binaryen.setDebugInfo(names);
     return m.emitBinary();
   } finally {
+    binaryen.setDebugInfo(debugInfo);
     m.dispose();
   }
 }
