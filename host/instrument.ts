@@ -34,6 +34,7 @@ import {
   ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_STORES, ADDR_TLB, ADDR_TOUCH_BASE, TLB_MISSES_OFFSET,
   ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_DIRTY, PTE_FRAME_SHIFT, PTE_PRESENT, TLB_ENTRY_BYTES, TLB_INVALID, TLB_WBASE_OFFSET,
 } from "./layout.ts";
+import { emitWithBranchHints } from "./branch-hints.ts";
 import { readMemoryFacts, WasmFormatError } from "./wasm-sections.ts";
 
 export class InstrumentError extends Error {}
@@ -1136,7 +1137,7 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
   module.runPasses(["optimize-instructions", "precompute", "simplify-locals", "vacuum", "merge-blocks", "remove-unused-brs", "optimize-instructions", "coalesce-locals", "simplify-locals", "reorder-locals", "vacuum"]);
   if (!module.validate()) throw new Error("internal error: instrumented module does not validate");
   return {
-    binary: withBranchHints(module),
+    binary: emitWithBranchHints(module, isFastPathIf, childrenOf),
     tlbEntries: sites,
     pageRuns: pageRunCount,
     regions: regionCount,
@@ -1148,20 +1149,11 @@ function rewrite(module: binaryen.Module, pageSize: number, hasMemory: boolean, 
   };
 }
 
-/** Marks every fast-path `if` as likely taken (the branch-hinting proposal), so V8 lays the slow
- *  path out of line. binaryen.js has no API for hints, so they go in through the text format; if
- *  that round trip fails, the module runs without hints (slower, same results). */
-function withBranchHints(module: binaryen.Module): Uint8Array {
-  const fastPathIf = /\(if( \(result [a-z0-9]+\))?\n\s*\(i32\.lt_u\n\s*\(i32\.xor\n/g;
-  const text = module.emitText().replace(fastPathIf, (m) => `(@metadata.code.branch_hint "\\01")${m}`);
-  let hinted: binaryen.Module | undefined;
-  try {
-    hinted = binaryen.parseText(text);
-    hinted.setFeatures(FEATURES);
-    return hinted.emitBinary();
-  } catch {
-    return module.emitBinary();
-  } finally {
-    hinted?.dispose();
-  }
+/** A fast path's hit test: `if (i32.lt_u (i32.xor base ea) limit)`. */
+function isFastPathIf(e: binaryen.ExpressionRef): boolean {
+  const cond = (binaryen.getExpressionInfo(e) as binaryen.IfInfo).condition;
+  if (binaryen.getExpressionId(cond) !== binaryen.BinaryId) return false;
+  const test = binaryen.getExpressionInfo(cond) as binaryen.BinaryInfo;
+  return test.op === binaryen.LtUInt32 && binaryen.getExpressionId(test.left) === binaryen.BinaryId
+    && (binaryen.getExpressionInfo(test.left) as binaryen.BinaryInfo).op === binaryen.XorInt32;
 }
