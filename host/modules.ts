@@ -25,8 +25,6 @@ export interface Prepared {
   native: WebAssembly.Module;
   instrumented: Instrumented;
   trapped: WebAssembly.Module;
-  /** Where the instrumented module came from: instrumented now, or the disk cache. */
-  source: "instrumented" | "cache";
 }
 
 const cache = new Map<string, Prepared>();
@@ -59,7 +57,6 @@ export async function prepare(config: Pick<RunConfig, "workload" | "file" | "pag
     const bytes = moduleBytes(config);
     const cacheFile = join(cacheDir(), `${sha256(bytes)}-${config.pageSizeBytes}-${instrumenterVersion()}`);
     let instrumented = diskCache ? readCached(cacheFile) : null;
-    const source = instrumented ? "cache" : "instrumented";
     if (!instrumented) {
       const { instrument } = await import("./instrument.ts");
       instrumented = instrument(bytes, config.pageSizeBytes);
@@ -77,7 +74,6 @@ export async function prepare(config: Pick<RunConfig, "workload" | "file" | "pag
       native,
       instrumented,
       trapped: new WebAssembly.Module(instrumented.binary as Uint8Array<ArrayBuffer>),
-      source,
     };
     cache.set(key, prepared);
   }
@@ -93,7 +89,7 @@ function instrumenterVersion(): string {
   if (version === undefined) {
     const hash = createHash("sha256");
     const ext = COMPILED ? "js" : "ts";
-    for (const file of [`instrument.${ext}`, `layout.${ext}`, `wasm-sections.${ext}`]) hash.update(readFileSync(new URL(file, import.meta.url)));
+    for (const file of [`instrument.${ext}`, `branch-hints.${ext}`, `layout.${ext}`, `wasm-sections.${ext}`]) hash.update(readFileSync(new URL(file, import.meta.url)));
     hash.update(readFileSync(atRoot("build/mmu.wasm")));
     hash.update(readFileSync(new URL("package.json", import.meta.resolve("binaryen"))));
     version = hash.digest("hex").slice(0, 16);

@@ -1,0 +1,40 @@
+// The disk cache of instrumented modules: written on the first run, read by the next (which then
+// gives the same figures), bypassed by --no-cache, and no error when it cannot be written.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+function remora(cache: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, ["bin/remora", "run", "trans", "--size", "tiny", "--local-pages", "64", "--json", ...args],
+    { cwd: ROOT, encoding: "utf8", env: { ...process.env, REMORA_CACHE: cache } });
+  assert.equal(r.status, 0, r.stderr);
+  const { wallSeconds: _w, nativeWallSeconds: _n, ...figures } = JSON.parse(r.stdout);
+  return figures;
+}
+
+test("a module is instrumented into the cache once, and a run from the cache gives the same figures", { timeout: 120_000 }, () => {
+  const cache = mkdtempSync(join(tmpdir(), "remora-cache-"));
+  const first = remora(cache);
+  const files = readdirSync(cache).sort();
+  assert.equal(files.length, 2, `one module, as .wasm and .json: ${files}`);
+  assert.match(files[0], /^[0-9a-f]{32}-4096-[0-9a-f]{16}\.json$/);
+  assert.deepEqual(remora(cache), first);
+  assert.deepEqual(readdirSync(cache).sort(), files, "the second run wrote nothing new");
+  remora(cache, "--page-size", "8KiB");
+  assert.equal(readdirSync(cache).length, 4, "another page size is another entry");
+});
+
+test("--no-cache neither reads nor writes the cache, and a cache that cannot be written is no error", { timeout: 120_000 }, () => {
+  const cache = mkdtempSync(join(tmpdir(), "remora-cache-"));
+  remora(cache, "--no-cache");
+  assert.deepEqual(readdirSync(cache), []);
+  const file = join(cache, "not-a-folder");
+  writeFileSync(file, "");
+  assert.equal(remora(file).verified, true);
+});
