@@ -8,10 +8,10 @@
 //   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---------+---+ site      |
 //
 // ptBase and touchBase move when the MMU's tables grow; the MMU rewrites them here each time, so
-// the workload's refill path (host/instrument.ts) can walk the page table without calling it.
+// the workload's refill path (host/instrument/) can walk the page table without calling it.
 //
 // A TLB entry (32 bytes) caches one page for one load or store instruction of the workload (or a
-// few that share it, see host/instrument.ts):
+// few that share it, see host/instrument/entry-sharing.ts):
 //
 //   +0  vbase   u32  virtual address of the cached page (TLB_INVALID when empty)
 //   +4  delta   u32  physical frame address minus vbase, so paddr = vaddr + delta

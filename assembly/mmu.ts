@@ -3,7 +3,7 @@
 // memory, with the workload (layout.ts draws the fixed part). The workload's own memory is
 // *virtual*: it exists only as pages in local frames, or in the host's backing store.
 //
-// Fast path (inlined into the workload by host/instrument.ts): an access whose page is cached in
+// Fast path (inlined into the workload by host/instrument/): an access whose page is cached in
 // its instruction's TLB entry goes straight to the frame. Everything else calls translate() here;
 // a page that is not resident calls the host once (hostPageFault), which writes the victim back
 // and fills the frame.
@@ -317,7 +317,7 @@ export function commitScratch(vaddr: u32, size: u32): void {
 
 /** Makes vaddr's page resident, records the use, fills TLB entry `entry` (unless NO_ENTRY: the
  *  workload's entries start at index 1) and returns the physical address of vaddr.
- *  host/instrument.ts inlines a copy of the resident-page case into the workload (its refill
+ *  host/instrument/fast-path.ts inlines a copy of the resident-page case into the workload (its refill
  *  path, which leaves the frame's last-use time to the entry's stamp); a change here must be made
  *  there too. */
 function pagePhysical(vaddr: u32, isStore: bool, entry: u32): u32 {

@@ -2,7 +2,7 @@
 // sets up the MMU, serves page faults (write-back, then fill) and turns counts into modelled time.
 import { readFileSync } from "node:fs";
 import type { RunConfig } from "./config.ts";
-import type { Instrumented } from "./instrument.ts";
+import type { Instrumented } from "./instrument/index.ts";
 import { ADDR_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_ZERO_FILLS, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "./layout.ts";
 import { atRoot } from "./paths.ts";
 import { POLICIES } from "./policies/index.ts";

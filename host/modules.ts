@@ -4,12 +4,12 @@
 // module run again starts without binaryen. binaryen (10 MB of JavaScript) is loaded only when a
 // module must be instrumented.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import v8 from "node:v8";
 import { ConfigError, type RunConfig } from "./config.ts";
-import type { Instrumented } from "./instrument.ts";
+import type { Instrumented } from "./instrument/index.ts";
 import { atRoot, COMPILED } from "./paths.ts";
 import { PREVIEW1 } from "./wasi/preview1.ts";
 
@@ -58,7 +58,7 @@ export async function prepare(config: Pick<RunConfig, "workload" | "file" | "pag
     const cacheFile = join(cacheDir(), `${sha256(bytes)}-${config.pageSizeBytes}-${instrumenterVersion()}`);
     let instrumented = diskCache ? readCached(cacheFile) : null;
     if (!instrumented) {
-      const { instrument } = await import("./instrument.ts");
+      const { instrument } = await import("./instrument/index.ts");
       instrumented = instrument(bytes, config.pageSizeBytes);
       if (diskCache) writeCached(cacheFile, instrumented);
     }
@@ -89,7 +89,8 @@ function instrumenterVersion(): string {
   if (version === undefined) {
     const hash = createHash("sha256");
     const ext = COMPILED ? "js" : "ts";
-    for (const file of [`instrument.${ext}`, `branch-hints.${ext}`, `layout.${ext}`, `wasm-sections.${ext}`]) hash.update(readFileSync(new URL(file, import.meta.url)));
+    const passes = readdirSync(new URL("instrument/", import.meta.url)).filter((f) => f.endsWith(`.${ext}`)).sort().map((f) => `instrument/${f}`);
+    for (const file of [...passes, `branch-hints.${ext}`, `layout.${ext}`, `wasm-sections.${ext}`]) hash.update(readFileSync(new URL(file, import.meta.url)));
     hash.update(readFileSync(atRoot("build/mmu.wasm")));
     hash.update(readFileSync(new URL("package.json", import.meta.resolve("binaryen"))));
     version = hash.digest("hex").slice(0, 16);

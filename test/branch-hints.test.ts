@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import binaryen from "binaryen";
-import { instrument } from "../host/instrument.ts";
+import { instrument } from "../host/instrument/index.ts";
 
 /** The hints section: function index -> offsets from the start of its body. */
 function hintsOf(binary: Uint8Array): Map<number, number[]> {

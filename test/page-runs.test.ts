@@ -1,4 +1,4 @@
-// Page runs and straight regions (host/instrument.ts): a strided loop is checked once per page
+// Page runs and straight regions (host/instrument/): a strided loop is checked once per page
 // crossing, a run of straight statements once per TLB entry, not at every access. What they must
 // not change: the result, and every count and modelled figure.
 import assert from "node:assert/strict";
@@ -9,7 +9,7 @@ import { test } from "node:test";
 import binaryen from "binaryen";
 import { resolveConfig, type RunOptions } from "../host/config.ts";
 import { runInstrumented, runNative } from "../host/engine.ts";
-import { instrument } from "../host/instrument.ts";
+import { instrument } from "../host/instrument/index.ts";
 import { prepare } from "../host/modules.ts";
 
 const CONFIGS: Omit<RunOptions, "workload">[] = [

@@ -1,5 +1,5 @@
 // A/B of instrumenter versions: `save TAG` writes each workload's instrumented module, as the
-// current host/instrument.ts makes it, to build/ab/TAG/; `cmp REPS TAG...` runs the saved
+// current host/instrument/ makes it, to build/ab/TAG/; `cmp REPS TAG...` runs the saved
 // versions interleaved with the native module (every page resident, size small) and prints the
 // median slowdown of each (and the ratio of the fastest runs, steadier on a noisy machine), after checking each gives the native checksum and the same accesses.
 // Usage (check out the old version, save, check out the new one, save, compare):
@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolveConfig } from "../../host/config.ts";
 import { runInstrumented, runNative } from "../../host/engine.ts";
-import type { Instrumented } from "../../host/instrument.ts";
+import type { Instrumented } from "../../host/instrument/index.ts";
 import { prepare } from "../../host/modules.ts";
 import { WORKLOADS } from "../../workloads/index.ts";
 import { collectGarbage, median } from "../../bench/bench.ts";

@@ -1,7 +1,7 @@
 // Dev helper: how long instrument() takes on a module, and the sizes before and after.
 // Usage: node --import ./host/register.mjs scripts/dev/time-instrument.mts FILE.wasm [PAGE_SIZE]
 import { readFileSync } from "node:fs";
-import { instrument } from "../../host/instrument.ts";
+import { instrument } from "../../host/instrument/index.ts";
 
 const bytes = new Uint8Array(readFileSync(process.argv[2]));
 const t0 = performance.now();

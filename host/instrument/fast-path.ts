@@ -1,0 +1,170 @@
+// The fast path: every load and store tests its TLB entry (a 32-byte slot in physical memory, see
+// assembly/layout.ts) inline and, on a hit, accesses the frame directly. A miss on a resident page
+// is refilled in place from the page table, also inlined (no call); everything else goes to one
+// out-of-line function per access kind, which calls the MMU.
+//
+// Before:                                   After ($clk: the access clock, a local of the function;
+//                                           E: this instruction's TLB entry address):
+//   (i32.load offset=4 (local.get $p))        (local.set $ea (i32.add (local.get $p) (i32.const 4)))
+//                                             (local.set $clk (i64.add (local.get $clk) (i64.const 1)))
+//                                             (@metadata.code.branch_hint "\01")       ;; likely
+//                                             (if (i32.lt_u (i32.xor (i32.load (i32.const E)) (local.get $ea))
+//                                                           (i32.const 4093))          ;; page - 4 + 1
+//                                               (then (i64.store (i32.const E+8) (local.get $clk))  ;; LRU
+//                                                     (i32.load (i32.add (local.get $ea) (i32.load (i32.const E+4)))))
+//                                               (else ;; a miss: walk the page table, refill E, access;
+//                                                     ;; if not resident: the MMU, out of line
+//                                                     (call $__remora_slow_ld_i32_4u (local.get $ea) (i32.const E)
+//                                                                                    (local.get $clk))))
+//
+// A store is the same with the entry's wbase (E+12), which maps only dirty pages, in the test, and
+// also counts itself in the function's store count ($stc).
+import binaryen from "binaryen";
+import {
+  ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_DIRTY,
+  PTE_FRAME_SHIFT, PTE_PRESENT, TLB_INVALID, TLB_WBASE_OFFSET,
+} from "../layout.ts";
+import type { Rewriter } from "./context.ts";
+import { entryFor } from "./entry-sharing.ts";
+import { accessName, PREFIX, type Access } from "./ir.ts";
+
+const { i32, i64, none } = binaryen;
+
+/** The inlined fast path of one access `expr` (its pointer already rewritten). */
+export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef | null): binaryen.ExpressionRef {
+  const { module, c32, lget, pageSize } = rw;
+  const entryAddr = entryFor(rw, a, ptr);
+  const isLoad = a.kind === "ld";
+  if (isLoad) rw.loadSites++;
+  else rw.storeSites++;
+  const eaLocal = rw.addVar(i32);
+  const ea = () => lget(eaLocal, i32);
+  rw.fn.pageRunOf.get(expr)?.sites.set(expr, { entry: entryAddr, ea: eaLocal });
+  rw.fn.regionOf.get(expr)?.sites.set(expr, { entry: entryAddr, ea: eaLocal });
+  const stmts: binaryen.ExpressionRef[] = [
+    module.local.set(eaLocal, rw.effectiveAddress(a, ptr)),
+  ];
+  let valueLocal = 0;
+  if (!isLoad) {
+    valueLocal = rw.addVar(a.type);
+    stmts.push(module.local.set(valueLocal, value!), rw.tick(rw.fn.stc));
+  }
+  stmts.push(rw.tick(rw.fn.clk));
+  // The entry's base is page-aligned: ea ^ base is ea's offset in the page when both are on one
+  // page, and at least a page when not (the same test as ea - base, one instruction shorter).
+  const hit = module.i32.lt_u(module.i32.xor(module.i32.load(isLoad ? 0 : TLB_WBASE_OFFSET, 4, c32(entryAddr)), ea()), c32(pageSize - a.bytes + 1));
+  const phys = module.i32.add(ea(), module.i32.load(4, 4, c32(entryAddr)));
+  const touch = module.i64.store(8, 8, c32(entryAddr), lget(rw.fn.clk, i64));
+  const slow = isLoad
+    ? module.call(slowHelper(rw, a), [ea(), c32(entryAddr), lget(rw.fn.clk, i64)], a.type)
+    : module.call(slowHelper(rw, a), [ea(), lget(valueLocal, a.type), c32(entryAddr), lget(rw.fn.clk, i64)], none);
+  if (isLoad) {
+    stmts.push(module.if(hit,
+      module.block(null, [touch, rw.physLoad(a, phys)], a.type),
+      inlineRefill(rw, a, entryAddr, eaLocal, 0, slow)));
+    return module.block(null, stmts, a.type);
+  }
+  stmts.push(module.if(hit,
+    module.block(null, [touch, rw.physStore(a, phys, lget(valueLocal, a.type))]),
+    inlineRefill(rw, a, entryAddr, eaLocal, valueLocal, slow)));
+  return module.block(null, stmts);
+}
+
+/** A fast path's hit test: `if (i32.lt_u (i32.xor base ea) limit)`, hinted likely. */
+export function isFastPathIf(e: binaryen.ExpressionRef): boolean {
+  const cond = (binaryen.getExpressionInfo(e) as binaryen.IfInfo).condition;
+  if (binaryen.getExpressionId(cond) !== binaryen.BinaryId) return false;
+  const test = binaryen.getExpressionInfo(cond) as binaryen.BinaryInfo;
+  return test.op === binaryen.LtUInt32 && binaryen.getExpressionId(test.left) === binaryen.BinaryId
+    && (binaryen.getExpressionInfo(test.left) as binaryen.BinaryInfo).op === binaryen.XorInt32;
+}
+
+/** The out-of-line slow path of one access kind, one function per kind, for the misses the
+ *  inline refill (below) leaves: the page is not resident (or not dirty, for a store), the
+ *  access is out of bounds or straddles two pages. It counts the miss and calls the MMU's
+ *  translate, which writes the access clock it reads from memory.
+ *  Params: ea, [value,] entry address, clock. */
+function slowHelper(rw: Rewriter, a: Access): string {
+  const { module, c32, lget } = rw;
+  const name = `${PREFIX}slow_${a.kind}_${accessName(a)}`;
+  if (rw.helpers.has(name)) return name;
+  rw.helpers.add(name);
+  const isStore = a.kind === "st" ? 1 : 0;
+  // Locals: ea 0, [value 1,] entry E, clk; then phys.
+  const P = isStore ? 1 : 0;
+  const E = 1 + P, CLK = 2 + P, PHYS = 3 + P;
+  const g = (i: number) => lget(i, i32);
+  const access = (ptr: binaryen.ExpressionRef) => (isStore ? rw.physStore(a, ptr, lget(1, a.type)) : rw.physLoad(a, ptr));
+  const body: binaryen.ExpressionRef[] = [
+    rw.countMiss(() => g(E)),
+    module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(CLK, i64)), // the MMU reads the clock
+    module.local.set(PHYS, module.call(PREFIX + "translate", [g(0), c32(a.bytes), c32(isStore), rw.entryIndex(g(E))], i32)),
+    access(g(PHYS)),
+  ];
+  if (isStore) {
+    body.push(module.if(module.i32.eq(g(PHYS), c32(ADDR_SCRATCH)),
+      module.call(PREFIX + "commitScratch", [g(0), c32(a.bytes)], none)));
+  }
+  const params = isStore ? [i32, a.type, i32, i64] : [i32, i32, i64];
+  module.addFunction(name, binaryen.createType(params), isStore ? none : a.type, [i32], module.block(null, body, isStore ? none : a.type));
+  return name;
+}
+
+/** A TLB miss handled in place, without a call: walk the page table and, if the page is
+ *  resident (and already dirty, for a store) and the access stays inside its page, refill the
+ *  entry as the MMU's pagePhysical() does and access the frame; otherwise `slow` (the helper that
+ *  calls the MMU). Unlike pagePhysical it does not write the frame's last-use time: the entry's
+ *  own stamp (the clock now) is folded into it before the MMU ever compares frames
+ *  (foldAllEntries), or when the entry is refilled again. Inlined because a call per miss cost
+ *  eventsim, with about 40% of its accesses missing, 10% of its time. */
+function inlineRefill(rw: Rewriter, a: Access, entryAddr: number, eaLocal: number, valueLocal: number, slow: binaryen.ExpressionRef): binaryen.ExpressionRef {
+  const { module, c32, lget, pageSize } = rw;
+  const slowLabel = `${PREFIX}walk${++rw.labels.refill}`, done = `${PREFIX}done${rw.labels.refill}`; // unique in the function
+  const walk = refillWalk(rw, a.bytes, a.kind === "st", entryAddr, eaLocal, slowLabel);
+  const [, , FBASE] = rw.fn.refillLocals!;
+  const at = module.i32.add(lget(FBASE, i32), module.i32.and(lget(eaLocal, i32), c32(pageSize - 1)));
+  if (a.kind === "st") {
+    walk.push(rw.physStore(a, at, lget(valueLocal, a.type)), module.br(done));
+    return module.block(done, [module.block(slowLabel, walk), slow]);
+  }
+  walk.push(module.br(done, undefined, rw.physLoad(a, at)));
+  return module.block(done, [module.block(slowLabel, walk), slow], a.type);
+}
+
+/** The page-table walk and refill of entry E for `bytes` at the address in eaLocal: branches to
+ *  `fail` unless the page is resident (and dirty, for a store) and the bytes stay inside it;
+ *  leaves the frame's address in the refill local fbase. Regions (regions.ts) use it too. */
+export function refillWalk(rw: Rewriter, bytes: number, isStore: boolean, E: number, eaLocal: number, fail: string): binaryen.ExpressionRef[] {
+  const { module, c32, lget, pageSize } = rw;
+  const [PTE, FRAME, FBASE, TB, OLD] = rw.fn.refillLocals ??= [rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32)];
+  const shift = Math.log2(pageSize);
+  const mask = pageSize - 1;
+  const g = (i: number) => lget(i, i32);
+  const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
+  const want = PTE_PRESENT | (isStore ? PTE_DIRTY : 0);
+  const walk: binaryen.ExpressionRef[] = [];
+  if (bytes > 1) walk.push(module.br(fail, module.i32.gt_u(module.i32.add(module.i32.and(g(eaLocal), c32(mask)), c32(bytes)), c32(pageSize))));
+  walk.push(
+    module.br(fail, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
+    module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
+    module.br(fail, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
+    rw.countMiss(() => c32(E)),
+    module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
+    module.local.set(FBASE, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift)))),
+    module.local.set(TB, ld32(ADDR_TOUCH_BASE)),
+    // The entry's hits so far were uses of its old frame.
+    module.local.set(OLD, ld32(E + 16)),
+    module.if(module.i32.ne(g(OLD), c32(NO_FRAME)), module.block(null, [
+      module.local.set(OLD, module.i32.add(g(TB), module.i32.shl(g(OLD), c32(3)))),
+      module.if(module.i64.gt_u(module.i64.load(0, 8, c32(E + 8)), module.i64.load(0, 8, g(OLD))),
+        module.i64.store(0, 8, g(OLD), module.i64.load(0, 8, c32(E + 8)))),
+    ])),
+    module.i32.store(0, 4, c32(E), module.i32.and(g(eaLocal), c32(~mask))),
+    module.i32.store(TLB_WBASE_OFFSET, 4, c32(E), isStore ? module.i32.and(g(eaLocal), c32(~mask))
+      : module.select(module.i32.and(g(PTE), c32(PTE_DIRTY)), module.i32.and(g(eaLocal), c32(~mask)), c32(TLB_INVALID))),
+    module.i32.store(0, 4, c32(E + 4), module.i32.sub(g(FBASE), module.i32.and(g(eaLocal), c32(~mask)))),
+    module.i64.store(0, 8, c32(E + 8), lget(rw.fn.clk, i64)),
+    module.i32.store(0, 4, c32(E + 16), g(FRAME)),
+  );
+  return walk;
+}

@@ -1,0 +1,271 @@
+// Page runs: a loop checked once per page, not once per access.
+//
+// A loop of the shape
+//   (loop $L (if COND (then S1 ... Sn (br $L))))
+// whose statements have no call and no control flow, and whose every load and store address
+// changes by a constant from one iteration to the next (an affine function of induction locals,
+// each set once per iteration to itself plus a constant, and of locals the loop does not
+// change), runs each iteration one of two ways:
+//   checked    the instrumented statements (every access tests its TLB entry), then, for each
+//              access, how many more iterations keep it inside the page its entry now maps:
+//              the budget is the least of them;
+//   unchecked  while the budget lasts, in a tight inner loop: each access made directly at
+//              its physical address (a local, advanced by its stride each iteration), no
+//              test; the clock and the store count advance once, after the inner loop.
+// No MMU call can happen in an unchecked iteration (no slow path, no call), so no entry changes
+// under it, and nobody reads the entries' stamps until the next checked iteration or the end
+// of the loop, where they are written as the checked loop would have left them. Counts, stamps
+// and modelled figures are exactly those of checking every access (test/page-runs.test.ts).
+//
+// Before:                                   After (B: the budget, P: the access's physical address):
+//   (loop $L                                  (local.set $B (i32.const 0))
+//     (if (i32.lt_s (local.get $i) (N))       (block $run (loop $L
+//       (then                                   (if (i32.lt_s (local.get $i) (N)) (then
+//         (f64.store (local.get $p) X)            (if (i32.gt_s (local.get $B) (i32.const 0))
+//         (local.set $p (i32.add (local.get $p)     (then ;; unchecked, while B lasts and the condition holds
+//                                 (i32.const 8)))        (loop $fast (f64.store (local.get $P) X')
+//         (local.set $i (i32.add (local.get $i)                      (local.set $P (i32.add (local.get $P) (i32.const 8)))
+//                                 (i32.const 1)))                    (local.set $B (i32.sub (local.get $B) (i32.const 1))) ...)
+//         (br $L))))                                  the clock advanced by the iterations run; (br $run) if B is left)
+//                                                   (else ;; checked: the instrumented statements, then
+//                                                     ;; B = iterations left on the entry's page, P from the entry
+//                                                     ...))
+//                                                 (br $L))))
+//                                             the entries' stamps written after the loop
+import binaryen from "binaryen";
+import type { Rewriter } from "./context.ts";
+import { accessesIn, childrenOf, classes, constValue, kindOf, PREFIX } from "./ir.ts";
+import { stampsAfter, uncheckedCopy } from "./unchecked.ts";
+
+const { i32, i64 } = binaryen;
+
+/** A page run: a loop whose accesses each advance by a fixed stride per iteration (see
+ *  planPageRun), so one checked iteration tells how many more stay on their pages. */
+export interface PageRun {
+  /** The original accesses of the loop body, in evaluation order, and each one's stride in bytes. */
+  accesses: binaryen.ExpressionRef[];
+  strides: number[];
+  /** Copies of the body's statements (all but the closing br), made before instrumenting, and the
+   *  accesses in them in the same order: the unchecked version of an iteration. */
+  fastStatements: binaryen.ExpressionRef[];
+  fastAccesses: binaryen.ExpressionRef[];
+  /** Each access's TLB entry and effective-address local, recorded as it is instrumented. */
+  sites: Map<binaryen.ExpressionRef, { entry: number; ea: number }>;
+}
+
+class NotAPageRun extends Error {}
+
+const AFFINE_OPS = new Map<number, (l: number, r: number, right: binaryen.ExpressionRef) => number | null>([
+  [binaryen.AddInt32, (l, r) => l + r],
+  [binaryen.SubInt32, (l, r) => l - r],
+  [binaryen.ShlInt32, (l, r, right) => (r === 0 && constValue(right) !== null ? l * 2 ** (constValue(right)! & 31) : null)],
+  [binaryen.MulInt32, (l, r, right) => (r === 0 && constValue(right) !== null ? l * constValue(right)! : null)],
+]);
+
+/** The loop's page run, or null when it does not have the shape above. */
+function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null {
+  const name = classes.Loop.getName(loop);
+  const iff = classes.Loop.getBody(loop);
+  if (!name || kindOf(iff) !== "If" || classes.If.getIfFalse(iff)) return null;
+  const block = classes.If.getIfTrue(iff);
+  if (kindOf(block) !== "Block") return null;
+  const n = classes.Block.getNumChildren(block);
+  const last = n > 1 ? classes.Block.getChildAt(block, n - 1) : 0;
+  if (!last || kindOf(last) !== "Break" || classes.Break.getName(last) !== name || classes.Break.getCondition(last) || classes.Break.getValue(last)) return null;
+  const statements = Array.from({ length: n - 1 }, (_, i) => classes.Block.getChildAt(block, i));
+
+  const cond = classes.If.getCondition(iff);
+  // How often each local is set in the loop (the condition included).
+  const setCount = new Map<number, number>();
+  const setGlobals = new Set<string>(); // e.g. a random generator's state
+  const countSets = (e: binaryen.ExpressionRef): void => {
+    if (kindOf(e) === "LocalSet") setCount.set(classes.LocalSet.getIndex(e), (setCount.get(classes.LocalSet.getIndex(e)) ?? 0) + 1);
+    if (kindOf(e) === "GlobalSet") setGlobals.add(classes.GlobalSet.getName(e));
+    childrenOf(e).forEach(countSets);
+  };
+  [cond, ...statements].forEach(countSets);
+  // Induction locals: each set once, by a top-level statement $x = $x + c; c is its step.
+  const steps = new Map<number, number>();
+  for (const st of statements) {
+    if (kindOf(st) !== "LocalSet" || classes.LocalSet.isTee(st)) continue;
+    const local = classes.LocalSet.getIndex(st);
+    const value = classes.LocalSet.getValue(st);
+    if (setCount.get(local) !== 1 || kindOf(value) !== "Binary" || classes.Binary.getOp(value) !== binaryen.AddInt32) continue;
+    const [l, r] = [classes.Binary.getLeft(value), classes.Binary.getRight(value)];
+    const isLocal = (e: binaryen.ExpressionRef) => kindOf(e) === "LocalGet" && classes.LocalGet.getIndex(e) === local;
+    const c = isLocal(l) ? constValue(r) : isLocal(r) ? constValue(l) : null;
+    if (c !== null && c !== 0) steps.set(local, c);
+  }
+  if (steps.size === 0) return null;
+
+  // How much each address changes from one iteration to the next, in evaluation order (null:
+  // not an affine function of the induction locals and of locals the loop does not change).
+  const known = new Map<number, number | null>();
+  const accesses: binaryen.ExpressionRef[] = [];
+  const strides: number[] = [];
+  const coefficient = (e: binaryen.ExpressionRef): number | null => {
+    const kind = kindOf(e);
+    const c = classes[kind];
+    switch (kind) {
+      case "Const": return 0;
+      case "GlobalGet": return setGlobals.has(c.getName(e)) ? null : 0;
+      case "GlobalSet": coefficient(c.getValue(e)); return null;
+      case "LocalGet": {
+        const local = c.getIndex(e);
+        if (steps.has(local)) return steps.get(local)!;
+        if (!setCount.has(local)) return 0; // unchanged in the loop
+        return known.has(local) ? known.get(local)! : null; // set earlier in this iteration, or not yet
+      }
+      case "LocalSet": {
+        const v = coefficient(c.getValue(e));
+        if (!steps.has(c.getIndex(e))) known.set(c.getIndex(e), v);
+        return c.isTee(e) ? v : null;
+      }
+      case "Binary": {
+        const l = coefficient(c.getLeft(e));
+        const r = coefficient(c.getRight(e));
+        if (l === null || r === null) return null;
+        if (l === 0 && r === 0) return 0;
+        const op = AFFINE_OPS.get(c.getOp(e));
+        return op ? op(l, r, c.getRight(e)) : null;
+      }
+      case "Unary": return coefficient(c.getValue(e)) === 0 ? 0 : null;
+      case "Select": {
+        const parts = [c.getIfTrue(e), c.getIfFalse(e), c.getCondition(e)].map(coefficient);
+        return parts.every((p) => p === 0) ? 0 : null;
+      }
+      case "Drop": coefficient(c.getValue(e)); return null;
+      case "Nop": return null;
+      case "Load": case "Store": {
+        const info = binaryen.getExpressionInfo(e) as binaryen.LoadInfo;
+        if (info.isAtomic) throw new NotAPageRun();
+        const a = coefficient(c.getPtr(e));
+        if (kind === "Store") coefficient(c.getValue(e));
+        if (a === null) throw new NotAPageRun();
+        accesses.push(e);
+        strides.push(a);
+        return null;
+      }
+      default: throw new NotAPageRun(); // calls, control flow, memory.*: not a page run
+    }
+  };
+  try {
+    // The condition runs before every iteration, unchecked ones too: no access and no call in it
+    // (a call could reach the MMU and change the entries an unchecked iteration relies on).
+    coefficient(cond);
+    if (accesses.length > 0) return null;
+    statements.forEach(coefficient);
+  } catch (e) {
+    if (e instanceof NotAPageRun) return null;
+    throw e;
+  }
+  // A stride of over an eighth of a page leaves its page within 8 iterations: too few unchecked
+  // ones to pay for the budget (trans's column walk ran 10% slower as a page run).
+  if (accesses.length === 0 || strides.some((st) => Math.abs(st) * 8 > rw.pageSize)) return null;
+  const fastStatements = statements.map((st) => rw.module.copyExpression(st));
+  const fastAccesses = accessesIn(fastStatements);
+  if (fastAccesses.length !== accesses.length) return null;
+  return { accesses, strides, fastStatements, fastAccesses, sites: new Map() };
+}
+
+/** Finds the function's page runs: every loop of the shape above, innermost first. */
+export function planPageRuns(rw: Rewriter, root: binaryen.ExpressionRef): void {
+  if (!rw.usePageRuns) return;
+  const walk = (e: binaryen.ExpressionRef): void => {
+    childrenOf(e).forEach(walk);
+    if (kindOf(e) === "Loop") {
+      const run = planPageRun(rw, e);
+      if (run) {
+        rw.pageRunCount++;
+        rw.fn.pageRuns.set(e, run);
+        for (const access of run.accesses) rw.fn.pageRunOf.set(access, run);
+      }
+    }
+  };
+  walk(root);
+}
+
+/** The loop (its accesses already instrumented) rebuilt as a page run. */
+export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: PageRun): binaryen.ExpressionRef {
+  const { module, c32, lget, addVar, pageSize } = rw;
+  const { clk, stc } = rw.fn;
+  const sites = run.accesses.map((a) => run.sites.get(a)!);
+  const budget = addVar(i32);
+  const rem = addVar(i32);
+  // Each access's physical address in the next iteration: after a checked iteration, its
+  // address then plus its stride plus its entry's delta; after each unchecked one, plus its
+  // stride (so the unchecked copy need not compute the addresses at all).
+  const phys = sites.map(() => addVar(i32));
+  const readEntries = () => sites.map(({ entry, ea }, k) => module.local.set(phys[k],
+    module.i32.add(module.i32.add(lget(ea, i32), c32(run.strides[k])), module.i32.load(4, 4, c32(entry)))));
+  const stride = () => phys.map((p, k) => module.local.set(p, module.i32.add(lget(p, i32), c32(run.strides[k]))));
+
+  const uncheck = uncheckedCopy(rw, run.fastAccesses, (k) => ({ phys: phys[k], offset: 0 }));
+  // Unchecked iterations run as a tight inner loop while the budget lasts and the condition
+  // holds; the clock and the store count then advance once, by the accesses and stores of the
+  // iterations it ran. The entries' stamps are not written in unchecked iterations: after any,
+  // each entry's stamp is the clock at its last access in the last iteration, the clock now
+  // less the accesses after that one; written before the next checked iteration and after the
+  // loop, the only places from which the MMU can be reached.
+  const m = run.accesses.length;
+  const stores = run.accesses.filter((a) => kindOf(a) === "Store").length;
+  const advance = (local: number, by: number) => module.local.set(local, module.i64.add(lget(local, i64),
+    module.i64.mul(module.i64.extend_u(module.i32.sub(lget(rem, i32), lget(budget, i32))), module.i64.const(BigInt(by) as unknown as number))));
+  const unchecked = addVar(i32); // 1 after an unchecked iteration whose stamps are not written yet
+  const lastUse = new Map(sites.map(({ entry }, k) => [entry, k]));
+  const writeStamps = () => module.if(lget(unchecked, i32), module.block(null, [
+    ...stampsAfter(rw, lastUse, m),
+    module.local.set(unchecked, c32(0)),
+  ]));
+  const id = ++rw.labels.pageRun;
+  const fastLoop = `${PREFIX}unchecked${id}`, spent = `${PREFIX}spent${id}`, out = `${PREFIX}run${id}`; // unique in the function
+  const cond = classes.If.getCondition(classes.Loop.getBody(loop));
+  const fast = [
+    module.local.set(rem, lget(budget, i32)), // the budget before: rem - budget iterations ran
+    module.block(spent, [module.loop(fastLoop, module.block(null, [
+      ...run.fastStatements.map(uncheck),
+      ...stride(),
+      module.local.set(budget, module.i32.sub(lget(budget, i32), c32(1))),
+      // Another unchecked iteration while the budget lasts and the condition holds (the
+      // condition has no access and no call; a copy evaluates it exactly as the loop would).
+      // Two branches, not one on both tests: that became a select, 8 instructions, not 4.
+      module.br(spent, module.i32.eqz(lget(budget, i32))),
+      module.br(fastLoop, module.copyExpression(cond)),
+    ]))]),
+    advance(clk, m), ...(stores ? [advance(stc, stores)] : []),
+    module.local.set(unchecked, c32(1)),
+    // Budget left: the condition failed, the loop is over. None left: back to its head.
+    module.br(out, lget(budget, i32)),
+  ];
+
+  // After a checked iteration: how many more iterations keep every access on its entry's page.
+  const BIG = 1 << 30;
+  const budgetOf = sites.flatMap(({ entry, ea }, k) => {
+    const stride = run.strides[k];
+    const bytes = binaryen.getExpressionInfo(run.accesses[k]) as binaryen.LoadInfo;
+    const maxPos = pageSize - bytes.bytes; // the last offset in the page where the access fits
+    if (stride === 0) return [];
+    const pos = () => module.i32.sub(lget(ea, i32), module.i32.load(0, 4, c32(entry)));
+    const abs = Math.abs(stride);
+    const over = (x: binaryen.ExpressionRef) => // x / |stride|, a shift for a power of two
+      (abs & (abs - 1)) === 0 ? module.i32.shr_u(x, c32(Math.log2(abs))) : module.i32.div_u(x, c32(abs));
+    const more = over(stride > 0 ? module.i32.sub(c32(maxPos), pos()) : pos());
+    return [
+      module.local.set(rem, module.select(module.i32.gt_u(pos(), c32(maxPos)), c32(0), more)),
+      module.local.set(budget, module.select(module.i32.lt_u(lget(rem, i32), lget(budget, i32)), lget(rem, i32), lget(budget, i32))),
+    ];
+  });
+
+  const iff = classes.Loop.getBody(loop);
+  const block = classes.If.getIfTrue(iff);
+  const n = classes.Block.getNumChildren(block);
+  const checked = Array.from({ length: n - 1 }, (_, i) => classes.Block.getChildAt(block, i));
+  const br = classes.Block.getChildAt(block, n - 1);
+  classes.If.setIfTrue(iff, module.block(null, [
+    module.if(module.i32.gt_s(lget(budget, i32), c32(0)),
+      module.block(null, fast),
+      module.block(null, [writeStamps(), ...checked, module.local.set(budget, c32(BIG)), ...budgetOf, ...readEntries()])),
+    br,
+  ]));
+  return module.block(null, [module.local.set(budget, c32(0)), module.local.set(unchecked, c32(0)), module.block(out, [loop]), writeStamps()], binaryen.getExpressionType(loop));
+}

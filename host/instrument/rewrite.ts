@@ -1,0 +1,75 @@
+// The walk that rewrites one function, bottom-up, in evaluation order: every kind of expression is
+// either known (its children walked) or refused by name, so nothing reaches memory unseen. Each
+// kind goes to its pass: loads and stores to the fast path (fast-path.ts), calls, returns and the
+// memory instructions to calls.ts, loops planned as page runs to page-runs.ts, blocks with regions
+// to regions.ts; local.sets are noted for entry sharing (entry-sharing.ts).
+import binaryen from "binaryen";
+import { wrapBody, rewriteCall } from "./calls.ts";
+import type { Rewriter } from "./context.ts";
+import { localWritten } from "./entry-sharing.ts";
+import { fastPath } from "./fast-path.ts";
+import { accessOf, classes, kindOf, LEAVES, LIST_CHILDREN, REFUSED, SCALAR_CHILDREN, typeName } from "./ir.ts";
+import { pageRunLoop, planPageRuns } from "./page-runs.ts";
+import { planRegions, regionBlock } from "./regions.ts";
+
+/** Rewrites one function: plan its page runs and regions, walk its body, wrap it with the clock. */
+export function rewriteFunction(rw: Rewriter, fn: binaryen.FunctionRef, name: string): void {
+  const info = binaryen.getFunctionInfo(fn);
+  rw.beginFunction(fn, name);
+  planPageRuns(rw, info.body);
+  planRegions(rw, info.body);
+  const body = visit(rw, info.body);
+  classes.Function.setBody(fn, wrapBody(rw, body, info.results));
+}
+
+/** Rewrites one expression tree bottom-up; returns the replacement for `expr`. */
+function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionRef {
+  if (expr === 0) return 0;
+  const kind = kindOf(expr);
+  const cls = classes[kind];
+  if (kind in REFUSED) rw.refuse(REFUSED[kind]);
+  if (!(kind in SCALAR_CHILDREN) && !(kind in LIST_CHILDREN) && !LEAVES.has(kind)) {
+    rw.refuse(`the ${kind} instruction (not supported by remora's instrumenter)`);
+  }
+  for (const field of SCALAR_CHILDREN[kind] ?? []) {
+    const child = cls[`get${field}`](expr);
+    if (child) {
+      const replaced = visit(rw, child);
+      if (replaced !== child) cls[`set${field}`](expr, replaced);
+    }
+  }
+  const list = LIST_CHILDREN[kind];
+  if (list) {
+    const n = cls[list[0]](expr);
+    for (let i = 0; i < n; i++) {
+      const child = cls[`get${list[1]}`](expr, i);
+      const replaced = visit(rw, child);
+      if (replaced !== child) cls[`set${list[1]}`](expr, i, replaced);
+    }
+  }
+  switch (kind) {
+    case "LocalSet":
+      localWritten(rw, expr);
+      return expr;
+    case "Block": {
+      const regions = rw.fn.regionsOf.get(expr);
+      return regions ? regionBlock(rw, expr, regions) : expr;
+    }
+    case "Loop": {
+      const run = rw.fn.pageRuns.get(expr);
+      return run ? pageRunLoop(rw, expr, run) : expr;
+    }
+    case "Load": {
+      const info = binaryen.getExpressionInfo(expr) as binaryen.LoadInfo;
+      if (info.isAtomic) rw.refuse(`${typeName(info.type)}.atomic.load`);
+      return fastPath(rw, expr, accessOf(expr), info.ptr, null);
+    }
+    case "Store": {
+      const info = binaryen.getExpressionInfo(expr) as binaryen.StoreInfo;
+      if (info.isAtomic) rw.refuse(`${typeName(classes.Store.getValueType(expr))}.atomic.store`);
+      return fastPath(rw, expr, accessOf(expr), info.ptr, info.value);
+    }
+    default:
+      return rewriteCall(rw, expr, kind) ?? expr;
+  }
+}
