@@ -121,3 +121,43 @@ test("only a loop with no call and no access in its condition, and constant stri
   assert.equal(pageRuns(loopWith("(i32.load (local.get $p))")), 0, "an access in the condition");
   assert.equal(pageRuns(loopWith("(i32.lt_u (local.get $p) (i32.const 8000))", "(i32.load (i32.const 0))")), 0, "a step loaded from memory");
 });
+
+test("clang's do-while loops (the condition last, its step a local.tee in it) are page runs, with the same figures as checking every access", async () => {
+  // Shapes clang -O2 writes: a loop unrolled by two, its index stepped in the condition
+  // (`i += 2 != n`); a byte loop walking down; a loop whose pointer steps in a statement. Pages
+  // are crossed mid-iteration and by accesses that straddle none; 3 local pages make them fault.
+  const wat = `(module
+    (memory 8)
+    (func (export "run") (param $n i32) (param $seed i32) (result i32)
+      (local $i i32) (local $p i32) (local $q i32) (local $h i32) (local $x f64)
+      (local.set $p (i32.const 8))
+      (loop $fill
+        (f64.store (local.get $p) (f64.convert_i32_u (i32.mul (local.get $p) (local.get $seed))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br_if $fill (i32.lt_u (local.get $p) (i32.const 131072))))
+      (local.set $p (i32.const 8))
+      (local.set $q (i32.const 196608))
+      (loop $unrolled
+        (f64.store (local.get $q) (f64.add (local.get $x) (f64.load (local.get $p))))
+        (f64.store offset=8 (local.get $q) (f64.load offset=8 (local.get $p)))
+        (local.set $x (f64.load offset=8 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br_if $unrolled (i32.ne (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const 2))))))
+      (local.set $p (i32.const 262143))
+      (loop $down
+        (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 31)) (i32.load8_u (local.get $p))))
+        (br_if $down (i32.gt_u (local.tee $p (i32.add (local.get $p) (i32.const -1))) (i32.const 196608))))
+      (i32.add (local.get $h) (i32.trunc_f64_s (local.get $x)))))`;
+  const module = binaryen.parseText(wat);
+  const bytes = module.emitBinary();
+  module.dispose();
+  assert.equal(instrument(bytes, 4096).pageRuns, 3);
+  const file = join(mkdtempSync(join(tmpdir(), "remora-do-while-")), "loops.wasm");
+  writeFileSync(file, bytes);
+  await sameFigures(file, bytes, [
+    { policy: "local", n: 6000, seed: 3 },
+    { policy: "disk", localPages: 3, n: 6000, seed: 3 },
+    { policy: "counters", localPages: 3, n: 4000, seed: 5 },
+  ]);
+});

@@ -42,6 +42,8 @@ const { i32, i64 } = binaryen;
 /** A page run: a loop whose accesses each advance by a fixed stride per iteration (see
  *  planPageRun), so one checked iteration tells how many more stay on their pages. */
 export interface PageRun {
+  /** The loop's shape (loopShape): the condition after the statements, or before. */
+  doWhile: boolean;
   /** The original accesses of the loop body, in evaluation order, and each one's stride in bytes. */
   accesses: binaryen.ExpressionRef[];
   strides: number[];
@@ -64,17 +66,9 @@ const AFFINE_OPS = new Map<number, (l: number, r: number, right: binaryen.Expres
 
 /** The loop's page run, or null when it does not have the shape above. */
 function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null {
-  const name = classes.Loop.getName(loop);
-  const iff = classes.Loop.getBody(loop);
-  if (!name || kindOf(iff) !== "If" || classes.If.getIfFalse(iff)) return null;
-  const block = classes.If.getIfTrue(iff);
-  if (kindOf(block) !== "Block") return null;
-  const n = classes.Block.getNumChildren(block);
-  const last = n > 1 ? classes.Block.getChildAt(block, n - 1) : 0;
-  if (!last || kindOf(last) !== "Break" || classes.Break.getName(last) !== name || classes.Break.getCondition(last) || classes.Break.getValue(last)) return null;
-  const statements = Array.from({ length: n - 1 }, (_, i) => classes.Block.getChildAt(block, i));
-
-  const cond = classes.If.getCondition(iff);
+  const shape = loopShape(loop);
+  if (!shape) return null;
+  const { statements, cond, doWhile } = shape;
   // How often each local is set in the loop (the condition included).
   const setCount = new Map<number, number>();
   const setGlobals = new Set<string>(); // e.g. a random generator's state
@@ -84,18 +78,22 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
     childrenOf(e).forEach(countSets);
   };
   [cond, ...statements].forEach(countSets);
-  // Induction locals: each set once, by a top-level statement $x = $x + c; c is its step.
+  // Induction locals: each set once per iteration, to itself plus a constant c, its step. The
+  // loop has no control flow, so a set anywhere in it (a statement, or a local.tee in the
+  // condition, as clang writes `i++ != n`) runs exactly once per iteration.
   const steps = new Map<number, number>();
-  for (const st of statements) {
-    if (kindOf(st) !== "LocalSet" || classes.LocalSet.isTee(st)) continue;
-    const local = classes.LocalSet.getIndex(st);
-    const value = classes.LocalSet.getValue(st);
-    if (setCount.get(local) !== 1 || kindOf(value) !== "Binary" || classes.Binary.getOp(value) !== binaryen.AddInt32) continue;
+  const findSteps = (e: binaryen.ExpressionRef): void => {
+    childrenOf(e).forEach(findSteps);
+    if (kindOf(e) !== "LocalSet") return;
+    const local = classes.LocalSet.getIndex(e);
+    const value = classes.LocalSet.getValue(e);
+    if (setCount.get(local) !== 1 || kindOf(value) !== "Binary" || classes.Binary.getOp(value) !== binaryen.AddInt32) return;
     const [l, r] = [classes.Binary.getLeft(value), classes.Binary.getRight(value)];
-    const isLocal = (e: binaryen.ExpressionRef) => kindOf(e) === "LocalGet" && classes.LocalGet.getIndex(e) === local;
+    const isLocal = (x: binaryen.ExpressionRef) => kindOf(x) === "LocalGet" && classes.LocalGet.getIndex(x) === local;
     const c = isLocal(l) ? constValue(r) : isLocal(r) ? constValue(l) : null;
     if (c !== null && c !== 0) steps.set(local, c);
-  }
+  };
+  [cond, ...statements].forEach(findSteps);
   if (steps.size === 0) return null;
 
   // How much each address changes from one iteration to the next, in evaluation order (null:
@@ -150,11 +148,15 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
     }
   };
   try {
-    // The condition runs before every iteration, unchecked ones too: no access and no call in it
-    // (a call could reach the MMU and change the entries an unchecked iteration relies on).
-    coefficient(cond);
+    // The condition runs in every iteration, unchecked ones too: no access and no call in it (a
+    // call could reach the MMU and change the entries an unchecked iteration relies on). It runs
+    // before the statements of a while loop and after those of a do-while loop.
+    if (!doWhile) coefficient(cond);
     if (accesses.length > 0) return null;
     statements.forEach(coefficient);
+    const before = accesses.length;
+    if (doWhile) coefficient(cond);
+    if (accesses.length > before) return null;
   } catch (e) {
     if (e instanceof NotAPageRun) return null;
     throw e;
@@ -165,7 +167,31 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
   const fastStatements = statements.map((st) => rw.module.copyExpression(st));
   const fastAccesses = accessesIn(fastStatements);
   if (fastAccesses.length !== accesses.length) return null;
-  return { accesses, strides, fastStatements, fastAccesses, sites: new Map() };
+  return { doWhile, accesses, strides, fastStatements, fastAccesses, sites: new Map() };
+}
+
+/** A loop's statements and condition, when it has one of the two shapes a compiler writes:
+ *    while     (loop $L (if COND (then S1 ... Sn (br $L))))     AssemblyScript's, binaryen's
+ *    do-while  (loop $L S1 ... Sn (br_if $L COND))              clang's (rotated loops)
+ *  and no result. */
+function loopShape(loop: binaryen.ExpressionRef): { statements: binaryen.ExpressionRef[]; cond: binaryen.ExpressionRef; doWhile: boolean } | null {
+  const name = classes.Loop.getName(loop);
+  const body = classes.Loop.getBody(loop);
+  if (!name || binaryen.getExpressionType(loop) !== binaryen.none) return null;
+  const split = (block: binaryen.ExpressionRef) => {
+    if (kindOf(block) !== "Block") return null;
+    const n = classes.Block.getNumChildren(block);
+    const last = n > 1 ? classes.Block.getChildAt(block, n - 1) : 0;
+    if (!last || kindOf(last) !== "Break" || classes.Break.getName(last) !== name || classes.Break.getValue(last)) return null;
+    return { statements: Array.from({ length: n - 1 }, (_, i) => classes.Block.getChildAt(block, i)), cond: classes.Break.getCondition(last) as binaryen.ExpressionRef };
+  };
+  if (kindOf(body) === "If") {
+    if (classes.If.getIfFalse(body)) return null;
+    const parts = split(classes.If.getIfTrue(body));
+    return parts && !parts.cond ? { statements: parts.statements, cond: classes.If.getCondition(body), doWhile: false } : null;
+  }
+  const parts = split(body);
+  return parts && parts.cond ? { ...parts, doWhile: true } : null;
 }
 
 /** Finds the function's page runs: every loop of the shape above, innermost first. */
@@ -219,7 +245,15 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
   ]));
   const id = ++rw.labels.pageRun;
   const fastLoop = `${PREFIX}unchecked${id}`, spent = `${PREFIX}spent${id}`, out = `${PREFIX}run${id}`; // unique in the function
-  const cond = classes.If.getCondition(classes.Loop.getBody(loop));
+  const body = classes.Loop.getBody(loop);
+  // The loop's own closing branch: br $L after the statements of a while loop, br_if $L COND
+  // after those of a do-while loop.
+  const statementsBlock = run.doWhile ? body : classes.If.getIfTrue(body);
+  const n = classes.Block.getNumChildren(statementsBlock);
+  const checked = Array.from({ length: n - 1 }, (_, i) => classes.Block.getChildAt(statementsBlock, i));
+  const br = classes.Block.getChildAt(statementsBlock, n - 1);
+  const cond = run.doWhile ? classes.Break.getCondition(br) : classes.If.getCondition(body);
+  const more = run.doWhile ? addVar(i32) : 0; // the condition after the last unchecked iteration
   const fast = [
     module.local.set(rem, lget(budget, i32)), // the budget before: rem - budget iterations ran
     module.block(spent, [module.loop(fastLoop, module.block(null, [
@@ -227,15 +261,22 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
       ...stride(),
       module.local.set(budget, module.i32.sub(lget(budget, i32), c32(1))),
       // Another unchecked iteration while the budget lasts and the condition holds (the
-      // condition has no access and no call; a copy evaluates it exactly as the loop would).
+      // condition has no access and no call; a copy evaluates it exactly as the loop would,
+      // once per iteration: a while loop's at the head of the next, a do-while loop's here).
       // Two branches, not one on both tests: that became a select, 8 instructions, not 4.
-      module.br(spent, module.i32.eqz(lget(budget, i32))),
-      module.br(fastLoop, module.copyExpression(cond)),
+      ...(run.doWhile
+        ? [module.br(spent, module.i32.eqz(module.local.tee(more, module.copyExpression(cond), i32))),
+          module.br(fastLoop, lget(budget, i32))]
+        : [module.br(spent, module.i32.eqz(lget(budget, i32))),
+          module.br(fastLoop, module.copyExpression(cond))]),
     ]))]),
     advance(clk, m), ...(stores ? [advance(stc, stores)] : []),
     module.local.set(unchecked, c32(1)),
-    // Budget left: the condition failed, the loop is over. None left: back to its head.
-    module.br(out, lget(budget, i32)),
+    ...(run.doWhile
+      // The condition failed: the loop is over. Else the budget is spent: a checked iteration.
+      ? [module.br(out, module.i32.eqz(lget(more, i32))), module.br(classes.Loop.getName(loop))]
+      // Budget left: the condition failed, the loop is over. None left: back to its head.
+      : [module.br(out, lget(budget, i32))]),
   ];
 
   // After a checked iteration: how many more iterations keep every access on its entry's page.
@@ -256,16 +297,13 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
     ];
   });
 
-  const iff = classes.Loop.getBody(loop);
-  const block = classes.If.getIfTrue(iff);
-  const n = classes.Block.getNumChildren(block);
-  const checked = Array.from({ length: n - 1 }, (_, i) => classes.Block.getChildAt(block, i));
-  const br = classes.Block.getChildAt(block, n - 1);
-  classes.If.setIfTrue(iff, module.block(null, [
+  const iteration = module.block(run.doWhile ? classes.Block.getName(body) : null, [
     module.if(module.i32.gt_s(lget(budget, i32), c32(0)),
       module.block(null, fast),
       module.block(null, [writeStamps(), ...checked, module.local.set(budget, c32(BIG)), ...budgetOf, ...readEntries()])),
     br,
-  ]));
+  ]);
+  if (run.doWhile) classes.Loop.setBody(loop, iteration);
+  else classes.If.setIfTrue(body, iteration);
   return module.block(null, [module.local.set(budget, c32(0)), module.local.set(unchecked, c32(0)), module.block(out, [loop]), writeStamps()], binaryen.getExpressionType(loop));
 }
