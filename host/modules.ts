@@ -1,21 +1,35 @@
 // Where modules come from: built workloads (build/workloads/<name>.wasm) or a user's .wasm file,
 // each instrumented once per page size: kept for the process, and on disk (~/.cache/remora, or
 // $REMORA_CACHE) keyed by the module's hash, the page size and the instrumenter's version, so a
-// module run again starts without binaryen. binaryen (10 MB of JavaScript) is loaded only when a
-// module must be instrumented.
+// module run again starts without binaryen. A module is instrumented in a child process
+// (instrument/child.ts), which loads binaryen (10 MB of JavaScript) with V8's default flags.
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import v8 from "node:v8";
+import { isMainThread } from "node:worker_threads";
 import { ConfigError, type RunConfig } from "./config.ts";
+import { readInstrumented } from "./instrument/files.ts";
 import type { Instrumented } from "./instrument/index.ts";
-import { atRoot, COMPILED } from "./paths.ts";
+import { InstrumentError } from "./instrument/context.ts";
+import { atRoot, COMPILED, sibling, workerExecArgv } from "./paths.ts";
 import { PREVIEW1 } from "./wasi/preview1.ts";
 
-// V8 reads the branch hints the instrumenter writes (fast path likely) only with this flag, which
-// must be set before the first module is compiled.
-v8.setFlagsFromString("--experimental-wasm-branch-hinting");
+// V8's flags, set once, by the main thread, before any module is compiled: changing them while
+// V8 compiles (in background threads, also for worker threads) is not safe: it is the likeliest
+// cause of a test process that crashed (SIGSEGV) in about one run in 20. V8 reads the branch hints the instrumenter writes (fast
+// path likely) only with the first flag. The second compiles every function on the optimizing
+// tier up front: by default V8 compiles a function at its first call on baseline code (Liftoff)
+// and swaps in optimized code only at a later call, and a workload's run() or a C program's
+// kernel is one call, so a run stayed on baseline code (`remora run gauss`: 2.1 s, not 1.3 s).
+// host/register.mjs sets them first when the TypeScript sources run (tests, development).
+const FLAGS_SET = Symbol.for("remora.v8Flags");
+if (isMainThread && !process.env.REMORA_INSTRUMENTER && !(globalThis as Record<symbol, unknown>)[FLAGS_SET]) {
+  v8.setFlagsFromString("--experimental-wasm-branch-hinting --no-liftoff");
+  (globalThis as Record<symbol, unknown>)[FLAGS_SET] = true;
+}
 
 const BUILD = atRoot("build/workloads/");
 
@@ -56,18 +70,7 @@ export async function prepare(config: Pick<RunConfig, "workload" | "file" | "pag
   if (!prepared) {
     const bytes = moduleBytes(config);
     const cacheFile = join(cacheDir(), `${sha256(bytes)}-${config.pageSizeBytes}-${instrumenterVersion()}`);
-    let instrumented = diskCache ? readCached(cacheFile) : null;
-    if (!instrumented) {
-      const { instrument } = await import("./instrument/index.ts");
-      instrumented = instrument(bytes, config.pageSizeBytes);
-      if (diskCache) writeCached(cacheFile, instrumented);
-    }
-    // From here on, optimized code from the first run, for native and instrumented modules alike.
-    // By default V8 compiles a function at its first call on baseline code (Liftoff) and swaps in
-    // optimized code only at a later call: a workload's run() is one call, so a run stayed on
-    // baseline code (`remora run gauss`: 2.1 s instead of 1.3 s). Set once binaryen has run: its
-    // own functions, compiled this way, add 2 s to every start.
-    v8.setFlagsFromString("--no-liftoff");
+    const instrumented = (diskCache ? readInstrumented(cacheFile) : null) ?? await instrumentInChild(bytes, config.pageSizeBytes, cacheFile);
     const native = new WebAssembly.Module(bytes);
     prepared = {
       kind: checkInterface(native),
@@ -98,36 +101,40 @@ function instrumenterVersion(): string {
   return version;
 }
 
-/** A cached instrumented module: FILE.wasm (the binary) and FILE.json (the rest). */
-function readCached(file: string): Instrumented | null {
+/** The module instrumented by a child process (instrument/child.ts), which writes it into the disk
+ *  cache at `cacheFile` when the cache is on, else (or when the cache cannot be written) into a
+ *  temporary folder. */
+async function instrumentInChild(bytes: Uint8Array, pageSize: number, cacheFile: string): Promise<Instrumented> {
+  if (diskCache) {
+    try {
+      mkdirSync(cacheDir(), { recursive: true });
+      return await runChild(bytes, pageSize, cacheFile);
+    } catch (e) {
+      if (e instanceof InstrumentError) throw e;
+      // read-only home, full disk: instrument into a temporary folder, below
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), "remora-instrument-"));
   try {
-    const meta = JSON.parse(readFileSync(`${file}.json`, "utf8"));
-    const binary = new Uint8Array(readFileSync(`${file}.wasm`));
-    return {
-      ...meta,
-      binary,
-      dataSegments: meta.dataSegments.map((d: { offset: number; base64: string }) => ({ offset: d.offset, data: new Uint8Array(Buffer.from(d.base64, "base64")) })),
-    };
-  } catch {
-    return null; // not cached, or unreadable: instrument again
+    return await runChild(bytes, pageSize, join(dir, "module"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Writes a module to the cache (atomically: a reader never sees half a file); a cache that
- *  cannot be written is no error, only slower. */
-function writeCached(file: string, inst: Instrumented): void {
-  const { binary, dataSegments, ...rest } = inst;
-  const meta = { ...rest, dataSegments: dataSegments.map((d) => ({ offset: d.offset, base64: Buffer.from(d.data).toString("base64") })) };
-  try {
-    mkdirSync(cacheDir(), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(`${tmp}.wasm`, binary);
-    writeFileSync(`${tmp}.json`, JSON.stringify(meta));
-    renameSync(`${tmp}.wasm`, `${file}.wasm`); // the binary first: the .json says the entry is whole
-    renameSync(`${tmp}.json`, `${file}.json`);
-  } catch {
-    // read-only home, full disk: run without the cache
-  }
+async function runChild(bytes: Uint8Array, pageSize: number, prefix: string): Promise<Instrumented> {
+  const child = spawn(process.execPath, [...workerExecArgv(true), sibling(import.meta.url, "instrument/child").pathname, String(pageSize), prefix],
+    { stdio: ["pipe", "ignore", "pipe"], env: { ...process.env, REMORA_INSTRUMENTER: "1" } });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  child.stdin.on("error", () => {}); // a child that fails early closes its stdin: its exit says why
+  child.stdin.end(bytes);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) =>
+    child.on("error", reject).on("close", (c, s) => resolve([c, s])));
+  if (code === 2) throw new InstrumentError(stderr.trim());
+  const inst = code === 0 ? readInstrumented(prefix) : null;
+  if (!inst) throw new Error(`instrumenting failed (${signal ?? `exit code ${code}`}): ${stderr.trim() || `nothing written at ${prefix}`}`);
+  return inst;
 }
 
 /** What a module may import: a workload, AssemblyScript's abort; a WASI command, the
