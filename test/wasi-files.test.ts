@@ -14,6 +14,7 @@ import { WASI } from "node:wasi";
 import { runCommand } from "../host/wasi/command.ts";
 import { resolveInside } from "../host/wasi/sandbox.ts";
 import { cFixture, noToolchain } from "./c-fixtures.ts";
+import { plainImports } from "./plain-wasi.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TMP = mkdtempSync(join(tmpdir(), "remora-wasi-files-"));
@@ -95,7 +96,7 @@ function reference(file: string, args: string[], root: string): Output {
   let exitCode: number;
   try {
     const wasi = new WASI({ version: "preview1", args: [file.replace(/^.*\//, ""), ...args], env: {}, preopens: { "/d": join(root, "d") }, stdout, stderr, returnOnExit: true });
-    exitCode = wasi.start(new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), wasi.getImportObject() as WebAssembly.Imports));
+    exitCode = wasi.start(new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), plainImports(wasi)));
   } finally {
     closeSync(stdout);
     closeSync(stderr);

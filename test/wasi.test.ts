@@ -13,6 +13,7 @@ import { run } from "../host/run.ts";
 import { runCommand, TRAP_EXIT_CODE, type CommandResult } from "../host/wasi/command.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 import { cFixture, noToolchain } from "./c-fixtures.ts";
+import { plainImports } from "./plain-wasi.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURES = join(ROOT, "test/fixtures");
@@ -40,7 +41,7 @@ function reference(file: string, args: string[], env: Record<string, string>, di
   let trapped = false;
   try {
     const wasi = new WASI({ version: "preview1", args: [file.replace(/^.*\//, ""), ...args], env, preopens: dirs, stdout, stderr, returnOnExit: true });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), wasi.getImportObject() as WebAssembly.Imports);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), plainImports(wasi));
     try {
       exitCode = wasi.start(instance);
     } catch (e) {
