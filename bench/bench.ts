@@ -92,7 +92,7 @@ v8.setFlagsFromString("--expose-gc");
 export const collectGarbage = vm.runInNewContext("gc") as () => void;
 
 /** Waits (at most maxMs) until the process uses under a tenth of a core: its background work done. */
-async function settle(maxMs = 5000): Promise<void> {
+export async function settle(maxMs = 5000): Promise<void> {
   const WINDOW_MS = 250;
   for (const start = performance.now(); performance.now() - start < maxMs;) {
     const before = process.cpuUsage();

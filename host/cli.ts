@@ -218,15 +218,24 @@ program
 
 program
   .command("bench")
-  .description("the emulator's own speed: native vs instrumented wall time, real page-fault time")
+  .description("the emulator's own speed: native vs instrumented wall time, real page-fault time; --wasi: C kernels against node:wasi")
   .option("--repetitions <n>", "runs of each side; the median counts", "5")
   .option("--workloads <names>", "comma-separated workloads (default: all)")
   .option("--json", "print one JSON object on stdout")
   .option("--out <dir>", "also write DIR/bench.json, which the dashboard draws")
   .option("--large", "also run each workload whose large size has a working set of 256 MiB or more, under counters with 32 MiB local, once (minutes)")
+  .option("--wasi", "instead: C kernels built with clang, by their own timers, under remora (policy local) and plain node:wasi (--out writes DIR/bench-wasi.json)")
+  .option("--kernels <dir>", "with --wasi: the folder of kernels (default bench/c; bench/c/held-out is the held-out set)")
+  .option("--only <names>", "with --wasi: comma-separated kernels of the folder (default: all)")
+  .option("--small", "with --wasi: each kernel at its test size, a quick check (the times mean little)")
   .action(async (o) => {
     const repetitions = Number(o.repetitions);
     if (!Number.isInteger(repetitions) || repetitions < 1) throw new ConfigError(`--repetitions must be a positive integer, not "${o.repetitions}"`);
+    if (o.wasi) {
+      await benchWasiCli(o, repetitions);
+      return;
+    }
+    for (const option of ["kernels", "only", "small"]) if (o[option] !== undefined) throw new ConfigError(`--${option} is for bench --wasi`);
     const workloads = o.workloads ? String(o.workloads).split(",") : undefined;
     for (const w of workloads ?? []) if (!(w in WORKLOADS)) throw new ConfigError(`unknown workload "${w}": choose from ${Object.keys(WORKLOADS).join(", ")}`);
     const { bench, benchLarge, LARGE_LOCAL_MEM } = await import("../bench/bench.ts");
@@ -244,6 +253,26 @@ program
     if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else printBench(report, LARGE_LOCAL_MEM);
   });
+
+/** `remora bench --wasi`: C kernels under remora against plain node:wasi (bench/wasi-bench.ts). */
+async function benchWasiCli(o: { workloads?: string; large?: boolean; kernels?: string; only?: string; small?: boolean; json?: boolean; out?: string }, repetitions: number): Promise<void> {
+  if (o.workloads !== undefined || o.large) throw new ConfigError("--workloads and --large are for the workloads' bench, not --wasi");
+  const { benchWasi, formatWasiBench } = await import("../bench/wasi-bench.ts");
+  const report = await benchWasi({
+    kernelsDir: o.kernels, only: o.only?.split(","), repetitions, size: o.small ? "test" : "default",
+    onRow: o.json ? undefined : (row) => process.stderr.write(`  ${row.kernel}: ${row.slowdown.toFixed(2)}x\n`),
+  });
+  if (o.out) {
+    mkdirSync(o.out, { recursive: true });
+    writeFileSync(join(o.out, "bench-wasi.json"), `${JSON.stringify(report, null, 1)}\n`);
+  }
+  if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else console.log(formatWasiBench(report));
+  for (const r of report.rows.filter((row) => !row.verified)) {
+    process.stderr.write(`remora: ${r.kernel}'s checksum under remora, ${r.remoraChecksum}, differs from node:wasi's, ${r.checksum}\n`);
+    process.exitCode = 3;
+  }
+}
 
 function printBench(report: BenchReport, largeLocalMem: string): void {
   console.log(formatTable(
