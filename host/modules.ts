@@ -13,7 +13,7 @@ import { isMainThread } from "node:worker_threads";
 import { ConfigError, type RunConfig } from "./config.ts";
 import { readInstrumented } from "./instrument/files.ts";
 import type { Instrumented } from "./instrument/index.ts";
-import { InstrumentError } from "./instrument/context.ts";
+import { InstrumentError } from "./instrument/error.ts";
 import { atRoot, COMPILED, sibling, workerExecArgv } from "./paths.ts";
 import { PREVIEW1 } from "./wasi/preview1.ts";
 

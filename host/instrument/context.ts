@@ -13,8 +13,9 @@ import { ADDR_ACCESSES, ADDR_STORES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_MISSES_OFFSE
 import { typeName, type Access } from "./ir.ts";
 import type { PageRun } from "./page-runs.ts";
 import type { Region } from "./regions.ts";
+import { InstrumentError } from "./error.ts";
 
-export class InstrumentError extends Error {}
+export { InstrumentError };
 
 /** The function being rewritten. */
 export interface FunctionState {

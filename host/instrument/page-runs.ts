@@ -34,7 +34,7 @@
 //                                             the entries' stamps written after the loop
 import binaryen from "binaryen";
 import type { Rewriter } from "./context.ts";
-import { accessesIn, childrenOf, classes, constValue, kindOf, PREFIX } from "./ir.ts";
+import { accessesIn, affine, childrenOf, classes, constValue, kindOf, PREFIX } from "./ir.ts";
 import { stampsAfter, uncheckedCopy } from "./unchecked.ts";
 
 const { i32, i64 } = binaryen;
@@ -47,10 +47,16 @@ export interface PageRun {
   /** The original accesses of the loop body, in evaluation order, and each one's stride in bytes. */
   accesses: binaryen.ExpressionRef[];
   strides: number[];
+  /** Each access's address as terms and a constant (null: not affine), for sharing physical
+   *  address locals in the unchecked iterations. */
+  addresses: ({ terms: string; c: number } | null)[];
   /** Copies of the body's statements (all but the closing br), made before instrumenting, and the
    *  accesses in them in the same order: the unchecked version of an iteration. */
   fastStatements: binaryen.ExpressionRef[];
   fastAccesses: binaryen.ExpressionRef[];
+  /** Induction locals left out of the unchecked statements (they only make addresses), each
+   *  stepped after the unchecked iterations by its step times their number. */
+  stepAfter: { local: number; step: number }[];
   /** Each access's TLB entry and effective-address local, recorded as it is instrumented. */
   sites: Map<binaryen.ExpressionRef, { entry: number; ea: number }>;
 }
@@ -99,6 +105,8 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
   // How much each address changes from one iteration to the next, in evaluation order (null:
   // not an affine function of the induction locals and of locals the loop does not change).
   const known = new Map<number, number | null>();
+  const epochs = new Map<number, number>(); // how often each local was set so far in the iteration
+  const addresses: PageRun["addresses"] = [];
   const accesses: binaryen.ExpressionRef[] = [];
   const strides: number[] = [];
   const coefficient = (e: binaryen.ExpressionRef): number | null => {
@@ -117,6 +125,7 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
       case "LocalSet": {
         const v = coefficient(c.getValue(e));
         if (!steps.has(c.getIndex(e))) known.set(c.getIndex(e), v);
+        epochs.set(c.getIndex(e), (epochs.get(c.getIndex(e)) ?? 0) + 1);
         return c.isTee(e) ? v : null;
       }
       case "Binary": {
@@ -138,8 +147,12 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
         const info = binaryen.getExpressionInfo(e) as binaryen.LoadInfo;
         if (info.isAtomic) throw new NotAPageRun();
         const a = coefficient(c.getPtr(e));
+        // Its address as terms (each local at its value here) and a constant: two accesses with
+        // equal terms are a constant apart in every iteration.
+        const address = affine(c.getPtr(e), (local) => `${local}@${epochs.get(local) ?? 0}`);
         if (kind === "Store") coefficient(c.getValue(e));
         if (a === null) throw new NotAPageRun();
+        addresses.push(address && { terms: address.terms, c: address.c + (info.offset >>> 0) });
         accesses.push(e);
         strides.push(a);
         return null;
@@ -164,10 +177,39 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
   // A stride of over an eighth of a page leaves its page within 8 iterations: too few unchecked
   // ones to pay for the budget (trans's column walk ran 10% slower as a page run).
   if (accesses.length === 0 || strides.some((st) => Math.abs(st) * 8 > rw.pageSize)) return null;
-  const fastStatements = statements.map((st) => rw.module.copyExpression(st));
+  // Induction locals that only make addresses (a pointer walking an array) are not stepped in
+  // unchecked iterations, whose accesses use physical address locals: stepped once after them.
+  const skipped = statements.flatMap((st, i) => {
+    if (kindOf(st) !== "LocalSet" || classes.LocalSet.isTee(st) || !steps.has(classes.LocalSet.getIndex(st))) return [];
+    const local = classes.LocalSet.getIndex(st);
+    const others = [cond, ...statements.filter((_, j) => j !== i)];
+    return others.some((x) => readOutsideAddresses(x, local)) || readOutsideAddresses(classes.LocalSet.getValue(st), local, true)
+      ? [] : [{ statement: i, local, step: steps.get(local)! }];
+  });
+  const kept = statements.filter((_, i) => !skipped.some((s) => s.statement === i));
+  const fastStatements = kept.map((st) => rw.module.copyExpression(st));
   const fastAccesses = accessesIn(fastStatements);
   if (fastAccesses.length !== accesses.length) return null;
-  return { doWhile, accesses, strides, fastStatements, fastAccesses, sites: new Map() };
+  return { doWhile, accesses, strides, addresses, fastStatements, fastAccesses, stepAfter: skipped, sites: new Map() };
+}
+
+/** Whether `e` reads `local` other than in the address of an access the unchecked copy makes at
+ *  a physical address (its pointer is dropped there, unless it sets a local); `own`: e is the
+ *  local's own step, $x + c, whose one read of $x does not count. */
+function readOutsideAddresses(e: binaryen.ExpressionRef, local: number, own = false): boolean {
+  const hasSet = (x: binaryen.ExpressionRef): boolean => kindOf(x) === "LocalSet" || kindOf(x) === "GlobalSet" || childrenOf(x).some(hasSet);
+  let reads = 0;
+  const walk = (x: binaryen.ExpressionRef): void => {
+    const kind = kindOf(x);
+    if (kind === "LocalGet" && classes.LocalGet.getIndex(x) === local) reads++;
+    if ((kind === "Load" || kind === "Store") && !hasSet(classes[kind].getPtr(x))) {
+      if (kind === "Store") walk(classes.Store.getValue(x));
+      return;
+    }
+    childrenOf(x).forEach(walk);
+  };
+  walk(e);
+  return reads > (own ? 1 : 0);
 }
 
 /** A loop's statements and condition, when it has one of the two shapes a compiler writes:
@@ -221,12 +263,28 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
   // Each access's physical address in the next iteration: after a checked iteration, its
   // address then plus its stride plus its entry's delta; after each unchecked one, plus its
   // stride (so the unchecked copy need not compute the addresses at all).
-  const phys = sites.map(() => addVar(i32));
-  const readEntries = () => sites.map(({ entry, ea }, k) => module.local.set(phys[k],
-    module.i32.add(module.i32.add(lget(ea, i32), c32(run.strides[k])), module.i32.load(4, 4, c32(entry)))));
-  const stride = () => phys.map((p, k) => module.local.set(p, module.i32.add(lget(p, i32), c32(run.strides[k]))));
+  // Accesses with one TLB entry and equal address terms (a[i] and a[i+1]) are a constant apart,
+  // on one page: they share one local, the lowest one's address, and differ by constant offsets.
+  // Fewer live locals in the unchecked loop: fewer spilled to the stack.
+  const groups = new Map<string, { base: number; local: number }>();
+  const groupOf = sites.map(({ entry }, k) => {
+    const address = run.addresses[k];
+    const key = address ? `${entry} ${address.terms}` : `${entry} #${k}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { base: k, local: 0 });
+    else if (address!.c < run.addresses[g.base]!.c) g.base = k;
+    return key;
+  });
+  for (const g of groups.values()) g.local = addVar(i32);
+  const physOf = (k: number) => {
+    const g = groups.get(groupOf[k])!;
+    return { phys: g.local, offset: g.base === k ? 0 : run.addresses[k]!.c - run.addresses[g.base]!.c };
+  };
+  const readEntries = () => [...groups.values()].map(({ base, local }) => module.local.set(local,
+    module.i32.add(module.i32.add(lget(sites[base].ea, i32), c32(run.strides[base])), module.i32.load(4, 4, c32(sites[base].entry)))));
+  const stride = () => [...groups.values()].map(({ base, local }) => module.local.set(local, module.i32.add(lget(local, i32), c32(run.strides[base]))));
 
-  const uncheck = uncheckedCopy(rw, run.fastAccesses, (k) => ({ phys: phys[k], offset: 0 }));
+  const uncheck = uncheckedCopy(rw, run.fastAccesses, physOf);
   // Unchecked iterations run as a tight inner loop while the budget lasts and the condition
   // holds; the clock and the store count then advance once, by the accesses and stores of the
   // iterations it ran. The entries' stamps are not written in unchecked iterations: after any,
@@ -271,6 +329,8 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
           module.br(fastLoop, module.copyExpression(cond))]),
     ]))]),
     advance(clk, m), ...(stores ? [advance(stc, stores)] : []),
+    ...run.stepAfter.map(({ local, step }) => module.local.set(local, module.i32.add(lget(local, i32),
+      module.i32.mul(module.i32.sub(lget(rem, i32), lget(budget, i32)), c32(step))))),
     module.local.set(unchecked, c32(1)),
     ...(run.doWhile
       // The condition failed: the loop is over. Else the budget is spent: a checked iteration.
