@@ -36,6 +36,8 @@ export interface FunctionState {
   pageRunOf: Map<binaryen.ExpressionRef, PageRun>;
   regionsOf: Map<binaryen.ExpressionRef, Region[]>;
   regionOf: Map<binaryen.ExpressionRef, Region>;
+  /** The accesses translated directly, without refilling their entries (direct.ts). */
+  direct: Set<binaryen.ExpressionRef>;
 }
 
 export class Rewriter {
@@ -47,17 +49,18 @@ export class Rewriter {
   storeSites = 0;
   pageRunCount = 0;
   regionCount = 0;
+  directCount = 0;
   /** Counters that make block labels unique in the function (counted over the module). */
   readonly labels = { pageRun: 0, region: 0, refill: 0 };
   fn!: FunctionState;
 
-  constructor(readonly module: binaryen.Module, readonly pageSize: number, readonly usePageRuns: boolean) {}
+  constructor(readonly module: binaryen.Module, readonly pageSize: number, readonly usePageRuns: boolean, readonly useDirect: boolean) {}
 
   /** Starts rewriting a function: fresh per-function state, and its clock and store count locals. */
   beginFunction(ref: binaryen.FunctionRef, name: string): void {
     this.fn = {
       ref, name, clk: 0, stc: 0, sharedEntries: new Map(), localVersions: new Map(), refillLocals: null,
-      pageRuns: new Map(), pageRunOf: new Map(), regionsOf: new Map(), regionOf: new Map(),
+      pageRuns: new Map(), pageRunOf: new Map(), regionsOf: new Map(), regionOf: new Map(), direct: new Set(),
     };
     this.fn.clk = this.addVar(binaryen.i64);
     this.fn.stc = this.addVar(binaryen.i64);

@@ -58,6 +58,10 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
   const slow = isLoad
     ? module.call(slowHelper(rw, a), [ea(), c32(entryAddr), lget(rw.fn.clk, i64)], a.type)
     : module.call(slowHelper(rw, a), [ea(), lget(valueLocal, a.type), c32(entryAddr), lget(rw.fn.clk, i64)], none);
+  if (rw.fn.direct.has(expr)) {
+    stmts.push(directTranslation(rw, a, entryAddr, eaLocal, valueLocal, slow));
+    return module.block(null, stmts, isLoad ? a.type : none);
+  }
   if (isLoad) {
     stmts.push(module.if(hit,
       module.block(null, [touch, rw.physLoad(a, phys)], a.type),
@@ -123,6 +127,36 @@ function inlineRefill(rw: Rewriter, a: Access, entryAddr: number, eaLocal: numbe
   const walk = refillWalk(rw, a.bytes, a.kind === "st", entryAddr, eaLocal, slowLabel);
   const [, , FBASE] = rw.fn.refillLocals!;
   const at = module.i32.add(lget(FBASE, i32), module.i32.and(lget(eaLocal, i32), c32(pageSize - 1)));
+  if (a.kind === "st") {
+    walk.push(rw.physStore(a, at, lget(valueLocal, a.type)), module.br(done));
+    return module.block(done, [module.block(slowLabel, walk), slow]);
+  }
+  walk.push(module.br(done, undefined, rw.physLoad(a, at)));
+  return module.block(done, [module.block(slowLabel, walk), slow], a.type);
+}
+
+/** An access translated through the page table, not its entry (direct.ts): the same checks as the
+ *  refill's walk, then the frame's last use stamped and the access made; otherwise `slow`. */
+function directTranslation(rw: Rewriter, a: Access, E: number, eaLocal: number, valueLocal: number, slow: binaryen.ExpressionRef): binaryen.ExpressionRef {
+  const { module, c32, lget, pageSize } = rw;
+  const slowLabel = `${PREFIX}walk${++rw.labels.refill}`, done = `${PREFIX}done${rw.labels.refill}`; // unique in the function
+  const [PTE, FRAME] = rw.fn.refillLocals ??= [rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32)];
+  const shift = Math.log2(pageSize);
+  const mask = pageSize - 1;
+  const g = (i: number) => lget(i, i32);
+  const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
+  const want = PTE_PRESENT | (a.kind === "st" ? PTE_DIRTY : 0);
+  const walk: binaryen.ExpressionRef[] = [];
+  if (a.bytes > 1) walk.push(module.br(slowLabel, module.i32.gt_u(module.i32.add(module.i32.and(g(eaLocal), c32(mask)), c32(a.bytes)), c32(pageSize))));
+  walk.push(
+    module.br(slowLabel, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
+    module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
+    module.br(slowLabel, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
+    rw.countMiss(() => c32(E)),
+    module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
+    module.i64.store(0, 8, module.i32.add(ld32(ADDR_TOUCH_BASE), module.i32.shl(g(FRAME), c32(3))), lget(rw.fn.clk, i64)),
+  );
+  const at = module.i32.add(module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift))), module.i32.and(g(eaLocal), c32(mask)));
   if (a.kind === "st") {
     walk.push(rw.physStore(a, at, lget(valueLocal, a.type)), module.br(done));
     return module.block(done, [module.block(slowLabel, walk), slow]);

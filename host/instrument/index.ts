@@ -7,6 +7,7 @@
 //   per function (rewrite.ts walks each body once, bottom-up, and hands each kind to its pass):
 //     page-runs.ts     plan: strided loops to check once per page, not once per access
 //     regions.ts       plan: straight runs of statements to check once, not once per access
+//     direct.ts        plan: column walks' accesses, translated through the page table
 //     fast-path.ts     every load and store: an inline TLB test, an inline refill, an MMU call
 //     entry-sharing.ts which accesses share a TLB entry
 //     calls.ts         the access clock across calls and returns; memory.* as MMU calls
@@ -46,6 +47,8 @@ export interface Instrumented {
   pageRuns: number;
   /** Straight regions with an unchecked copy: checked once per entry, not at every access. */
   regions: number;
+  /** Accesses translated through the page table at every access, not through their entries. */
+  directAccesses: number;
   /** TLB entries needed: one per load/store site (or group of sites sharing one), plus entry 0 (none). */
   tlbEntries: number;
   loadSites: number;
@@ -61,6 +64,9 @@ export interface InstrumentOptions {
   /** Rewrite strided loops as page runs and straight code as regions (see page-runs.ts and
    *  regions.ts); false checks every access. Default true. */
   pageRuns?: boolean;
+  /** Translate the accesses of column walks through the page table at every access (direct.ts);
+   *  false refills their entries like any other. Default true. */
+  direct?: boolean;
 }
 
 /** The MMU's functions the rewritten module imports: name, params, result. */
@@ -95,7 +101,7 @@ export function instrument(bytes: Uint8Array, pageSize: number, options: Instrum
   try {
     module.setFeatures(FEATURES);
     const memory = physicalMemory(module, facts.memories === 1);
-    const rw = new Rewriter(module, pageSize, options.pageRuns ?? true);
+    const rw = new Rewriter(module, pageSize, options.pageRuns ?? true, options.direct ?? true);
     const describe = functionNames(module);
     const originals: binaryen.FunctionRef[] = [];
     for (let i = 0; i < module.getNumFunctions(); i++) originals.push(module.getFunctionByIndex(i));
@@ -110,6 +116,7 @@ export function instrument(bytes: Uint8Array, pageSize: number, options: Instrum
       tlbEntries: rw.sites,
       pageRuns: rw.pageRunCount,
       regions: rw.regionCount,
+      directAccesses: rw.directCount,
       loadSites: rw.loadSites,
       storeSites: rw.storeSites,
       ...memory,

@@ -2,10 +2,12 @@
 // either known (its children walked) or refused by name, so nothing reaches memory unseen. Each
 // kind goes to its pass: loads and stores to the fast path (fast-path.ts), calls, returns and the
 // memory instructions to calls.ts, loops planned as page runs to page-runs.ts, blocks with regions
-// to regions.ts; local.sets are noted for entry sharing (entry-sharing.ts).
+// to regions.ts; local.sets are noted for entry sharing (entry-sharing.ts); direct.ts picks the
+// accesses whose fast path reads the page table each time.
 import binaryen from "binaryen";
 import { wrapBody, rewriteCall } from "./calls.ts";
 import type { Rewriter } from "./context.ts";
+import { planDirect } from "./direct.ts";
 import { localWritten } from "./entry-sharing.ts";
 import { fastPath } from "./fast-path.ts";
 import { accessOf, classes, kindOf, LEAVES, LIST_CHILDREN, REFUSED, SCALAR_CHILDREN, typeName } from "./ir.ts";
@@ -18,6 +20,7 @@ export function rewriteFunction(rw: Rewriter, fn: binaryen.FunctionRef, name: st
   rw.beginFunction(fn, name);
   planPageRuns(rw, info.body);
   planRegions(rw, info.body);
+  planDirect(rw, info.body);
   const body = visit(rw, info.body);
   classes.Function.setBody(fn, wrapBody(rw, body, info.results));
 }

@@ -1,0 +1,69 @@
+// Direct translation: an access whose loop steps its address by a run-time amount (a column walk,
+// `p += n * 8`, as clang writes a[i][j] over i) is on a new page at almost every iteration, so
+// refilling its TLB entry each time (five stores, and the old frame's stamp folded) buys nothing.
+// It reads the page table at every access instead, stamps the frame's last use itself, as the
+// MMU's pagePhysical() does, and keeps its entry only for counting misses and for the slow path.
+// Which accesses: a heuristic, since any access may be translated either way with the same result
+// and figures; only the speed differs (bench/RESULTS.md, "C kernels").
+//
+// Before:                                   After (E: its entry, kept for its miss count):
+//   (loop $L                                  (local.set $ea (local.get $p))
+//     ... (f64.load (local.get $p)) ...         (if the page is resident (and dirty, for a store)
+//     (local.set $p (i32.add (local.get $p)        and the access inside it:
+//                            (local.get $s)))        (then count a miss of E
+//     ...)                                                (i64.store (touch + frame * 8) (local.get $clk))
+//                                                         (f64.load (frames + frame * page + $ea % page)))
+//                                                   (else (call $__remora_slow_ld_f64_8u (local.get $ea) (i32.const E) ...)))
+import binaryen from "binaryen";
+import type { Rewriter } from "./context.ts";
+import type { Region } from "./regions.ts";
+import { affine, childrenOf, classes, constValue, kindOf } from "./ir.ts";
+
+/** Marks the function's accesses to translate directly: in its innermost loop, the address has a
+ *  term in a local that the loop steps by a non-constant amount. Not those of page runs, which
+ *  rely on their entries; a region with such an access is given up (it relies on them too). */
+export function planDirect(rw: Rewriter, root: binaryen.ExpressionRef): void {
+  if (!rw.useDirect) return;
+  const walk = (e: binaryen.ExpressionRef, stepped: Set<number>): void => {
+    if (kindOf(e) === "Loop") stepped = runtimeSteps(e);
+    if ((kindOf(e) === "Load" || kindOf(e) === "Store") && stepped.size > 0 && !rw.fn.pageRunOf.has(e)) {
+      const address = affine(classes[kindOf(e)].getPtr(e), (local) => `${local}`);
+      if (address?.terms.split("+").some((term) => stepped.has(Number(term.split("*")[1])))) {
+        rw.fn.direct.add(e);
+        rw.directCount++;
+        const region = rw.fn.regionOf.get(e);
+        if (region) giveUp(rw, region);
+      }
+    }
+    childrenOf(e).forEach((child) => walk(child, stepped));
+  };
+  walk(root, new Set());
+}
+
+function giveUp(rw: Rewriter, region: Region): void {
+  for (const access of region.accesses) rw.fn.regionOf.delete(access);
+  for (const [block, regions] of rw.fn.regionsOf) {
+    const kept = regions.filter((r) => r !== region);
+    if (kept.length === regions.length) continue;
+    if (kept.length) rw.fn.regionsOf.set(block, kept);
+    else rw.fn.regionsOf.delete(block);
+  }
+}
+
+/** The locals a loop sets to themselves plus something not a constant: $p = $p + $s. */
+function runtimeSteps(loop: binaryen.ExpressionRef): Set<number> {
+  const stepped = new Set<number>();
+  const find = (e: binaryen.ExpressionRef): void => {
+    childrenOf(e).forEach(find);
+    if (kindOf(e) !== "LocalSet") return;
+    const local = classes.LocalSet.getIndex(e);
+    const value = classes.LocalSet.getValue(e);
+    if (kindOf(value) !== "Binary" || classes.Binary.getOp(value) !== binaryen.AddInt32) return;
+    const [l, r] = [classes.Binary.getLeft(value), classes.Binary.getRight(value)];
+    const isLocal = (x: binaryen.ExpressionRef) => kindOf(x) === "LocalGet" && classes.LocalGet.getIndex(x) === local;
+    const other = isLocal(l) ? r : isLocal(r) ? l : 0;
+    if (other && constValue(other) === null) stepped.add(local);
+  };
+  find(loop);
+  return stepped;
+}
