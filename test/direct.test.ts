@@ -68,7 +68,7 @@ test("a column walk's accesses are translated directly, with the same result, co
     const mods = config.pageSizeBytes === 4096 ? modules : inst.map((i) => new WebAssembly.Module(i.binary as Uint8Array<ArrayBuffer>));
     const [a, b] = [await runInstrumented(config, inst[0], mods[0]), await runInstrumented(config, inst[1], mods[1])];
     const what = JSON.stringify(options);
-    assert.equal(a.checksum, runNative(new WebAssembly.Module(bytes), config.n, config.seed).checksum, what);
+    assert.equal(a.checksum, runNative(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), config.n, config.seed).checksum, what);
     const figures = (r: typeof a) => ({
       checksum: r.checksum, accesses: r.accesses, stores: r.stores, remoteAccesses: r.remoteAccesses,
       framesUsed: r.framesUsed, stats: r.stats,
