@@ -161,3 +161,36 @@ test("clang's do-while loops (the condition last, its step a local.tee in it) ar
     { policy: "counters", localPages: 3, n: 4000, seed: 5 },
   ]);
 });
+
+test("a page run's access that stays put (stride 0) runs unchecked only while its entry maps its page: not on a remote page under counters", async () => {
+  // A first loop fills 16 pages (under counters with 4 local pages, most go to servers); then
+  // each iteration reads one fixed word, on a page first touched now, when local memory is full
+  // (so it starts on a server, and its first 50 reads are remote accesses), and writes the next
+  // word of the array again.
+  const wat = `(module
+    (memory 4)
+    (func (export "run") (param $n i32) (param $seed i32) (result i32)
+      (local $p i32) (local $s i32)
+      (loop $fill
+        (i32.store (local.get $p) (local.get $seed))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $fill (i32.lt_u (local.get $p) (i32.const 65536))))
+      (local.set $p (i32.const 8))
+      (loop $L
+        (local.set $s (i32.add (local.get $s) (i32.load (i32.const 131072))))
+        (i32.store (local.get $p) (local.get $s))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $L (i32.lt_u (local.get $p) (i32.const 65536))))
+      (local.get $s)))`;
+  const module = binaryen.parseText(wat);
+  const bytes = module.emitBinary();
+  module.dispose();
+  assert.equal(instrument(bytes, 4096).pageRuns, 2);
+  const file = join(mkdtempSync(join(tmpdir(), "remora-stride0-")), "fixed.wasm");
+  writeFileSync(file, bytes);
+  await sameFigures(file, bytes, [
+    { policy: "local", seed: 3 },
+    { policy: "counters", localPages: 4, counter: 50, seed: 3 },
+    { policy: "remote-main", localPages: 4, seed: 3 },
+  ]);
+});

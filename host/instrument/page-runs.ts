@@ -345,8 +345,10 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
     const stride = run.strides[k];
     const bytes = binaryen.getExpressionInfo(run.accesses[k]) as binaryen.LoadInfo;
     const maxPos = pageSize - bytes.bytes; // the last offset in the page where the access fits
-    if (stride === 0) return [];
     const pos = () => module.i32.sub(lget(ea, i32), module.i32.load(0, 4, c32(entry)));
+    // An access that stays put stays on its page, if its entry maps it: a page that is not
+    // resident (a remote page under counters) is not, and no iteration may run unchecked.
+    if (stride === 0) return [module.local.set(budget, module.select(module.i32.gt_u(pos(), c32(maxPos)), c32(0), lget(budget, i32)))];
     const abs = Math.abs(stride);
     const over = (x: binaryen.ExpressionRef) => // x / |stride|, a shift for a power of two
       (abs & (abs - 1)) === 0 ? module.i32.shr_u(x, c32(Math.log2(abs))) : module.i32.div_u(x, c32(abs));
