@@ -140,22 +140,13 @@ function inlineRefill(rw: Rewriter, a: Access, entryAddr: number, eaLocal: numbe
 function directTranslation(rw: Rewriter, a: Access, E: number, eaLocal: number, valueLocal: number, slow: binaryen.ExpressionRef): binaryen.ExpressionRef {
   const { module, c32, lget, pageSize } = rw;
   const slowLabel = `${PREFIX}walk${++rw.labels.refill}`, done = `${PREFIX}done${rw.labels.refill}`; // unique in the function
-  const [PTE, FRAME] = rw.fn.refillLocals ??= [rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32)];
+  const walk = pageWalk(rw, a.bytes, a.kind === "st", E, eaLocal, slowLabel);
+  const [, FRAME] = rw.fn.refillLocals!;
   const shift = Math.log2(pageSize);
   const mask = pageSize - 1;
   const g = (i: number) => lget(i, i32);
   const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
-  const want = PTE_PRESENT | (a.kind === "st" ? PTE_DIRTY : 0);
-  const walk: binaryen.ExpressionRef[] = [];
-  if (a.bytes > 1) walk.push(module.br(slowLabel, module.i32.gt_u(module.i32.add(module.i32.and(g(eaLocal), c32(mask)), c32(a.bytes)), c32(pageSize))));
-  walk.push(
-    module.br(slowLabel, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
-    module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
-    module.br(slowLabel, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
-    rw.countMiss(() => c32(E)),
-    module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
-    module.i64.store(0, 8, module.i32.add(ld32(ADDR_TOUCH_BASE), module.i32.shl(g(FRAME), c32(3))), lget(rw.fn.clk, i64)),
-  );
+  walk.push(module.i64.store(0, 8, module.i32.add(ld32(ADDR_TOUCH_BASE), module.i32.shl(g(FRAME), c32(3))), lget(rw.fn.clk, i64)));
   const at = module.i32.add(module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift))), module.i32.and(g(eaLocal), c32(mask)));
   if (a.kind === "st") {
     walk.push(rw.physStore(a, at, lget(valueLocal, a.type)), module.br(done));
@@ -165,12 +156,12 @@ function directTranslation(rw: Rewriter, a: Access, E: number, eaLocal: number, 
   return module.block(done, [module.block(slowLabel, walk), slow], a.type);
 }
 
-/** The page-table walk and refill of entry E for `bytes` at the address in eaLocal: branches to
+/** The page-table walk of a miss of entry E for `bytes` at the address in eaLocal: branches to
  *  `fail` unless the page is resident (and dirty, for a store) and the bytes stay inside it;
- *  leaves the frame's address in the refill local fbase. Regions (regions.ts) use it too. */
-export function refillWalk(rw: Rewriter, bytes: number, isStore: boolean, E: number, eaLocal: number, fail: string): binaryen.ExpressionRef[] {
+ *  counts the miss and leaves the frame number in the refill local frame. */
+function pageWalk(rw: Rewriter, bytes: number, isStore: boolean, E: number, eaLocal: number, fail: string): binaryen.ExpressionRef[] {
   const { module, c32, lget, pageSize } = rw;
-  const [PTE, FRAME, FBASE, TB, OLD] = rw.fn.refillLocals ??= [rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32)];
+  const [PTE, FRAME] = rw.fn.refillLocals ??= [rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32)];
   const shift = Math.log2(pageSize);
   const mask = pageSize - 1;
   const g = (i: number) => lget(i, i32);
@@ -184,6 +175,22 @@ export function refillWalk(rw: Rewriter, bytes: number, isStore: boolean, E: num
     module.br(fail, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
     rw.countMiss(() => c32(E)),
     module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
+  );
+  return walk;
+}
+
+/** The page-table walk and refill of entry E for `bytes` at the address in eaLocal: branches to
+ *  `fail` unless the page is resident (and dirty, for a store) and the bytes stay inside it;
+ *  leaves the frame's address in the refill local fbase. Regions (regions.ts) use it too. */
+export function refillWalk(rw: Rewriter, bytes: number, isStore: boolean, E: number, eaLocal: number, fail: string): binaryen.ExpressionRef[] {
+  const { module, c32, lget, pageSize } = rw;
+  const walk = pageWalk(rw, bytes, isStore, E, eaLocal, fail);
+  const [PTE, FRAME, FBASE, TB, OLD] = rw.fn.refillLocals!;
+  const shift = Math.log2(pageSize);
+  const mask = pageSize - 1;
+  const g = (i: number) => lget(i, i32);
+  const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
+  walk.push(
     module.local.set(FBASE, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift)))),
     module.local.set(TB, ld32(ADDR_TOUCH_BASE)),
     // The entry's hits so far were uses of its old frame.
