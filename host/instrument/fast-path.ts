@@ -50,11 +50,6 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
     stmts.push(module.local.set(valueLocal, value!), rw.tick(rw.fn.stc));
   }
   stmts.push(rw.tick(rw.fn.clk));
-  // The entry's base is page-aligned: ea ^ base is ea's offset in the page when both are on one
-  // page, and at least a page when not (the same test as ea - base, one instruction shorter).
-  const hit = module.i32.lt_u(module.i32.xor(module.i32.load(isLoad ? 0 : TLB_WBASE_OFFSET, 4, c32(entryAddr)), ea()), c32(pageSize - a.bytes + 1));
-  const phys = module.i32.add(ea(), module.i32.load(4, 4, c32(entryAddr)));
-  const touch = module.i64.store(8, 8, c32(entryAddr), lget(rw.fn.clk, i64));
   const slow = isLoad
     ? module.call(slowHelper(rw, a), [ea(), c32(entryAddr), lget(rw.fn.clk, i64)], a.type)
     : module.call(slowHelper(rw, a), [ea(), lget(valueLocal, a.type), c32(entryAddr), lget(rw.fn.clk, i64)], none);
@@ -62,6 +57,11 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
     stmts.push(directTranslation(rw, a, entryAddr, eaLocal, valueLocal, slow));
     return module.block(null, stmts, isLoad ? a.type : none);
   }
+  // The entry's base is page-aligned: ea ^ base is ea's offset in the page when both are on one
+  // page, and at least a page when not (the same test as ea - base, one instruction shorter).
+  const hit = module.i32.lt_u(module.i32.xor(module.i32.load(isLoad ? 0 : TLB_WBASE_OFFSET, 4, c32(entryAddr)), ea()), c32(pageSize - a.bytes + 1));
+  const phys = module.i32.add(ea(), module.i32.load(4, 4, c32(entryAddr)));
+  const touch = module.i64.store(8, 8, c32(entryAddr), lget(rw.fn.clk, i64));
   if (isLoad) {
     stmts.push(module.if(hit,
       module.block(null, [touch, rw.physLoad(a, phys)], a.type),

@@ -112,6 +112,10 @@ export function childrenOf(e: binaryen.ExpressionRef): binaryen.ExpressionRef[] 
   return children;
 }
 
+/** Whether an expression sets a local or a global anywhere in it. */
+export const setsAnything = (e: binaryen.ExpressionRef): boolean =>
+  kindOf(e) === "LocalSet" || kindOf(e) === "GlobalSet" || childrenOf(e).some(setsAnything);
+
 /** What a load or store does: kind, value type, width, signedness, constant offset. */
 export type Access = { kind: "ld" | "st"; type: number; bytes: number; signed: boolean; offset: number };
 

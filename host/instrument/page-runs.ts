@@ -34,7 +34,7 @@
 //                                             the entries' stamps written after the loop
 import binaryen from "binaryen";
 import type { Rewriter } from "./context.ts";
-import { accessesIn, affine, childrenOf, classes, constValue, kindOf, PREFIX } from "./ir.ts";
+import { accessesIn, affine, childrenOf, classes, constValue, kindOf, PREFIX, setsAnything } from "./ir.ts";
 import { stampsAfter, uncheckedCopy } from "./unchecked.ts";
 
 const { i32, i64 } = binaryen;
@@ -197,12 +197,11 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
  *  a physical address (its pointer is dropped there, unless it sets a local); `own`: e is the
  *  local's own step, $x + c, whose one read of $x does not count. */
 function readOutsideAddresses(e: binaryen.ExpressionRef, local: number, own = false): boolean {
-  const hasSet = (x: binaryen.ExpressionRef): boolean => kindOf(x) === "LocalSet" || kindOf(x) === "GlobalSet" || childrenOf(x).some(hasSet);
   let reads = 0;
   const walk = (x: binaryen.ExpressionRef): void => {
     const kind = kindOf(x);
     if (kind === "LocalGet" && classes.LocalGet.getIndex(x) === local) reads++;
-    if ((kind === "Load" || kind === "Store") && !hasSet(classes[kind].getPtr(x))) {
+    if ((kind === "Load" || kind === "Store") && !setsAnything(classes[kind].getPtr(x))) {
       if (kind === "Store") walk(classes.Store.getValue(x));
       return;
     }

@@ -8,7 +8,7 @@
 //   (f64.store offset=8 (local.get $p) (f64.load (local.get $q)))   (f64.store (local.get $P1) (f64.load (local.get $P2)))
 import binaryen from "binaryen";
 import type { Rewriter } from "./context.ts";
-import { accessOf, childrenOf, classes, kindOf, SCALAR_CHILDREN } from "./ir.ts";
+import { accessOf, classes, kindOf, SCALAR_CHILDREN, setsAnything } from "./ir.ts";
 
 const { i32, i64 } = binaryen;
 
@@ -18,7 +18,6 @@ const { i32, i64 } = binaryen;
 export function uncheckedCopy(rw: Rewriter, accesses: binaryen.ExpressionRef[], siteOf: (k: number) => { phys: number; offset: number }) {
   const { module, lget } = rw;
   const index = new Map(accesses.map((a, k) => [a, k]));
-  const hasSet = (e: binaryen.ExpressionRef): boolean => kindOf(e) === "LocalSet" || kindOf(e) === "GlobalSet" || childrenOf(e).some(hasSet);
   const uncheck = (e: binaryen.ExpressionRef): binaryen.ExpressionRef => {
     if (!e) return e;
     const kind = kindOf(e);
@@ -36,7 +35,7 @@ export function uncheckedCopy(rw: Rewriter, accesses: binaryen.ExpressionRef[], 
     const a = accessOf(e);
     const info = binaryen.getExpressionInfo(e) as binaryen.StoreInfo; // ptr (and value, for a store)
     // The pointer is still evaluated for what it sets (a local.tee), else not at all.
-    const stmts = hasSet(info.ptr) ? [module.drop(info.ptr)] : [];
+    const stmts = setsAnything(info.ptr) ? [module.drop(info.ptr)] : [];
     const phys = lget(site.phys, i32), offset = site.offset;
     if (a.kind === "ld") return stmts.length ? module.block(null, [...stmts, rw.physLoad(a, phys, offset)], a.type) : rw.physLoad(a, phys, offset);
     if (!stmts.length) return rw.physStore(a, phys, info.value, offset);
