@@ -39,6 +39,20 @@ declare function hostRemoteAccess(vaddr: u32, size: u32, isStore: u32, paddr: u3
 @external("host", "softwareCounter")
 declare function hostSoftwareCounter(vpage: u32, accesses: u32): u32;
 
+/** Host, prefetching only: the next page to bring in after a page fault, or -1 to stop. */
+@external("host", "prefetchNext")
+declare function hostPrefetchNext(): i32;
+
+/** Host: bring vpage into the frame at frameAddr ahead of use (a prefetch), after writing back
+ *  vpageOut (if >= 0) as hostPageFault does. The program does not wait for it. */
+@external("host", "prefetchFill")
+declare function hostPrefetchFill(vpage: u32, frameAddr: u32, vpageOut: i32, outDirty: i32): void;
+
+/** Host: the program used prefetched page vpage for the first time (a minor fault): it waits
+ *  for the page if it has not arrived yet. */
+@external("host", "prefetchHit")
+declare function hostPrefetchHit(vpage: u32): void;
+
 /** Host: raise the out-of-bounds trap for a virtual access (never returns). */
 @external("host", "outOfBounds")
 declare function hostOutOfBounds(vaddr: u32, size: u32): void;
@@ -54,6 +68,9 @@ const PTE_REMOTE: u32 = 4;
 /** Not present, but has had a frame: its bytes may be in the backing store. (A page table entry
  *  of 0 is a page never touched, unless a remote policy placed it.) */
 const PTE_SEEN: u32 = 8;
+/** Not present: brought into the frame in bits 8-31 by a prefetch and not used yet. Its first use
+ *  is a minor fault that maps it (so the host sees every prefetch hit). */
+const PTE_PREFETCHED: u32 = 16;
 
 export const REMOTE_NONE: u32 = 0;      // paging policies: pages are local or gone
 export const REMOTE_MAIN: u32 = 1;      // new pages go remote when local memory is full; never move
@@ -78,6 +95,8 @@ let replacement: u32 = REPLACEMENT_LRU;
 let remoteMode: u32 = REMOTE_NONE;
 let counterInitial: u32 = 256;
 let randomState: u32 = 1;
+/** The host prefetches after each page fault it serves (DISK, RAM_DISK with --prefetch). */
+let prefetching: bool = false;
 
 let tlbEntries: u32 = 0;
 /** Faults on never-touched pages served here, not by the host (unless it wants to see each). */
@@ -120,6 +139,7 @@ export function init(
   virtualWasmPages = initialWasmPages;
   framesUsed = 0;
   clockHand = 0;
+  prefetching = false;
 
   bounceBase = alignUp(ADDR_TLB + sites * TLB_ENTRY_BYTES, pageSize);
   framesBase = bounceBase + pageSize;
@@ -348,40 +368,91 @@ function pagePhysical(vaddr: u32, isStore: bool, entry: u32): u32 {
   if (lastAt > load<u64>(touch)) store<u64>(touch, lastAt);
 }
 
-/** Page fault: find a frame (free, else a victim), ask the host to fill it, map it. */
-function pageIn(vpage: u32): u32 {
-  let frame: u32;
-  let victimVpage: i32 = -1;
-  let victimDirty: i32 = 0;
+/** Turns prefetching after page faults on (the host's prefetchNext chooses the pages). */
+export function setPrefetching(on: u32): void {
+  prefetching = on != 0;
+}
+
+// The victim of the last takeFrame, or -1 for a free frame; and whether it was dirty.
+let victimVpage: i32 = -1;
+let victimDirty: i32 = 0;
+
+/** A frame for a new page: a free one, else a victim chosen by the replacement policy, unmapped
+ *  here (victimVpage and victimDirty say which page the host must write back). A victim equal to
+ *  `keep` (a frame the caller must not lose) is left mapped and NO_FRAME returned. */
+function takeFrame(keep: u32): u32 {
+  victimVpage = -1;
+  victimDirty = 0;
   if (framesUsed < localPages) {
-    frame = framesUsed++;
+    const frame = framesUsed++;
     if (framesUsed > frameCap) growTail(ptCap, framesUsed);
     ensurePhysical(frameAddr(frame) + pageSize);
     if (replacement == REPLACEMENT_LRU) heapPush(frame, load<u64>(ADDR_ACCESSES));
-  } else {
-    frame = chooseVictim();
-    const old = load<u32>(frameVpageBase + (frame << 2));
-    const oldPte = load<u32>(pteAddr(old));
-    victimVpage = <i32>old;
-    victimDirty = (oldPte & PTE_DIRTY) ? 1 : 0;
-    store<u32>(pteAddr(old), PTE_SEEN);
-    invalidateEntries(frame);
+    return frame;
   }
-  if (zeroFillsHere && victimVpage < 0 && load<u32>(pteAddr(vpage)) == 0) {
-    // A page never touched, into a free frame: no store holds it, nothing is written back, so
-    // the host would only zero the frame (free, in modelled time) and count the fault.
-    memory.fill(frameAddr(frame), 0, pageSize);
-    store<u64>(ADDR_ZERO_FILLS, load<u64>(ADDR_ZERO_FILLS) + 1);
-  } else if (hostPageFault(vpage, frameAddr(frame), victimVpage, victimDirty) && victimVpage >= 0) {
-    store<u32>(pteAddr(<u32>victimVpage), remotePte(counterInitial));
-  }
+  const frame = chooseVictim();
+  if (frame == keep) return NO_FRAME;
+  const old = load<u32>(frameVpageBase + (frame << 2));
+  const oldPte = load<u32>(pteAddr(old));
+  victimVpage = <i32>old;
+  victimDirty = (oldPte & PTE_DIRTY) ? 1 : 0;
+  store<u32>(pteAddr(old), PTE_SEEN);
+  invalidateEntries(frame);
+  return frame;
+}
+
+/** Records that `frame` holds vpage, used now; its page table entry is `pte`. */
+function holdPage(frame: u32, vpage: u32, pte: u32): void {
   store<u32>(frameVpageBase + (frame << 2), vpage);
   const now = load<u64>(ADDR_ACCESSES);
   store<u64>(frameTouchBase + (frame << 3), now);
   store<u64>(frameRefClearedBase + (frame << 3), now - 1);
-  const pte = (frame << 8) | PTE_PRESENT;
   store<u32>(pteAddr(vpage), pte);
+}
+
+/** Page fault: find a frame (free, else a victim), ask the host to fill it, map it. */
+function pageIn(vpage: u32): u32 {
+  const before = load<u32>(pteAddr(vpage));
+  if (before & PTE_PREFETCHED) {
+    // A minor fault: the page is already in its frame.
+    hostPrefetchHit(vpage);
+    const pte = (before & ~PTE_PREFETCHED) | PTE_PRESENT;
+    holdPage(before >> 8, vpage, pte);
+    return pte;
+  }
+  const frame = takeFrame(NO_FRAME);
+  let served = false;
+  if (zeroFillsHere && victimVpage < 0 && before == 0) {
+    // A page never touched, into a free frame: no store holds it, nothing is written back, so
+    // the host would only zero the frame (free, in modelled time) and count the fault.
+    memory.fill(frameAddr(frame), 0, pageSize);
+    store<u64>(ADDR_ZERO_FILLS, load<u64>(ADDR_ZERO_FILLS) + 1);
+  } else {
+    served = true;
+    if (hostPageFault(vpage, frameAddr(frame), victimVpage, victimDirty) && victimVpage >= 0) {
+      store<u32>(pteAddr(<u32>victimVpage), remotePte(counterInitial));
+    }
+  }
+  const pte = (frame << 8) | PTE_PRESENT;
+  holdPage(frame, vpage, pte);
+  if (prefetching && served) prefetchAfter(frame);
   return pte;
+}
+
+/** Brings in the pages the host asks for after a fault into `faulted`'s frame, each into a frame
+ *  of its own: never `faulted`'s (the page the program is waiting for). Only pages the backing
+ *  store may hold qualify: seen before, not resident, not already prefetched. */
+function prefetchAfter(faulted: u32): void {
+  while (true) {
+    const next = hostPrefetchNext();
+    if (next < 0) return;
+    const vpage = <u32>next;
+    if (vpage >= virtualPages() || load<u32>(pteAddr(vpage)) != PTE_SEEN) continue;
+    const frame = takeFrame(faulted);
+    if (frame == NO_FRAME) return;
+    hostPrefetchFill(vpage, frameAddr(frame), victimVpage, victimDirty);
+    holdPage(frame, vpage, (frame << 8) | PTE_PREFETCHED);
+  }
 }
 
 function invalidateEntries(frame: u32): void {

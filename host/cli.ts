@@ -62,6 +62,7 @@ program
   .addOption(new Option("--memory-engine <on|off>", "page through a memory engine, or straight to the servers (default: the preset's)").choices(["on", "off"]))
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
   .option("--counter <n>", "COUNTERS: initial value of each remote page's reference counter", "256")
+  .option("--prefetch <p>", "disk, ram-disk: bring pages in ahead of use after each fault: none, readahead:N (Linux swap readahead), leap (Leap's majority stride)", "none")
   .option("--seed <n>", "input seed", "1")
   .option("--dir <HOST:GUEST>", "WASI: let the program see HOST at GUEST, its writes going to HOST (repeatable)", collect, [])
   .option("--dir-copy <HOST:GUEST>", "WASI: let the program see a private copy of HOST at GUEST, HOST left as it is (repeatable)", collect, [])
@@ -76,6 +77,7 @@ program
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
       link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, servers: o.servers, serverMem: o.serverMem,
       placement: o.placement, reply: o.reply, transport: o.transport, engineCache: o.engineCache, counter: o.counter,
+      prefetch: o.prefetch,
       memoryEngine: o.memoryEngine === undefined ? undefined : o.memoryEngine === "on",
     };
     if ((await prepare(resolveConfig(options))).kind === "command") {
@@ -143,6 +145,9 @@ function figureLines(r: Figures & { config: RunConfig; policy: string }, head: [
     ["page faults", `${r.pageFaults} (${r.pageIns} page-ins, ${r.pageOuts} page-outs)`],
     ...(r.remoteAccesses > 0 || r.migrations > 0 ? [
       ["remote", `${r.remoteAccesses} remote accesses, ${r.migrations} migrations (counter ${c.counterInitial})`],
+    ] as [string, string][] : []),
+    ...(r.prefetchAccuracy !== null ? [
+      ["prefetch", `${c.prefetch.arg === null ? c.prefetch.name : `${c.prefetch.name}:${c.prefetch.arg}`}: ${r.prefetched} pages prefetched, ${r.prefetchHits} used (accuracy ${(r.prefetchAccuracy * 100).toFixed(1)}%, coverage ${(r.prefetchCoverage! * 100).toFixed(1)}%)`],
     ] as [string, string][] : []),
     ["disk", `${r.diskReads} reads, ${r.diskWrites} writes`],
     ...(r.policy === "ram-disk" ? [

@@ -7,6 +7,7 @@ import { LinkError, withOverrides, type LinkModel } from "./links/link.ts";
 import { PLACEMENTS } from "./memory-engine/placement.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
+import { parsePrefetch, type PrefetchChoice } from "./prefetch/index.ts";
 import { TRANSPORTS, type Transport } from "./servers/protocol.ts";
 import { SIZES, type SizeName } from "../workloads/spec.ts";
 import { WORKLOADS } from "../workloads/index.ts";
@@ -63,6 +64,7 @@ export const RunOptionsSchema = z.object({
   seed: intText("--seed", 0, 0xffffffff).optional(),
   n: intText("--n", 0, 2 ** 31 - 1).optional(),
   counter: intText("--counter", 1, 2 ** 24 - 1).optional(),
+  prefetch: z.string().optional(),
 });
 export type RunOptions = z.input<typeof RunOptionsSchema>;
 
@@ -101,7 +103,12 @@ export interface RunConfig {
   /** False: the client pages straight to the memory servers, with no engine between. */
   memoryEngine: boolean;
   engineCacheBytes: number;
+  /** DISK, RAM_DISK: the pages brought in ahead of use after each page fault. */
+  prefetch: PrefetchChoice;
 }
+
+/** The policies whose page faults can prefetch: the ones that page. */
+export const PREFETCH_POLICIES = ["disk", "ram-disk"];
 
 export const MIN_LOCAL_PAGES = 2;
 
@@ -139,13 +146,19 @@ export function resolveConfig(options: RunOptions): RunConfig {
     if (e instanceof LinkError) throw new ConfigError(e.message);
     throw e;
   }
+  const prefetch = parsePrefetch(o.prefetch ?? "none");
+  if (typeof prefetch === "string") throw new ConfigError(prefetch);
+  const policy = o.policy ?? "disk";
+  if (prefetch.name !== "none" && !PREFETCH_POLICIES.includes(policy)) {
+    throw new ConfigError(`--prefetch applies to the paging policies (${PREFETCH_POLICIES.join(", ")}), not ${policy}`);
+  }
   return {
     workload: isFile ? o.workload.replace(/^.*\//, "") : o.workload,
     file: isFile ? o.workload : null,
     size: isFile ? null : size,
     n: o.n ?? (isFile ? 0 : WORKLOADS[o.workload].sizes[size]),
     seed: o.seed ?? 1,
-    policy: o.policy ?? "disk",
+    policy,
     preset: preset.name,
     replacement: (o.replacement ?? "lru") as Replacement,
     pageSizeBytes,
@@ -167,5 +180,6 @@ export function resolveConfig(options: RunOptions): RunConfig {
     transport: (o.transport ?? "one-sided") as Transport,
     memoryEngine: o.memoryEngine ?? preset.memoryEngine,
     engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache, "--engine-cache") : 0,
+    prefetch,
   };
 }

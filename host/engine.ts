@@ -6,6 +6,7 @@ import type { Instrumented } from "./instrument/index.ts";
 import { ADDR_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_ZERO_FILLS, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "./layout.ts";
 import { atRoot } from "./paths.ts";
 import { POLICIES } from "./policies/index.ts";
+import { PREFETCHERS } from "./prefetch/index.ts";
 import { newStats, type Stats } from "./stats.ts";
 
 const MMU_WASM = atRoot("build/mmu.wasm");
@@ -150,8 +151,10 @@ export async function runInstrumented(
     const now = nowMicros();
     let done = now;
     let victimRemote = 0;
+    prefetchQueue = [];
     if (vpageOut >= 0) {
       stats.evictions++;
+      prefetchArrival.delete(vpageOut);
       const written = backing.pageOut(vpageOut, frame, outDirty !== 0, now);
       if (written !== null) {
         stats.pageOuts++;
@@ -166,6 +169,10 @@ export async function runInstrumented(
       // A major fault also pays the client's own fault handling (trap, paging code path).
       done = Math.max(done, arrived) + config.faultHandlingMicros;
       faultLatencyMicros.push(done - now);
+      if (prefetcher !== null) {
+        prefetchQueue = prefetcher.afterFault(vpageIn).filter((v) => v !== vpageIn);
+        prefetchIssuedAt = now;
+      }
     } else {
       frame.fill(0);
     }
@@ -183,6 +190,52 @@ export async function runInstrumented(
       refresh();
       backing.remoteAccess!(vaddr >>> 0, size, isStore !== 0, phys, paddr);
     };
+  // Prefetching (DISK, RAM_DISK): after a fault that read its page from the store, the MMU asks for
+  // the prefetcher's pages one by one and hands each a frame. A prefetch is issued when the fault
+  // was, behind it on the link or disk, and the program does not wait for it; the first use of a
+  // prefetched page (a prefetch hit, a minor fault) waits for it if it has not arrived yet.
+  const store = backing.prefetchStore;
+  const prefetcher = config.prefetch.name === "none" || store === undefined ? null
+    : PREFETCHERS[config.prefetch.name].create(store, config.prefetch.arg);
+  if (config.prefetch.name !== "none" && prefetcher === null) throw new Error(`internal error: policy ${config.policy} cannot prefetch`);
+  let prefetchQueue: number[] = [];
+  let prefetchIssuedAt = 0;
+  /** Modelled arrival of each prefetched page not used yet. */
+  const prefetchArrival = new Map<number, number>();
+  const prefetchNext = (): number => {
+    while (prefetchQueue.length > 0) {
+      const vpage = prefetchQueue.shift()!;
+      if (store!.holds(vpage)) return vpage;
+    }
+    return -1;
+  };
+  const prefetchFill = (vpage: number, frameAddr: number, vpageOut: number, outDirty: number): void => {
+    refresh();
+    const frame = phys.subarray(frameAddr, frameAddr + pageSize);
+    let ready = prefetchIssuedAt;
+    if (vpageOut >= 0) {
+      stats.evictions++;
+      prefetchArrival.delete(vpageOut);
+      const written = backing.pageOut(vpageOut, frame, outDirty !== 0, prefetchIssuedAt);
+      if (written !== null) {
+        stats.pageOuts++;
+        ready = written;
+      }
+    }
+    const arrived = backing.pageIn(vpage, frame, prefetchIssuedAt);
+    if (arrived === null) frame.fill(0);
+    stats.prefetched++;
+    prefetchArrival.set(vpage, Math.max(ready, arrived ?? ready));
+  };
+  const prefetchHit = (vpage: number): void => {
+    stats.prefetchHits++;
+    prefetcher!.hit(vpage);
+    const arrival = prefetchArrival.get(vpage)!;
+    prefetchArrival.delete(vpage);
+    const now = nowMicros();
+    if (arrival > now) stats.stallCycles += Math.round((arrival - now) * cyclesPerMicro);
+  };
+
   const softwareCounter = (vpage: number, accesses: number): number => (backing.softwareCounter ?? remoteOnly("softwareCounter"))(vpage, accesses);
   const outOfBounds = (vaddr: number, size: number): never => {
     throw new WebAssembly.RuntimeError(
@@ -191,13 +244,14 @@ export async function runInstrumented(
 
   const t0 = performance.now();
   try {
-    mmu = new WebAssembly.Instance(loadMmu(), { env: { memory }, host: { pageFault, outOfBounds, placeRemote, remoteAccess, softwareCounter } }).exports as unknown as MmuExports;
+    mmu = new WebAssembly.Instance(loadMmu(), { env: { memory }, host: { pageFault, outOfBounds, placeRemote, remoteAccess, softwareCounter, prefetchNext, prefetchFill, prefetchHit } }).exports as unknown as MmuExports;
     const frames = Math.min(policy.localPages(config.localPages), 0xffffffff);
     mmu.init(Math.log2(pageSize), frames, inst.tlbEntries, inst.initialWasmPages, inst.maxWasmPages,
       REPLACEMENT_CODE[config.replacement], config.seed, policy.remoteMode ?? 0, config.counterInitial,
       // The MMU serves a fault on a never-touched page itself (a zeroed frame), unless each
       // fault is to be seen or timed here.
       options.onFault === undefined && options.afterFault === undefined && !options.measureFaults);
+    if (prefetcher !== null) (mmu.setPrefetching as (on: number) => void)(1);
     for (const seg of inst.dataSegments) writeVirtual(mmu, memory, seg.offset, seg.data);
     const vm: VirtualMemory = {
       read: (vaddr, length) => readVirtual(mmu, memory, vaddr, length),

@@ -45,6 +45,13 @@ export interface Figures {
    *  page (counted by the MMU; a migration can also come from the host reading a remote page). */
   counterInitial: number | null;
   counterInterrupts: number;
+  /** --prefetch: pages brought in ahead of use, and those used before eviction (prefetch hits,
+   *  which are not page faults); accuracy = hits / prefetched, coverage = hits / (hits + pageIns):
+   *  the share of would-be page-ins prefetching served. Null without prefetching. */
+  prefetched: number;
+  prefetchHits: number;
+  prefetchAccuracy: number | null;
+  prefetchCoverage: number | null;
 }
 
 export interface RunResult extends Figures {
@@ -100,6 +107,7 @@ export function engineFigures(config: RunConfig, engine: EngineRun): Figures {
   const policy = POLICIES[config.policy];
   const remoteCycles = policy.remoteAccessCycles?.(config) ?? config.remoteAccessCycles;
   const usesCounters = policy.remoteMode === 2 || policy.remoteMode === 3;
+  const prefetching = config.prefetch.name !== "none";
   const modelledCycles = (engine.accesses - engine.remoteAccesses) * config.localAccessCycles
     + engine.remoteAccesses * remoteCycles + stats.stallCycles;
   return {
@@ -131,5 +139,9 @@ export function engineFigures(config: RunConfig, engine: EngineRun): Figures {
     counterInitial: usesCounters ? config.counterInitial : null,
     counterInterrupts: engine.counterInterrupts,
     faultRoundTripMicros: (engine.policyReport.faultRoundTripMicros as { p50: number; p99: number } | undefined) ?? null,
+    prefetched: stats.prefetched,
+    prefetchHits: stats.prefetchHits,
+    prefetchAccuracy: prefetching ? (stats.prefetched > 0 ? stats.prefetchHits / stats.prefetched : 0) : null,
+    prefetchCoverage: prefetching ? (stats.prefetchHits + stats.pageIns > 0 ? stats.prefetchHits / (stats.prefetchHits + stats.pageIns) : 0) : null,
   };
 }

@@ -18,6 +18,8 @@ export class SwapDevice {
   private readonly arm: DiskArm;
   /** Modelled block of each page written in modelled time. */
   private readonly block = new Map<number, number>();
+  /** The page written to each block (stale when the page has been written again since). */
+  private readonly pageAt = new Map<number, number>();
   /** Evicted pages waiting for their clustered write. */
   private pending: number[] = [];
   private nextBlock = 0;
@@ -40,7 +42,10 @@ export class SwapDevice {
     if (!this.pending.includes(vpage)) this.pending.push(vpage);
     if (this.pending.length >= SWAP_CLUSTER) {
       const first = this.nextBlock;
-      this.pending.forEach((v, i) => this.block.set(v, first + i));
+      this.pending.forEach((v, i) => {
+        this.block.set(v, first + i);
+        this.pageAt.set(first + i, v);
+      });
       this.arm.access(now, first, this.pending.length * this.pageSize, this.pending.length);
       this.nextBlock += this.pending.length;
       this.diskWrites += this.pending.length;
@@ -57,6 +62,18 @@ export class SwapDevice {
     if (at >= 0) return now; // still in the swap cache
     this.diskReads++;
     return this.arm.access(now, this.block.get(vpage)!, this.pageSize);
+  }
+
+  /** Up to n pages in the blocks after vpage's that still hold them (readahead's order). */
+  following(vpage: number, n: number): number[] {
+    const b = this.block.get(vpage);
+    if (b === undefined) return [];
+    const pages: number[] = [];
+    for (let next = b + 1; next <= b + n && next < this.nextBlock; next++) {
+      const v = this.pageAt.get(next);
+      if (v !== undefined && this.block.get(v) === next) pages.push(v);
+    }
+    return pages;
   }
 
   close(): void {

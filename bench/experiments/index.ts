@@ -7,8 +7,9 @@ import { counter } from "./counter.ts";
 import type { Experiment } from "./experiment.ts";
 import { network } from "./network.ts";
 import { policies } from "./policies.ts";
+import { prefetch } from "./prefetch.ts";
 import { software } from "./software.ts";
 
 export const EXPERIMENTS: Record<string, Experiment> = Object.fromEntries(
-  [policies, network, counter, software, anemoneLatency, anemoneSpeedup, anemoneConcurrent].map((e) => [e.name, e]),
+  [policies, network, counter, software, anemoneLatency, anemoneSpeedup, anemoneConcurrent, prefetch].map((e) => [e.name, e]),
 );

@@ -158,6 +158,11 @@ export class MemoryEngine {
     return false;
   }
 
+  /** Whether the engine has the page (on a server or on its disk). */
+  holds(vpage: number): boolean {
+    return vpage >= 0 && vpage < this.serverOf.length && this.serverOf[vpage] !== NOWHERE;
+  }
+
   /** Whether the page is on a server (not on the engine's disk, not local). */
   onServer(vpage: number): boolean {
     return vpage < this.serverOf.length && this.serverOf[vpage] >= 0;

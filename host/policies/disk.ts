@@ -15,6 +15,7 @@ export const diskPolicy: Policy = {
     return {
       pageOut: (vpage, bytes, dirty, now) => (dirty ? swap.write(vpage, bytes, now) : null),
       pageIn: (vpage, into, now) => swap.read(vpage, into, now),
+      prefetchStore: { holds: (vpage) => swap.has(vpage), following: (vpage, n) => swap.following(vpage, n) },
       report() {
         stats.diskReads = swap.diskReads;
         stats.diskWrites = swap.diskWrites;

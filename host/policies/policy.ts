@@ -18,6 +18,7 @@
 // order the write-back before the read.
 
 import type { RunConfig } from "../config.ts";
+import type { PrefetchStore } from "../prefetch/prefetcher.ts";
 import type { Stats } from "../stats.ts";
 
 export interface PolicyContext {
@@ -39,6 +40,8 @@ export interface Backing {
   /** SOFTWARE_COUNTERS: runs vpage's counter down by `accesses` in host code (to zero at most);
    *  returns its value before (the MMU raises the interrupt when it reaches zero). */
   softwareCounter?(vpage: number, accesses: number): number;
+  /** The paging policies (DISK, RAM_DISK): what `--prefetch` may ask of the store. */
+  prefetchStore?: PrefetchStore;
   report?(): Promise<Record<string, unknown>> | Record<string, unknown>;
   close(): Promise<void> | void;
 }

@@ -14,6 +14,11 @@ export const ramDiskPolicy: Policy = {
     return {
       pageOut: (vpage, bytes, _dirty, now) => engine.pageOut(vpage, bytes, now),
       pageIn: (vpage, into, now) => engine.pageIn(vpage, into, now),
+      // The engine's map is by page number: readahead takes the next pages it holds.
+      prefetchStore: {
+        holds: (vpage) => engine.holds(vpage),
+        following: (vpage, n) => Array.from({ length: n }, (_, k) => vpage + 1 + k).filter((v) => engine.holds(v)),
+      },
       report: () => remote.report(),
       close: () => remote.close(),
     };
