@@ -401,12 +401,14 @@ function takeFrame(keep: u32): u32 {
   return frame;
 }
 
-/** Records that `frame` holds vpage, used now; its page table entry is `pte`. */
-function holdPage(frame: u32, vpage: u32, pte: u32): void {
+/** Records that `frame` holds vpage since now, used (CLOCK's reference bit set) or not (a
+ *  prefetched page, which earns no second chance before its first use); its page table entry is
+ *  `pte`. */
+function holdPage(frame: u32, vpage: u32, pte: u32, used: bool = true): void {
   store<u32>(frameVpageBase + (frame << 2), vpage);
   const now = load<u64>(ADDR_ACCESSES);
   store<u64>(frameTouchBase + (frame << 3), now);
-  store<u64>(frameRefClearedBase + (frame << 3), now - 1);
+  store<u64>(frameRefClearedBase + (frame << 3), used ? now - 1 : now);
   store<u32>(pteAddr(vpage), pte);
 }
 
@@ -440,10 +442,11 @@ function pageIn(vpage: u32): u32 {
 }
 
 /** Brings in the pages the host asks for after a fault into `faulted`'s frame, each into a frame
- *  of its own: never `faulted`'s (the page the program is waiting for). Only pages the backing
- *  store may hold qualify: seen before, not resident, not already prefetched. */
+ *  of its own: never `faulted`'s (the page the program is waiting for), and at most half of the
+ *  local frames per fault, so that reading ahead cannot flush the pages in use. Only pages the
+ *  backing store may hold qualify: seen before, not resident, not already prefetched. */
 function prefetchAfter(faulted: u32): void {
-  while (true) {
+  for (let budget = localPages >> 1; budget > 0; budget--) {
     const next = hostPrefetchNext();
     if (next < 0) return;
     const vpage = <u32>next;
@@ -451,7 +454,7 @@ function prefetchAfter(faulted: u32): void {
     const frame = takeFrame(faulted);
     if (frame == NO_FRAME) return;
     hostPrefetchFill(vpage, frameAddr(frame), victimVpage, victimDirty);
-    holdPage(frame, vpage, (frame << 8) | PTE_PREFETCHED);
+    holdPage(frame, vpage, (frame << 8) | PTE_PREFETCHED, false);
   }
 }
 
