@@ -61,7 +61,7 @@ program
   .addOption(new Option("--transport <t>", "how pages really move to the server threads: in place, RDMA-style, or by requests the servers answer (real time only)").choices(TRANSPORTS).default("one-sided"))
   .addOption(new Option("--memory-engine <on|off>", "page through a memory engine, or straight to the servers (default: the preset's)").choices(["on", "off"]))
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
-  .option("--counter <n>", "COUNTERS: initial value of each remote page's reference counter", "256")
+  .option("--counter <n|auto>", "COUNTERS: initial value of each remote page's reference counter; auto: the break-even value of the preset, link and policy", "256")
   .option("--prefetch <p>", "disk, ram-disk: bring pages in ahead of use after each fault: none, readahead:N (Linux swap readahead), leap (Leap's majority stride)", "none")
   .option("--seed <n>", "input seed", "1")
   .option("--dir <HOST:GUEST>", "WASI: let the program see HOST at GUEST, its writes going to HOST (repeatable)", collect, [])
@@ -143,8 +143,8 @@ function figureLines(r: Figures & { config: RunConfig; policy: string }, head: [
     ...head.slice(1),
     ["accesses", `${r.accesses} (${r.loads} loads, ${r.stores} stores)`],
     ["page faults", `${r.pageFaults} (${r.pageIns} page-ins, ${r.pageOuts} page-outs)`],
-    ...(r.remoteAccesses > 0 || r.migrations > 0 ? [
-      ["remote", `${r.remoteAccesses} remote accesses, ${r.migrations} migrations (counter ${c.counterInitial})`],
+    ...(r.remoteAccesses > 0 || r.migrations > 0 || r.counterInitial !== null ? [
+      ["remote", `${r.remoteAccesses} remote accesses, ${r.migrations} migrations (counter ${c.counterInitial}${r.counterAuto ? ", the break-even value chosen by --counter auto" : ""})`],
     ] as [string, string][] : []),
     ...(r.prefetchAccuracy !== null ? [
       ["prefetch", `${c.prefetch.arg === null ? c.prefetch.name : `${c.prefetch.name}:${c.prefetch.arg}`}: ${r.prefetched} pages prefetched, ${r.prefetchHits} used (accuracy ${(r.prefetchAccuracy * 100).toFixed(1)}%, coverage ${(r.prefetchCoverage! * 100).toFixed(1)}%)`],
@@ -171,7 +171,7 @@ program
   .option("--local-mem <bytes>", "local memory, e.g. 1MiB (default: the preset's)")
   .option("--local-pages <n>", "local memory in pages")
   .addOption(new Option("--preset <name>", "machine preset").choices(Object.keys(PRESETS)).default("markatos96"))
-  .option("--counter <n>", "initial value of each remote page's counter", "256")
+  .option("--counter <n|auto>", "initial value of each remote page's counter; auto: each policy's break-even value", "256")
   .option("--seed <n>", "input seed", "1")
   .option("--json", "print one JSON object on stdout")
   .action(async (workload: string, o) => {
@@ -189,7 +189,8 @@ program
       r.policy, String(r.modelledCycles), r.avgAccessCycles.toPrecision(5), String(r.migrations), String(r.remoteAccesses),
       r.verified ? "yes" : "NO", r.wallSeconds.toFixed(3),
     ])));
-    console.log(`\n${workload} ${o.size}, preset ${o.preset}, counter ${rows[0].counterInitial}; software costs ${((rows[1].modelledCycles / rows[0].modelledCycles - 1) * 100).toFixed(1)}% more modelled time.`);
+    const counters = rows[0].counterAuto ? `counter auto (${rows[0].counterInitial} hardware, ${rows[1].counterInitial} software)` : `counter ${rows[0].counterInitial}`;
+    console.log(`\n${workload} ${o.size}, preset ${o.preset}, ${counters}; software costs ${((rows[1].modelledCycles / rows[0].modelledCycles - 1) * 100).toFixed(1)}% more modelled time.`);
   });
 
 program

@@ -5,6 +5,7 @@ import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
 import { LinkError, withOverrides, type LinkModel } from "./links/link.ts";
 import { PLACEMENTS } from "./memory-engine/placement.ts";
+import { breakEvenCounter, MAX_COUNTER } from "./policies/break-even.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
 import { parsePrefetch, type PrefetchChoice } from "./prefetch/index.ts";
@@ -40,6 +41,17 @@ const intText = (what: string, min: number, max: number) =>
     return n;
   });
 
+/** --counter: an integer, or "auto" for the break-even value (host/policies/break-even.ts). */
+const counterText = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  if (v === "auto") return "auto" as const;
+  const n = typeof v === "number" ? v : /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_COUNTER) {
+    ctx.addIssue({ code: "custom", message: `--counter must be auto or an integer from 1 to ${MAX_COUNTER}, not "${v}"` });
+    return z.NEVER;
+  }
+  return n;
+});
+
 export const RunOptionsSchema = z.object({
   workload: z.string(),
   size: oneOf("size", SIZES).optional(),
@@ -63,7 +75,7 @@ export const RunOptionsSchema = z.object({
   pageSize: z.union([z.number(), z.string()]).optional(),
   seed: intText("--seed", 0, 0xffffffff).optional(),
   n: intText("--n", 0, 2 ** 31 - 1).optional(),
-  counter: intText("--counter", 1, 2 ** 24 - 1).optional(),
+  counter: counterText.optional(),
   prefetch: z.string().optional(),
 });
 export type RunOptions = z.input<typeof RunOptionsSchema>;
@@ -92,8 +104,11 @@ export interface RunConfig {
   remoteAccessCycles: number;
   softwareRemoteAccessCycles: number;
   counterInterruptCycles: number;
-  /** COUNTERS: the initial value of each remote page's reference counter. */
+  /** COUNTERS: the initial value of each remote page's reference counter (chosen by --counter
+   *  auto when counterAuto is set). */
   counterInitial: number;
+  /** --counter auto: counterInitial is the break-even value of this configuration. */
+  counterAuto: boolean;
   servers: number;
   serverMemBytes: number;
   placement: string;
@@ -152,7 +167,7 @@ export function resolveConfig(options: RunOptions): RunConfig {
   if (prefetch.name !== "none" && !PREFETCH_POLICIES.includes(policy)) {
     throw new ConfigError(`--prefetch applies to the paging policies (${PREFETCH_POLICIES.join(", ")}), not ${policy}`);
   }
-  return {
+  const config: RunConfig = {
     workload: isFile ? o.workload.replace(/^.*\//, "") : o.workload,
     file: isFile ? o.workload : null,
     size: isFile ? null : size,
@@ -172,7 +187,8 @@ export function resolveConfig(options: RunOptions): RunConfig {
     remoteAccessCycles: preset.remoteAccessCycles,
     softwareRemoteAccessCycles: preset.softwareRemoteAccessCycles,
     counterInterruptCycles: preset.counterInterruptCycles,
-    counterInitial: o.counter ?? 256,
+    counterInitial: typeof o.counter === "number" ? o.counter : 256,
+    counterAuto: o.counter === "auto",
     servers: o.servers ?? preset.servers,
     serverMemBytes,
     placement: o.placement ?? "round-robin",
@@ -182,4 +198,7 @@ export function resolveConfig(options: RunOptions): RunConfig {
     engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache, "--engine-cache") : 0,
     prefetch,
   };
+  // Everything the break-even value depends on is resolved above.
+  if (config.counterAuto) config.counterInitial = breakEvenCounter(config);
+  return config;
 }

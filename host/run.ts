@@ -44,6 +44,9 @@ export interface Figures {
    *  policies), and the interrupts raised when a counter reached zero, each of which migrated its
    *  page (counted by the MMU; a migration can also come from the host reading a remote page). */
   counterInitial: number | null;
+  /** Whether --counter auto chose counterInitial, the break-even value (null under the policies
+   *  without counters). */
+  counterAuto: boolean | null;
   counterInterrupts: number;
   /** --prefetch: pages brought in ahead of use, and those used before eviction (prefetch hits,
    *  which are not page faults); accuracy = hits / prefetched, coverage = hits / (hits + pageIns):
@@ -137,6 +140,7 @@ export function engineFigures(config: RunConfig, engine: EngineRun): Figures {
     pagesOnDisk: (engine.policyReport.pagesOnDisk as number | undefined) ?? 0,
     engineCacheHitRate: (engine.policyReport.engineCacheHitRate as number | null | undefined) ?? null,
     counterInitial: usesCounters ? config.counterInitial : null,
+    counterAuto: usesCounters ? config.counterAuto : null,
     counterInterrupts: engine.counterInterrupts,
     faultRoundTripMicros: (engine.policyReport.faultRoundTripMicros as { p50: number; p99: number } | undefined) ?? null,
     prefetched: stats.prefetched,

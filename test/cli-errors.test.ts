@@ -13,6 +13,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { resolveConfig } from "../host/config.ts";
+import { breakEvenCounter } from "../host/policies/break-even.ts";
 import { POLICIES } from "../host/policies/index.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 import { watBytes } from "./wat.ts";
@@ -87,13 +89,15 @@ const BAD_OPTIONS: { what: string; args: string[]; message: string; names: strin
   { what: "a page size of abc", args: ["--page-size", "abc"],
     message: '--page-size: cannot read "abc" as a size: use a number with B, KiB, MiB or GiB', names: '"abc"' },
   { what: "a counter of 0", args: ["--counter", "0"],
-    message: '--counter must be an integer from 1 to 16777215, not "0"', names: '"0"' },
+    message: '--counter must be auto or an integer from 1 to 16777215, not "0"', names: '"0"' },
   { what: "a counter of -1", args: ["--counter", "-1"],
-    message: '--counter must be an integer from 1 to 16777215, not "-1"', names: '"-1"' },
+    message: '--counter must be auto or an integer from 1 to 16777215, not "-1"', names: '"-1"' },
   { what: "a counter of 2^24", args: ["--counter", String(2 ** 24)],
-    message: '--counter must be an integer from 1 to 16777215, not "16777216"', names: '"16777216"' },
+    message: '--counter must be auto or an integer from 1 to 16777215, not "16777216"', names: '"16777216"' },
   { what: "a counter of x", args: ["--counter", "x"],
-    message: '--counter must be an integer from 1 to 16777215, not "x"', names: '"x"' },
+    message: '--counter must be auto or an integer from 1 to 16777215, not "x"', names: '"x"' },
+  { what: "a counter of Auto (it is lower case)", args: ["--counter", "Auto"],
+    message: '--counter must be auto or an integer from 1 to 16777215, not "Auto"', names: '"Auto"' },
   { what: "a seed of -1", args: ["--seed", "-1"],
     message: '--seed must be an integer from 0 to 4294967295, not "-1"', names: '"-1"' },
   { what: "a seed of 2^32", args: ["--seed", String(2 ** 32)],
@@ -161,6 +165,10 @@ const FIELD_TYPES: Record<string, { type: string; ok: (v: unknown, run: Record<s
   counterInitial: {
     type: "a number under the counter policies, else null",
     ok: (v, run) => (String(run.policy).endsWith("counters") ? isNumber(v) : v === null),
+  },
+  counterAuto: {
+    type: "a boolean under the counter policies, else null",
+    ok: (v, run) => (String(run.policy).endsWith("counters") ? typeof v === "boolean" : v === null),
   },
   faultLatencyMicros: { type: "{mean, p50, p99} (these runs have page-ins)", ok: isStats(["mean", "p50", "p99"]) },
   servers: {
@@ -286,6 +294,29 @@ describe("remora's command line: errors, exit codes and result fields", { concur
     assert.match(r.stdout, /^checksum +4294967295 \(native 1\) MISMATCH$/m, describeRun(args, r));
     assert.equal(r.stderr, "remora: the checksum 4294967295 differs from the native run's 1: the emulation changed the result\n");
     assert.doesNotMatch(r.stdout, /verified/, describeRun(args, r));
+  });
+
+  // ---- --counter auto ----
+
+  test("run --counter auto reports the break-even value it chose, in the JSON and in the summary, smaller under software counters", async () => {
+    const base = ["run", "trans", "--size", "tiny", "--preset", "markatos96", "--local-mem", "128KiB", "--counter", "auto"];
+    const hardware = await json([...base, "--policy", "counters"]);
+    const software = await json([...base, "--policy", "software-counters"]);
+    for (const r of [hardware, software]) {
+      assert.equal(r.verified, true);
+      assert.equal(r.counterAuto, true);
+      assert.equal(r.config.counterAuto, true);
+      assert.equal(r.counterInitial, r.config.counterInitial, "the result reports the value the run used");
+    }
+    // The value for the run's own configuration (its whole derivation is tested in break-even.test.ts).
+    assert.equal(hardware.counterInitial, breakEvenCounter(resolveConfig({ workload: "trans", preset: "markatos96", policy: "counters", counter: "auto" })));
+    assert.ok(hardware.counterInitial > software.counterInitial, `hardware ${hardware.counterInitial}, software ${software.counterInitial}`);
+    const args = [...base, "--policy", "counters"];
+    const r = await remora(args);
+    assert.equal(r.status, 0, describeRun(args, r));
+    assert.match(r.stdout, new RegExp(`^remote .*\\(counter ${hardware.counterInitial}, the break-even value chosen by --counter auto\\)$`, "m"), describeRun(args, r));
+    const fixed = await json(["run", "trans", "--size", "tiny", "--preset", "markatos96", "--local-mem", "128KiB", "--policy", "counters", "--counter", "64"]);
+    assert.deepEqual([fixed.counterInitial, fixed.counterAuto], [64, false]);
   });
 
   // ---- compare-counters ----

@@ -187,6 +187,33 @@
         options: { ...baseOptions("counter initial value", "average access cost (cycles)"), scales: { x: { type: "logarithmic", ...axis("counter initial value (remote accesses before migration)") }, y: axis("average access cost (cycles)") } },
       }), { zoom: true });
     },
+    // The sweep as one line a program, --counter auto as a star at the value it chose; one policy
+    // at a time (the picker).
+    "counter-auto"(exp) {
+      const programs = unique(exp.runs.map((r) => r.key.workload));
+      const policies = unique(exp.runs.map((r) => r.key.policy));
+      card("counter-auto", `${exp.source}: ${exp.title}`, (policy) => {
+        const runs = exp.runs.filter((r) => r.key.policy === policy);
+        return {
+          type: "line",
+          data: {
+            datasets: programs.flatMap((w, i) => {
+              const sweep = runs.filter((r) => r.key.workload === w && r.key.counter !== "auto").sort((a, b) => a.key.counter - b.key.counter);
+              const auto = runs.filter((r) => r.key.workload === w && r.key.counter === "auto");
+              return [
+                { label: w, data: sweep.map((r) => ({ x: r.key.counter, y: r.figures.avgAccessCycles })), borderColor: color(i), backgroundColor: color(i), runs: sweep },
+                {
+                  type: "scatter", label: `${w} auto${auto.length ? ` (${auto[0].figures.counterInitial})` : ""}`, pointStyle: "star", pointRadius: 10, borderWidth: 3,
+                  borderColor: color(i), backgroundColor: color(i),
+                  data: auto.map((r) => ({ x: r.figures.counterInitial, y: r.figures.avgAccessCycles })), runs: auto,
+                },
+              ];
+            }),
+          },
+          options: { ...baseOptions("counter initial value", "average access cost (cycles)"), scales: { x: { type: "logarithmic", ...axis("counter initial value (remote accesses before migration)") }, y: axis("average access cost (cycles)") } },
+        };
+      }, { picker: { label: "policy", options: policies }, zoom: true });
+    },
     "anemone-latency"(exp) {
       card("anemone-latency", `${exp.source}: ${exp.title}`, () => {
         const bins = unique(exp.runs.flatMap((r) => (r.faultHistogram ?? []).map(([b]) => b))).sort((a, b) => a - b);
@@ -253,7 +280,7 @@
     },
   };
 
-  const order = ["policies", "network", "counter", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "bench"];
+  const order = ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "bench"];
   for (const name of order) if (results[name]) drawers[name](results[name]);
   const missing = order.filter((n) => !results[n]);
   if (missing.length) document.getElementById("missing").textContent = `Not in these results: ${missing.join(", ")} (run ./bin/remora reproduce${missing.includes("bench") ? ", and ./bin/remora bench for the last" : ""}).`;

@@ -39,6 +39,10 @@ export interface MemoryEngineOptions {
 const NOWHERE = -1;
 const ON_DISK = -2;
 
+/** What the engine needs of the memory servers (a MemoryServerPool): where to put a page, where
+ *  to get it back from. */
+export type PageServers = Pick<MemoryServerPool, "servers" | "pageOutToSlot" | "pageOutZeroToSlot" | "pageIn">;
+
 /** The disk the engine falls back to (a SwapDevice). */
 export interface SpillStore {
   write(vpage: number, bytes: Uint8Array, nowMicros: number): number;
@@ -65,7 +69,7 @@ export class MemoryEngine {
   networkBytes = 0;
   pagesOnDisk = 0;
 
-  constructor(private pool: MemoryServerPool, private spill: SpillStore, private options: MemoryEngineOptions) {
+  constructor(private pool: PageServers, private spill: SpillStore, private options: MemoryEngineOptions) {
     if (!(options.placement in PLACEMENTS)) throw new Error(`unknown placement "${options.placement}"`);
     const servers = pool.servers;
     this.state = { held: new Array(servers).fill(0), full: new Array(servers).fill(false), placed: 0 };
