@@ -122,6 +122,12 @@ const BAD_OPTIONS: { what: string; args: string[]; message: string; names: strin
     message: "local memory must hold at least 2 pages of 4096 bytes (got 1)", names: "got 1" },
   { what: "zero memory servers", args: ["--policy", "ram-disk", "--servers", "0"],
     message: '--servers must be an integer from 1 to 64, not "0"', names: '"0"' },
+  { what: "an unknown prefetcher", args: ["--prefetch", "stride"],
+    message: 'unknown prefetcher "stride": choose one of none, readahead:N, leap', names: '"stride"' },
+  { what: "readahead of 0 pages", args: ["--prefetch", "readahead:0"],
+    message: "--prefetch readahead:N: pages read ahead must be from 1 to 64, not 0", names: "not 0" },
+  { what: "prefetching under counters", args: ["--policy", "counters", "--prefetch", "leap"],
+    message: "--prefetch applies to the paging policies (disk, ram-disk), not counters", names: "counters" },
   { what: "an unknown policy", args: ["--policy", "nope"],
     message: `option '--policy <policy>' argument 'nope' is invalid. Allowed choices are ${Object.keys(POLICIES).join(", ")}.`, names: "'nope'" },
 ];
@@ -180,6 +186,11 @@ const FIELD_TYPES: Record<string, { type: string; ok: (v: unknown, run: Record<s
     ok: (v, run) => (run.config.engineCacheBytes > 0 ? isNumber(v) && (v as number) >= 0 && (v as number) <= 1 : v === null),
   },
   faultRoundTripMicros: { type: "{p50, p99}", ok: isStats(["p50", "p99"]) },
+  ...Object.fromEntries(["prefetched", "prefetchHits"].map((f) => [f, { type: "a number", ok: isNumber }])),
+  ...Object.fromEntries(["prefetchAccuracy", "prefetchCoverage"].map((f) => [f, {
+    type: "a number from 0 to 1 with --prefetch, else null",
+    ok: (v: unknown, run: Record<string, any>) => (run.config.prefetch.name !== "none" ? isNumber(v) && (v as number) >= 0 && (v as number) <= 1 : v === null),
+  }])),
 };
 
 // One run per policy, shared by the tests that read the result's fields.
