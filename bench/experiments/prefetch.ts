@@ -21,7 +21,9 @@ export const prefetch: Experiment = {
   source: "beyond the papers: Linux swap readahead; Leap (ATC'20)",
   jobs: (quick) => {
     const size: SizeName = quick ? "tiny" : "small";
-    return Object.keys(WORKLOADS).flatMap((workload) => POLICIES.flatMap((policy) => PREFETCH_CHOICES.map((p): Job => ({
+    // --quick: the programs the summary names, at size tiny.
+    const workloads = quick ? ["mvec", "trans", "qsort", "raytrace", "eventsim"] : Object.keys(WORKLOADS);
+    return workloads.flatMap((workload) => POLICIES.flatMap((policy) => PREFETCH_CHOICES.map((p): Job => ({
       key: { workload, policy, prefetch: p },
       options: { workload, policy, prefetch: p, preset: "anemone05", size, localPages: eighthPages(workload, size) },
     }))));

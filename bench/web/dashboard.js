@@ -214,6 +214,33 @@
         };
       }, { picker: { label: "policy", options: policies }, zoom: true });
     },
+    // One group a program, one bar a prefetcher; the picker chooses the policy and the figure:
+    // execution time relative to no prefetching, accuracy or coverage.
+    prefetch(exp) {
+      const programs = unique(exp.runs.map((r) => r.key.workload));
+      const choices = unique(exp.runs.map((r) => r.key.prefetch));
+      const figures = { "time / none": null, accuracy: "prefetchAccuracy", coverage: "prefetchCoverage" };
+      const options = unique(exp.runs.map((r) => r.key.policy)).flatMap((p) => Object.keys(figures).map((f) => `${p}: ${f}`));
+      card("prefetch", `${exp.source}: ${exp.title}`, (picked) => {
+        const [policy, figure] = picked.split(": ");
+        const find = (w, p) => exp.runs.find((r) => r.key.workload === w && r.key.policy === policy && r.key.prefetch === p);
+        const value = (w, p) => figures[figure] === null
+          ? find(w, p).figures.modelledSeconds / find(w, "none").figures.modelledSeconds
+          : find(w, p).figures[figures[figure]];
+        const shown = figures[figure] === null ? choices : choices.filter((p) => p !== "none");
+        return {
+          type: "bar",
+          data: {
+            labels: programs,
+            datasets: shown.map((p) => ({
+              label: p, backgroundColor: color(choices.indexOf(p)), data: programs.map((w) => value(w, p)), runs: programs.map((w) => find(w, p)),
+            })),
+          },
+          options: baseOptions(`program (${policy}, anemone05, 1/8 of the working set local)`,
+            figures[figure] === null ? "execution time / without prefetching (x)" : `${figure} (0 to 1)`),
+        };
+      }, { picker: { label: "policy: figure", options }, log: false });
+    },
     "anemone-latency"(exp) {
       card("anemone-latency", `${exp.source}: ${exp.title}`, () => {
         const bins = unique(exp.runs.flatMap((r) => (r.faultHistogram ?? []).map(([b]) => b))).sort((a, b) => a - b);
@@ -280,7 +307,7 @@
     },
   };
 
-  const order = ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "bench"];
+  const order = ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "bench"];
   for (const name of order) if (results[name]) drawers[name](results[name]);
   const missing = order.filter((n) => !results[n]);
   if (missing.length) document.getElementById("missing").textContent = `Not in these results: ${missing.join(", ")} (run ./bin/remora reproduce${missing.includes("bench") ? ", and ./bin/remora bench for the last" : ""}).`;
