@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 // bench, reproduce and the dashboard are imported when their command runs: `remora --help`,
 // `list` and `run` start without them.
 import type { BenchReport } from "../bench/bench.ts";
+import { COMPRESS_CHOICES } from "./compression/index.ts";
 import { ConfigError, REPLACEMENTS, resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
@@ -61,6 +62,7 @@ program
   .addOption(new Option("--transport <t>", "how pages really move to the server threads: in place, RDMA-style, or by requests the servers answer (real time only)").choices(TRANSPORTS).default("one-sided"))
   .addOption(new Option("--memory-engine <on|off>", "page through a memory engine, or straight to the servers (default: the preset's)").choices(["on", "off"]))
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
+  .addOption(new Option("--compress <codec>", "disk, ram-disk: store and carry pages compressed").choices(COMPRESS_CHOICES).default("none"))
   .option("--counter <n>", "COUNTERS: initial value of each remote page's reference counter", "256")
   .option("--seed <n>", "input seed", "1")
   .option("--dir <HOST:GUEST>", "WASI: let the program see HOST at GUEST, its writes going to HOST (repeatable)", collect, [])
@@ -76,6 +78,7 @@ program
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
       link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, servers: o.servers, serverMem: o.serverMem,
       placement: o.placement, reply: o.reply, transport: o.transport, engineCache: o.engineCache, counter: o.counter,
+      compress: o.compress === "none" ? undefined : o.compress,
       memoryEngine: o.memoryEngine === undefined ? undefined : o.memoryEngine === "on",
     };
     if ((await prepare(resolveConfig(options))).kind === "command") {
@@ -145,6 +148,9 @@ function figureLines(r: Figures & { config: RunConfig; policy: string }, head: [
       ["remote", `${r.remoteAccesses} remote accesses, ${r.migrations} migrations (counter ${c.counterInitial})`],
     ] as [string, string][] : []),
     ["disk", `${r.diskReads} reads, ${r.diskWrites} writes`],
+    ...(r.compression ? [
+      ["compression", `${r.compression.codec}: ratio ${r.compression.compressionRatio.toFixed(2)}, ${r.compression.pagesStoredRaw} of ${r.compression.pagesCompressed} pages stored raw; ${(r.compression.compressMicros / 1e6).toPrecision(4)} s compressing, ${(r.compression.decompressMicros / 1e6).toPrecision(4)} s decompressing (modelled, ${c.compressMicrosPerPage.toFixed(1)} and ${c.decompressMicrosPerPage.toFixed(1)} µs a page)`],
+    ] as [string, string][] : []),
     ...(r.policy === "ram-disk" ? [
       ["network", `${r.networkBytes} bytes over ${c.link.name}; pages held by each server: ${r.servers.join(", ")}${r.pagesOnDisk ? `; ${r.pagesOnDisk} on the engine's disk (servers full)` : ""}`],
       ["engine cache", r.engineCacheHitRate === null ? "off" : `${(r.engineCacheHitRate * 100).toFixed(1)}% hits`],

@@ -1,6 +1,8 @@
 // Run options: every field optional, validated once with zod and resolved against the preset into
 // a complete RunConfig, which is printed with every result.
 import { z } from "zod";
+import { codecMicrosPerPage } from "./compression/codec.ts";
+import { CODECS, COMPRESS_CHOICES, COMPRESSING_POLICIES } from "./compression/index.ts";
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
 import { LinkError, withOverrides, type LinkModel } from "./links/link.ts";
@@ -63,6 +65,7 @@ export const RunOptionsSchema = z.object({
   seed: intText("--seed", 0, 0xffffffff).optional(),
   n: intText("--n", 0, 2 ** 31 - 1).optional(),
   counter: intText("--counter", 1, 2 ** 24 - 1).optional(),
+  compress: oneOf("--compress codec", COMPRESS_CHOICES).optional(),
 });
 export type RunOptions = z.input<typeof RunOptionsSchema>;
 
@@ -101,6 +104,12 @@ export interface RunConfig {
   /** False: the client pages straight to the memory servers, with no engine between. */
   memoryEngine: boolean;
   engineCacheBytes: number;
+  /** --compress: the codec pages are stored and carried with, or "none". */
+  compress: string;
+  /** Modelled client time to compress / decompress one page with it (0 with none): the codec's
+   *  speed on its reference core (host/compression/codec.ts) times the preset's codecSpeedRatio. */
+  compressMicrosPerPage: number;
+  decompressMicrosPerPage: number;
 }
 
 export const MIN_LOCAL_PAGES = 2;
@@ -139,13 +148,20 @@ export function resolveConfig(options: RunOptions): RunConfig {
     if (e instanceof LinkError) throw new ConfigError(e.message);
     throw e;
   }
+  const compress = o.compress ?? "none";
+  const policy = o.policy ?? "disk";
+  if (compress !== "none" && !COMPRESSING_POLICIES.includes(policy)) {
+    throw new ConfigError(`--compress applies to the paging policies ${COMPRESSING_POLICIES.join(" and ")}, not ${policy}`);
+  }
+  const codecMicros = compress === "none" ? { compress: 0, decompress: 0 }
+    : codecMicrosPerPage(CODECS[compress], pageSizeBytes, preset.codecSpeedRatio);
   return {
     workload: isFile ? o.workload.replace(/^.*\//, "") : o.workload,
     file: isFile ? o.workload : null,
     size: isFile ? null : size,
     n: o.n ?? (isFile ? 0 : WORKLOADS[o.workload].sizes[size]),
     seed: o.seed ?? 1,
-    policy: o.policy ?? "disk",
+    policy,
     preset: preset.name,
     replacement: (o.replacement ?? "lru") as Replacement,
     pageSizeBytes,
@@ -167,5 +183,8 @@ export function resolveConfig(options: RunOptions): RunConfig {
     transport: (o.transport ?? "one-sided") as Transport,
     memoryEngine: o.memoryEngine ?? preset.memoryEngine,
     engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache, "--engine-cache") : 0,
+    compress,
+    compressMicrosPerPage: codecMicros.compress,
+    decompressMicrosPerPage: codecMicros.decompress,
   };
 }

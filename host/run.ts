@@ -1,5 +1,6 @@
 // One complete run: resolve the configuration, run the module natively and instrumented, and
 // report the figures under the names of the result JSON.
+import type { CompressionReport } from "./compression/page-compressor.ts";
 import { ConfigError, resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
 import { runInstrumented, runNative, type EngineOptions, type EngineRun } from "./engine.ts";
 import { prepare } from "./modules.ts";
@@ -45,6 +46,9 @@ export interface Figures {
    *  page (counted by the MMU; a migration can also come from the host reading a remote page). */
   counterInitial: number | null;
   counterInterrupts: number;
+  /** --compress: the codec, the compression ratio achieved, pages stored raw and the modelled time
+   *  spent (null without --compress). */
+  compression: CompressionReport | null;
 }
 
 export interface RunResult extends Figures {
@@ -131,5 +135,6 @@ export function engineFigures(config: RunConfig, engine: EngineRun): Figures {
     counterInitial: usesCounters ? config.counterInitial : null,
     counterInterrupts: engine.counterInterrupts,
     faultRoundTripMicros: (engine.policyReport.faultRoundTripMicros as { p50: number; p99: number } | undefined) ?? null,
+    compression: (engine.policyReport.compression as CompressionReport | null | undefined) ?? null,
   };
 }
