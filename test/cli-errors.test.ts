@@ -118,6 +118,10 @@ const BAD_OPTIONS: { what: string; args: string[]; message: string; names: strin
     message: "local memory must hold at least 2 pages of 4096 bytes (got 1)", names: "got 1" },
   { what: "zero memory servers", args: ["--policy", "ram-disk", "--servers", "0"],
     message: '--servers must be an integer from 1 to 64, not "0"', names: '"0"' },
+  { what: "an unknown --compress codec", args: ["--policy", "ram-disk", "--compress", "zstd"],
+    message: "option '--compress <codec>' argument 'zstd' is invalid. Allowed choices are none, lz4, deflate.", names: "'zstd'" },
+  { what: "--compress with a policy that maps pages in place", args: ["--policy", "counters", "--compress", "lz4"],
+    message: "--compress applies to the paging policies disk and ram-disk, not counters", names: "counters" },
   { what: "an unknown policy", args: ["--policy", "nope"],
     message: `option '--policy <policy>' argument 'nope' is invalid. Allowed choices are ${Object.keys(POLICIES).join(", ")}.`, names: "'nope'" },
 ];
@@ -172,12 +176,18 @@ const FIELD_TYPES: Record<string, { type: string; ok: (v: unknown, run: Record<s
     ok: (v, run) => (run.config.engineCacheBytes > 0 ? isNumber(v) && (v as number) >= 0 && (v as number) <= 1 : v === null),
   },
   faultRoundTripMicros: { type: "{p50, p99}", ok: isStats(["p50", "p99"]) },
+  compression: {
+    type: "null without --compress, else {codec, compressionRatio, pagesCompressed, pagesStoredRaw, ...}",
+    ok: (v, run) => (run.config.compress === "none" ? v === null
+      : isStats(["compressionRatio", "pagesCompressed", "pagesStoredRaw", "pagesDecompressed", "pageBytes", "storedBytes", "compressMicros", "decompressMicros"])(v)
+        && (v as { codec: unknown }).codec === run.config.compress),
+  },
 };
 
 // One run per policy, shared by the tests that read the result's fields.
 let ramDiskRun: Promise<Record<string, any>> | undefined;
 let countersRun: Promise<Record<string, any>> | undefined;
-const ramDisk = () => (ramDiskRun ??= json(["run", "trans", "--size", "tiny", "--policy", "ram-disk", "--local-pages", "32", "--engine-cache", "64KiB"]));
+const ramDisk = () => (ramDiskRun ??= json(["run", "trans", "--size", "tiny", "--policy", "ram-disk", "--local-pages", "32", "--engine-cache", "64KiB", "--compress", "lz4"]));
 const counters = () => (countersRun ??= json(["run", "trans", "--size", "tiny", "--policy", "counters", "--local-pages", "32"]));
 
 /** The bench test's limit. bench of trans (small) and trans large takes about 50 s on 2 busy
@@ -326,7 +336,7 @@ describe("remora's command line: errors, exit codes and result fields", { concur
     assert.deepEqual([...readmeResultFields()].sort(), Object.keys(FIELD_TYPES).sort());
   });
 
-  for (const [name, result] of [["a ram-disk run", ramDisk], ["a counters run", counters]] as const) {
+  for (const [name, result] of [["a ram-disk run with --compress lz4", ramDisk], ["a counters run", counters]] as const) {
     test(`run --json of ${name} has every field README documents, each of its documented type, and no other`, async () => {
       const r = await result();
       assert.equal(r.verified, true);

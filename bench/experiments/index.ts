@@ -3,6 +3,7 @@
 import { anemoneConcurrent } from "./anemone-concurrent.ts";
 import { anemoneLatency } from "./anemone-latency.ts";
 import { anemoneSpeedup } from "./anemone-speedup.ts";
+import { compression } from "./compression.ts";
 import { counter } from "./counter.ts";
 import type { Experiment } from "./experiment.ts";
 import { network } from "./network.ts";
@@ -10,5 +11,5 @@ import { policies } from "./policies.ts";
 import { software } from "./software.ts";
 
 export const EXPERIMENTS: Record<string, Experiment> = Object.fromEntries(
-  [policies, network, counter, software, anemoneLatency, anemoneSpeedup, anemoneConcurrent].map((e) => [e.name, e]),
+  [policies, network, counter, software, anemoneLatency, anemoneSpeedup, anemoneConcurrent, compression].map((e) => [e.name, e]),
 );

@@ -27,7 +27,7 @@
   const configText = (run) => {
     const o = run.options;
     return [o.preset && `preset ${o.preset}`, o.size && `size ${o.size}`, o.localMem && `local ${o.localMem}`,
-      o.bandwidth && `link ${o.bandwidth}`, o.counter && `counter ${o.counter}`].filter(Boolean).join(", ");
+      o.bandwidth && `link ${o.bandwidth}`, o.counter && `counter ${o.counter}`, o.compress && `compress ${o.compress}`].filter(Boolean).join(", ");
   };
   const unique = (xs) => [...new Set(xs)];
   const paperMarker = (label, points) => ({
@@ -241,6 +241,32 @@
         };
       }, { log: false });
     },
+    compression(exp) {
+      // One figure at a time: the real compression ratio, or the modelled time against none.
+      const rows = exp.derived.rows;
+      const programs = unique(rows.map((r) => r.workload));
+      const codecs = unique(rows.map((r) => r.codec));
+      const figures = {
+        "compression ratio (ram-disk)": { policy: "ram-disk", y: (r) => r.compressionRatio, axis: "page bytes / bytes stored (x)" },
+        "ram-disk: none / compressed time": { policy: "ram-disk", y: (r) => r.speedup, axis: "modelled time without / with (x)" },
+        "disk: none / compressed time": { policy: "disk", y: (r) => r.speedup, axis: "modelled time without / with (x)" },
+      };
+      card("compression", `${exp.source}: ${exp.title}`, (picked) => {
+        const f = figures[picked];
+        const find = (w, c) => rows.find((r) => r.workload === w && r.codec === c && r.policy === f.policy);
+        const run = (w, c) => exp.runs.find((r) => r.key.workload === w && r.key.codec === c && r.key.policy === f.policy);
+        return {
+          type: "bar",
+          data: {
+            labels: programs,
+            datasets: codecs.map((c, i) => ({
+              label: c, backgroundColor: color(i), data: programs.map((w) => f.y(find(w, c))), runs: programs.map((w) => run(w, c)),
+            })),
+          },
+          options: baseOptions("program (anemone05, 1/8 of the working set local)", f.axis),
+        };
+      }, { picker: { label: "figure", options: Object.keys(figures) }, log: false });
+    },
     bench(report) {
       card("bench", "The emulator's own speed: slowdown against the plain module (remora bench)", () => ({
         type: "bar",
@@ -253,7 +279,7 @@
     },
   };
 
-  const order = ["policies", "network", "counter", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "bench"];
+  const order = ["policies", "network", "counter", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "compression", "bench"];
   for (const name of order) if (results[name]) drawers[name](results[name]);
   const missing = order.filter((n) => !results[n]);
   if (missing.length) document.getElementById("missing").textContent = `Not in these results: ${missing.join(", ")} (run ./bin/remora reproduce${missing.includes("bench") ? ", and ./bin/remora bench for the last" : ""}).`;
