@@ -251,6 +251,7 @@
         "ram-disk: none / compressed time": { policy: "ram-disk", y: (r) => r.speedup, axis: "modelled time without / with (x)" },
         "disk: none / compressed time": { policy: "disk", y: (r) => r.speedup, axis: "modelled time without / with (x)" },
       };
+      for (const [name, f] of Object.entries(figures)) if (!rows.some((r) => r.policy === f.policy)) delete figures[name]; // --quick: ram-disk only
       card("compression", `${exp.source}: ${exp.title}`, (picked) => {
         const f = figures[picked];
         const find = (w, c) => rows.find((r) => r.workload === w && r.codec === c && r.policy === f.policy);
@@ -263,7 +264,7 @@
               label: c, backgroundColor: color(i), data: programs.map((w) => f.y(find(w, c))), runs: programs.map((w) => run(w, c)),
             })),
           },
-          options: baseOptions("program (anemone05, 1/8 of the working set local)", f.axis),
+          options: baseOptions("program (anemone05, under 1/8 or, with --quick, 1/2 of its working set local)", f.axis),
         };
       }, { picker: { label: "figure", options: Object.keys(figures) }, log: false });
     },
