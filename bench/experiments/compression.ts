@@ -33,7 +33,7 @@ interface CompressionRow {
 export const compression: Experiment = {
   name: "compression",
   title: "Compressed pages: compression ratio and modelled time with lz4 and deflate",
-  source: "Anemone (2005), future work: compressed pages",
+  source: "Anemone (2005), future work",
   jobs: (quick) => Object.values(WORKLOADS).flatMap((w) => policiesOf(quick).flatMap((policy) => COMPRESS_CHOICES.map((codec): Job => {
     const size = sizeOf(quick);
     return {
@@ -45,7 +45,7 @@ export const compression: Experiment = {
       },
     };
   }))),
-  async derive(results) {
+  async derive(results, quick) {
     const rows: CompressionRow[] = [];
     for (const r of results) {
       const { workload, policy, codec } = r.key as { workload: string; policy: string; codec: string };
@@ -63,7 +63,7 @@ export const compression: Experiment = {
         verified: r.figures.verified,
       });
     }
-    return { rows };
+    return { rows, size: sizeOf(quick), localShare: localShareOf(quick) };
   },
   summary(results, derived) {
     const rows = derived.rows as CompressionRow[];

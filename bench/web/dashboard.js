@@ -246,6 +246,7 @@
       const rows = exp.derived.rows;
       const programs = unique(rows.map((r) => r.workload));
       const codecs = unique(rows.map((r) => r.codec));
+      const share = exp.derived.localShare && (exp.derived.localShare === 0.5 ? "half" : `1/${Math.round(1 / exp.derived.localShare)}`);
       const figures = {
         "compression ratio (ram-disk)": { policy: "ram-disk", y: (r) => r.compressionRatio, axis: "page bytes / bytes stored (x)" },
         "ram-disk: none / compressed time": { policy: "ram-disk", y: (r) => r.speedup, axis: "modelled time without / with (x)" },
@@ -264,7 +265,7 @@
               label: c, backgroundColor: color(i), data: programs.map((w) => f.y(find(w, c))), runs: programs.map((w) => run(w, c)),
             })),
           },
-          options: baseOptions("program (anemone05, under 1/8 or, with --quick, 1/2 of its working set local)", f.axis),
+          options: baseOptions(`program (anemone05${share ? `, size ${exp.derived.size}, ${share} of its working set local` : ""})`, f.axis),
         };
       }, { picker: { label: "figure", options: Object.keys(figures) }, log: false });
     },
