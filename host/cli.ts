@@ -6,7 +6,8 @@ import { Command, CommanderError, Option } from "commander";
 // bench, reproduce and the dashboard are imported when their command runs: `remora --help`,
 // `list` and `run` start without them.
 import type { BenchReport } from "../bench/bench.ts";
-import { COMPRESS_CHOICES } from "./compression/index.ts";
+import { REFERENCE_CORE } from "./compression/codec.ts";
+import { CODECS, COMPRESS_CHOICES } from "./compression/index.ts";
 import { ConfigError, REPLACEMENTS, resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
@@ -216,6 +217,10 @@ program
     console.log("\ndisks:");
     console.log(formatTable(["name", "seek", "rotation", "rate", "description"], Object.values(DISKS).map((d) => [
       d.name, `${d.seekMillis} ms`, `${d.rotationMillis.toFixed(2)} ms`, `${d.bytesPerSecond / 1e6} MB/s`, d.description,
+    ])));
+    console.log(`\ncodecs of --compress (speed on ${REFERENCE_CORE}; each preset scales it by its codecSpeedRatio):`);
+    console.log(formatTable(["name", "compress", "decompress", "description"], Object.values(CODECS).map((c) => [
+      c.name, `${c.compressBytesPerSecond / 1e6} MB/s`, `${c.decompressBytesPerSecond / 1e6} MB/s`, c.description,
     ])));
     console.log(`\nreplacement: ${REPLACEMENTS.join(", ")} (default lru); placement: ${Object.keys(PLACEMENTS).join(", ")} (default round-robin)`);
     const { EXPERIMENTS } = await import("../bench/experiments/index.ts");
