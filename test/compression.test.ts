@@ -190,6 +190,14 @@ const pagesWat = (word: string) => `(module (memory 4)
 const NOISE_WAT = pagesWat("(local.get $x)");
 const RUNS_WAT = pagesWat("(i32.shr_u (local.get $i) (i32.const 4))");
 
+test("compressed pages give the same modelled figures over either transport to the server threads", async () => {
+  const options = { ...trans, policy: "ram-disk", servers: 2, serverMem: "128KiB", compress: "lz4" } as const;
+  const [one, two] = [await run({ ...options, transport: "one-sided" }), await run({ ...options, transport: "two-sided" })];
+  assert.ok(one.verified && two.verified);
+  assert.deepEqual([two.modelledCycles, two.networkBytes, two.servers, two.pagesOnDisk, two.compression],
+    [one.modelledCycles, one.networkBytes, one.servers, one.pagesOnDisk, one.compression]);
+});
+
 test("compressed, the same server memory holds more pages, and fewer go to the engine's disk", async () => {
   const options = { workload: watFile("runs", RUNS_WAT), n: 64, policy: "ram-disk", preset: "anemone05", localPages: 8, servers: 1, serverMem: "32KiB" };
   const none = await run(options);
