@@ -9,7 +9,7 @@
 //
 // A page is stored as a whole page, or compressed (--compress): fewer bytes, which the disk's
 // transfer time counts. Each page keeps a page-sized slot (block) all the same, in the file and
-// in the model: the seek and rotation a compressed page saves nothing of are the disk's cost.
+// in the model: compression saves transfer time, never a seek or a rotation.
 
 import { DiskArm, type DiskModel } from "./disks/disk.ts";
 import { SwapFile } from "./swapfile.ts";
