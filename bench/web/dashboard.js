@@ -303,6 +303,7 @@
   field("local memory", el("input", { name: "localMem", value: "128KiB", size: "8" }));
   field("counter", el("input", { name: "counter", value: "256", size: "6" }));
   field("link", select("link", ["(preset's)", ...live.links], "(preset's)"));
+  field("compress", select("compress", live.codecs, "none"));
   const out = el("pre", { id: "live-result" });
   let liveCard = null;
   form.append(el("button", { type: "submit", id: "live-run" }, "run"));
@@ -319,7 +320,7 @@
     liveCard ??= card("live", "Live runs: average access cost (cycles)", () => ({
       type: "bar",
       data: {
-        labels: liveRuns.map((r) => `${r.options.workload}${r.options.as === "wasi" ? " (WASI)" : ""} ${r.options.policy} ${r.options.localMem}`),
+        labels: liveRuns.map((r) => `${r.options.workload}${r.options.as === "wasi" ? " (WASI)" : ""} ${r.options.policy} ${r.options.localMem}${r.options.compress !== "none" ? ` ${r.options.compress}` : ""}`),
         datasets: [{ label: "avgAccessCycles", backgroundColor: color(4), data: liveRuns.map((r) => r.figures.avgAccessCycles), runs: [...liveRuns] }],
       },
       options: baseOptions("run (workload, policy, local memory)", "average access cost (cycles)"),
