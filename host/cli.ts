@@ -6,6 +6,8 @@ import { Command, CommanderError, Option } from "commander";
 // bench, reproduce and the dashboard are imported when their command runs: `remora --help`,
 // `list` and `run` start without them.
 import type { BenchReport } from "../bench/bench.ts";
+import { REFERENCE_CORE } from "./compression/codec.ts";
+import { CODECS, COMPRESS_CHOICES } from "./compression/index.ts";
 import { ConfigError, REPLACEMENTS, resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
@@ -61,6 +63,7 @@ program
   .addOption(new Option("--transport <t>", "how pages really move to the server threads: in place, RDMA-style, or by requests the servers answer (real time only)").choices(TRANSPORTS).default("one-sided"))
   .addOption(new Option("--memory-engine <on|off>", "page through a memory engine, or straight to the servers (default: the preset's)").choices(["on", "off"]))
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
+  .addOption(new Option("--compress <codec>", "disk, ram-disk: store and carry pages compressed").choices(COMPRESS_CHOICES).default("none"))
   .option("--counter <n|auto>", "COUNTERS: initial value of each remote page's reference counter; auto: the break-even value of the preset, link and policy", "256")
   .option("--prefetch <p>", "disk, ram-disk: bring pages in ahead of use after each fault: none, readahead:N (Linux swap readahead), leap (Leap's majority stride)", "none")
   .option("--seed <n>", "input seed", "1")
@@ -78,6 +81,7 @@ program
       link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, servers: o.servers, serverMem: o.serverMem,
       placement: o.placement, reply: o.reply, transport: o.transport, engineCache: o.engineCache, counter: o.counter,
       prefetch: o.prefetch,
+      compress: o.compress === "none" ? undefined : o.compress,
       memoryEngine: o.memoryEngine === undefined ? undefined : o.memoryEngine === "on",
     };
     if ((await prepare(resolveConfig(options))).kind === "command") {
@@ -150,6 +154,9 @@ function figureLines(r: Figures & { config: RunConfig; policy: string }, head: [
       ["prefetch", `${c.prefetch.arg === null ? c.prefetch.name : `${c.prefetch.name}:${c.prefetch.arg}`}: ${r.prefetched} pages prefetched, ${r.prefetchHits} used (accuracy ${(r.prefetchAccuracy * 100).toFixed(1)}%, coverage ${(r.prefetchCoverage! * 100).toFixed(1)}%)`],
     ] as [string, string][] : []),
     ["disk", `${r.diskReads} reads, ${r.diskWrites} writes`],
+    ...(r.compression ? [
+      ["compression", `${r.compression.codec}: ratio ${r.compression.compressionRatio.toFixed(2)}, ${r.compression.pagesStoredRaw} of ${r.compression.pagesCompressed} pages stored raw; ${(r.compression.compressMicros / 1e6).toPrecision(4)} s compressing, ${(r.compression.decompressMicros / 1e6).toPrecision(4)} s decompressing (modelled, ${c.compressMicrosPerPage.toFixed(1)} and ${c.decompressMicrosPerPage.toFixed(1)} µs a page)`],
+    ] as [string, string][] : []),
     ...(r.policy === "ram-disk" ? [
       ["network", `${r.networkBytes} bytes over ${c.link.name}; pages held by each server: ${r.servers.join(", ")}${r.pagesOnDisk ? `; ${r.pagesOnDisk} on the engine's disk (servers full)` : ""}`],
       ["engine cache", r.engineCacheHitRate === null ? "off" : `${(r.engineCacheHitRate * 100).toFixed(1)}% hits`],
@@ -216,6 +223,10 @@ program
     console.log("\ndisks:");
     console.log(formatTable(["name", "seek", "rotation", "rate", "description"], Object.values(DISKS).map((d) => [
       d.name, `${d.seekMillis} ms`, `${d.rotationMillis.toFixed(2)} ms`, `${d.bytesPerSecond / 1e6} MB/s`, d.description,
+    ])));
+    console.log(`\ncodecs of --compress (speed on ${REFERENCE_CORE}; each preset scales it by its codecSpeedRatio):`);
+    console.log(formatTable(["name", "compress", "decompress", "description"], Object.values(CODECS).map((c) => [
+      c.name, `${c.compressBytesPerSecond / 1e6} MB/s`, `${c.decompressBytesPerSecond / 1e6} MB/s`, c.description,
     ])));
     console.log(`\nreplacement: ${REPLACEMENTS.join(", ")} (default lru); placement: ${Object.keys(PLACEMENTS).join(", ")} (default round-robin)`);
     const { EXPERIMENTS } = await import("../bench/experiments/index.ts");

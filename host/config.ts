@@ -1,6 +1,8 @@
 // Run options: every field optional, validated once with zod and resolved against the preset into
 // a complete RunConfig, which is printed with every result.
 import { z } from "zod";
+import { codecMicrosPerPage } from "./compression/codec.ts";
+import { CODECS, COMPRESS_CHOICES, COMPRESSING_POLICIES } from "./compression/index.ts";
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
 import { LinkError, withOverrides, type LinkModel } from "./links/link.ts";
@@ -77,6 +79,7 @@ export const RunOptionsSchema = z.object({
   n: intText("--n", 0, 2 ** 31 - 1).optional(),
   counter: counterText.optional(),
   prefetch: z.string().optional(),
+  compress: oneOf("--compress codec", COMPRESS_CHOICES).optional(),
 });
 export type RunOptions = z.input<typeof RunOptionsSchema>;
 
@@ -120,6 +123,12 @@ export interface RunConfig {
   engineCacheBytes: number;
   /** DISK, RAM_DISK: the pages brought in ahead of use after each page fault. */
   prefetch: PrefetchChoice;
+  /** --compress: the codec pages are stored and carried with, or "none". */
+  compress: string;
+  /** Modelled client time to compress / decompress one page with it (0 with none): the codec's
+   *  speed on its reference core (host/compression/codec.ts) times the preset's codecSpeedRatio. */
+  compressMicrosPerPage: number;
+  decompressMicrosPerPage: number;
 }
 
 /** The policies whose page faults can prefetch: the ones that page. */
@@ -167,6 +176,12 @@ export function resolveConfig(options: RunOptions): RunConfig {
   if (prefetch.name !== "none" && !PREFETCH_POLICIES.includes(policy)) {
     throw new ConfigError(`--prefetch applies to the paging policies (${PREFETCH_POLICIES.join(", ")}), not ${policy}`);
   }
+  const compress = o.compress ?? "none";
+  if (compress !== "none" && !COMPRESSING_POLICIES.includes(policy)) {
+    throw new ConfigError(`--compress applies to the paging policies ${COMPRESSING_POLICIES.join(" and ")}, not ${policy}`);
+  }
+  const codecMicros = compress === "none" ? { compress: 0, decompress: 0 }
+    : codecMicrosPerPage(CODECS[compress], pageSizeBytes, preset.codecSpeedRatio);
   const config: RunConfig = {
     workload: isFile ? o.workload.replace(/^.*\//, "") : o.workload,
     file: isFile ? o.workload : null,
@@ -197,6 +212,9 @@ export function resolveConfig(options: RunOptions): RunConfig {
     memoryEngine: o.memoryEngine ?? preset.memoryEngine,
     engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache, "--engine-cache") : 0,
     prefetch,
+    compress,
+    compressMicrosPerPage: codecMicros.compress,
+    decompressMicrosPerPage: codecMicros.decompress,
   };
   // Everything the break-even value depends on is resolved above.
   if (config.counterAuto) config.counterInitial = breakEvenCounter(config);

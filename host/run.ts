@@ -1,5 +1,6 @@
 // One complete run: resolve the configuration, run the module natively and instrumented, and
 // report the figures under the names of the result JSON.
+import type { CompressionReport } from "./compression/page-compressor.ts";
 import { ConfigError, resolveConfig, type RunConfig, type RunOptions } from "./config.ts";
 import { runInstrumented, runNative, type EngineOptions, type EngineRun } from "./engine.ts";
 import { prepare } from "./modules.ts";
@@ -55,6 +56,9 @@ export interface Figures {
   prefetchHits: number;
   prefetchAccuracy: number | null;
   prefetchCoverage: number | null;
+  /** --compress: the codec, the compression ratio achieved, pages stored raw and the modelled time
+   *  spent (null without --compress). */
+  compression: CompressionReport | null;
 }
 
 export interface RunResult extends Figures {
@@ -147,5 +151,6 @@ export function engineFigures(config: RunConfig, engine: EngineRun): Figures {
     prefetchHits: stats.prefetchHits,
     prefetchAccuracy: prefetching ? (stats.prefetched > 0 ? stats.prefetchHits / stats.prefetched : 0) : null,
     prefetchCoverage: prefetching ? (stats.prefetchHits + stats.pageIns > 0 ? stats.prefetchHits / (stats.prefetchHits + stats.pageIns) : 0) : null,
+    compression: (engine.policyReport.compression as CompressionReport | null | undefined) ?? null,
   };
 }

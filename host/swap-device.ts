@@ -6,6 +6,10 @@
 // reads the page's slot (sequential, and so cheaper, when it follows the arm's last block). A page
 // evicted but not yet written in modelled time is still in memory (the swap cache): reading it
 // back costs no disk time. The bytes always go to the real swap file at once.
+//
+// A page is stored as a whole page, or compressed (--compress): fewer bytes, which the disk's
+// transfer time counts. Each page keeps a page-sized slot (block) all the same, in the file and
+// in the model: compression saves transfer time, never a seek or a rotation.
 
 import { DiskArm, type DiskModel } from "./disks/disk.ts";
 import { SwapFile } from "./swapfile.ts";
@@ -23,6 +27,8 @@ export class SwapDevice {
   /** Evicted pages waiting for their clustered write. */
   private pending: number[] = [];
   private nextBlock = 0;
+  /** Bytes stored of each page stored as less than a page (compressed). */
+  private readonly shortBytes = new Map<number, number>();
   diskReads = 0;
   diskWrites = 0;
 
@@ -35,9 +41,17 @@ export class SwapDevice {
     return this.file.has(vpage);
   }
 
-  /** Stores a page; returns when the eviction may proceed (now: the write is clustered). */
+  /** Bytes stored of a page it holds: a page, or fewer for a compressed page. */
+  storedBytes(vpage: number): number {
+    return this.shortBytes.get(vpage) ?? this.pageSize;
+  }
+
+  /** Stores a page (bytes: the page, or its compressed form); returns when the eviction may
+   *  proceed (now: the write is clustered). */
   write(vpage: number, bytes: Uint8Array, now: number): number {
     this.file.write(vpage, bytes);
+    if (bytes.length < this.pageSize) this.shortBytes.set(vpage, bytes.length);
+    else this.shortBytes.delete(vpage);
     this.block.delete(vpage);
     if (!this.pending.includes(vpage)) this.pending.push(vpage);
     if (this.pending.length >= SWAP_CLUSTER) {
@@ -46,7 +60,9 @@ export class SwapDevice {
         this.block.set(v, first + i);
         this.pageAt.set(first + i, v);
       });
-      this.arm.access(now, first, this.pending.length * this.pageSize, this.pending.length);
+      const bytesWritten = this.shortBytes.size === 0 ? this.pending.length * this.pageSize
+        : this.pending.reduce((sum, v) => sum + this.storedBytes(v), 0);
+      this.arm.access(now, first, bytesWritten, this.pending.length);
       this.nextBlock += this.pending.length;
       this.diskWrites += this.pending.length;
       this.pending = [];
@@ -54,14 +70,16 @@ export class SwapDevice {
     return now;
   }
 
-  /** Reads a page back into `into`; returns when it has arrived, or null if never stored. */
+  /** Reads a page back into the start of `into` (storedBytes of it); returns when it has arrived,
+   *  or null if never stored. */
   read(vpage: number, into: Uint8Array, now: number): number | null {
     if (!this.file.has(vpage)) return null;
-    this.file.read(vpage, into);
+    const bytes = this.storedBytes(vpage);
+    this.file.read(vpage, bytes === into.length ? into : into.subarray(0, bytes));
     const at = this.pending.indexOf(vpage);
     if (at >= 0) return now; // still in the swap cache
     this.diskReads++;
-    return this.arm.access(now, this.block.get(vpage)!, this.pageSize);
+    return this.arm.access(now, this.block.get(vpage)!, bytes);
   }
 
   /** Up to n pages in the blocks after vpage's that still hold them (readahead's order). */

@@ -38,6 +38,7 @@ export class SwapFile {
     return this.cache.has(vpage) || this.onFile.has(vpage);
   }
 
+  /** Stores a page, or its compressed form (fewer bytes, at the start of its slot). */
   write(vpage: number, bytes: Uint8Array): void {
     if (this.cachePages === 0) {
       this.writeToFile(vpage, bytes);
@@ -57,10 +58,11 @@ export class SwapFile {
     }
   }
 
+  /** Reads the first into.length bytes of the page (all of them, or its compressed form). */
   read(vpage: number, into: Uint8Array): void {
     const cached = this.cache.get(vpage);
     if (cached) {
-      into.set(cached);
+      into.set(into.length === cached.length ? cached : cached.subarray(0, into.length));
       return;
     }
     const got = readSync(this.fd, into, 0, into.length, vpage * this.pageSize);

@@ -128,6 +128,10 @@ const BAD_OPTIONS: { what: string; args: string[]; message: string; names: strin
     message: "--prefetch readahead:N: pages read ahead must be from 1 to 64, not 0", names: "not 0" },
   { what: "prefetching under counters", args: ["--policy", "counters", "--prefetch", "leap"],
     message: "--prefetch applies to the paging policies (disk, ram-disk), not counters", names: "counters" },
+  { what: "an unknown --compress codec", args: ["--policy", "ram-disk", "--compress", "zstd"],
+    message: "option '--compress <codec>' argument 'zstd' is invalid. Allowed choices are none, lz4, deflate.", names: "'zstd'" },
+  { what: "--compress with a policy that maps pages in place", args: ["--policy", "counters", "--compress", "lz4"],
+    message: "--compress applies to the paging policies disk and ram-disk, not counters", names: "counters" },
   { what: "an unknown policy", args: ["--policy", "nope"],
     message: `option '--policy <policy>' argument 'nope' is invalid. Allowed choices are ${Object.keys(POLICIES).join(", ")}.`, names: "'nope'" },
 ];
@@ -191,12 +195,18 @@ const FIELD_TYPES: Record<string, { type: string; ok: (v: unknown, run: Record<s
     type: "a number from 0 to 1 with --prefetch, else null",
     ok: (v: unknown, run: Record<string, any>) => (run.config.prefetch.name !== "none" ? isNumber(v) && (v as number) >= 0 && (v as number) <= 1 : v === null),
   }])),
+  compression: {
+    type: "null without --compress, else {codec, compressionRatio, pagesCompressed, pagesStoredRaw, ...}",
+    ok: (v, run) => (run.config.compress === "none" ? v === null
+      : isStats(["compressionRatio", "pagesCompressed", "pagesStoredRaw", "pagesDecompressed", "pageBytes", "storedBytes", "compressMicros", "decompressMicros"])(v)
+        && (v as { codec: unknown }).codec === run.config.compress),
+  },
 };
 
 // One run per policy, shared by the tests that read the result's fields.
 let ramDiskRun: Promise<Record<string, any>> | undefined;
 let countersRun: Promise<Record<string, any>> | undefined;
-const ramDisk = () => (ramDiskRun ??= json(["run", "trans", "--size", "tiny", "--policy", "ram-disk", "--local-pages", "32", "--engine-cache", "64KiB"]));
+const ramDisk = () => (ramDiskRun ??= json(["run", "trans", "--size", "tiny", "--policy", "ram-disk", "--local-pages", "32", "--engine-cache", "64KiB", "--compress", "lz4"]));
 const counters = () => (countersRun ??= json(["run", "trans", "--size", "tiny", "--policy", "counters", "--local-pages", "32"]));
 
 /** The bench test's limit. bench of trans (small) and trans large takes about 50 s on 2 busy
@@ -368,7 +378,7 @@ describe("remora's command line: errors, exit codes and result fields", { concur
     assert.deepEqual([...readmeResultFields()].sort(), Object.keys(FIELD_TYPES).sort());
   });
 
-  for (const [name, result] of [["a ram-disk run", ramDisk], ["a counters run", counters]] as const) {
+  for (const [name, result] of [["a ram-disk run with --compress lz4", ramDisk], ["a counters run", counters]] as const) {
     test(`run --json of ${name} has every field README documents, each of its documented type, and no other`, async () => {
       const r = await result();
       assert.equal(r.verified, true);

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { CODECS } from "../host/compression/index.ts";
 import { PRESETS } from "../host/presets/index.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 
@@ -58,12 +59,13 @@ test("the human summary of a run says that it verified", () => {
   assert.doesNotMatch(out, /MISMATCH/);
 });
 
-test("list names every workload, the local and disk policies, and every preset", () => {
+test("list names every workload, the local and disk policies, every preset and every page codec", () => {
   const out = remora(["list"]);
   const named = (name: string) => new RegExp(`^${name}\\s`, "m").test(out);
   for (const w of Object.keys(WORKLOADS)) assert.ok(named(w), `workload ${w} is listed`);
   for (const p of ["local", "disk"]) assert.ok(named(p), `policy ${p} is listed`);
   for (const p of Object.keys(PRESETS)) assert.ok(named(p), `preset ${p} is listed`);
+  for (const c of Object.keys(CODECS)) assert.ok(named(c), `codec ${c} is listed`);
 });
 
 test("a .wasm file of the workloads' shape run with --n gives the same checksum as the named workload", () => {

@@ -31,7 +31,7 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
   const { chromium } = await import("playwright-core");
   const dir = mkdtempSync(join(tmpdir(), "remora-dashboard-"));
   writeFileSync(join(dir, "bench.json"), JSON.stringify(await bench({ repetitions: 1, size: "tiny", workloads: ["trans", "mvec"] })));
-  const { failed } = await reproduce({ quick: true, only: ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch"], jobs: 2, out: dir, progress: quiet });
+  const { failed } = await reproduce({ quick: true, only: ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression"], jobs: 2, out: dir, progress: quiet });
   assert.deepEqual(failed, []);
   mkdirSync(SHOTS, { recursive: true });
 
@@ -48,7 +48,7 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
     await page.goto(`file://${join(dir, "dashboard.html")}`);
     const ids: string[] = await page.evaluate("Object.keys(window.remoraCharts)");
     assert.ok(ids.length >= 6, `charts: ${ids}`);
-    for (const id of ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "bench"]) {
+    for (const id of ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "bench"]) {
       assert.ok(ids.includes(id), `no ${id} chart`);
       const pixels: number = await page.evaluate(drawnPixels(`chart-${id}`));
       assert.ok(pixels > 2000, `${id}: ${pixels} pixels drawn`);
@@ -90,6 +90,11 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
     await page.locator("#card-prefetch select").selectOption("disk: accuracy");
     assert.deepEqual(await prefetchBars(), ["readahead:8", "leap"]);
     assert.ok((await page.evaluate("window.remoraCharts.prefetch.data.datasets[1].data") as number[]).every((y) => y >= 0 && y <= 1));
+    // The compression chart: one bar a codec; picking the time figure redraws it with other data.
+    assert.deepEqual(await page.evaluate("window.remoraCharts.compression.data.datasets.map((d) => d.label)"), ["lz4", "deflate"]);
+    const ratios: unknown = await page.evaluate("window.remoraCharts.compression.data.datasets.map((d) => d.data)");
+    await page.locator("#card-compression select").selectOption("ram-disk: none / compressed time");
+    assert.notDeepEqual(await page.evaluate("window.remoraCharts.compression.data.datasets.map((d) => d.data)"), ratios);
     await page.locator("#card-policies button[data-action=axis]").click();
     assert.equal(await page.evaluate("window.remoraCharts.policies.options.scales.y.type"), "linear");
     await page.locator("#card-policies button[data-action=table]").click();

@@ -219,7 +219,8 @@ test("bad options and bad requests give their exact error messages", async () =>
   try {
     assert.throws(() => pool.pageOut(1, 0, pageOf(0)), { message: "no memory server 1: the pool has servers 0 to 0" });
     assert.throws(() => pool.pageOut(0, -1, pageOf(0)), { message: "vpage must be an integer from 0 to 2147483647, not -1" });
-    assert.throws(() => pool.pageOut(0, 0, new Uint8Array(100)), { message: "pageOut: the page must be 4096 bytes, not 100" });
+    assert.throws(() => pool.pageOut(0, 0, new Uint8Array(4097)), { message: "pageOut: a page is stored as 1 to 4096 bytes, not 4097" });
+    assert.throws(() => pool.pageOut(0, 0, new Uint8Array(0)), { message: "pageOut: a page is stored as 1 to 4096 bytes, not 0" });
     assert.throws(() => pool.pageIn(0, 0, new Uint8Array(8192)), { message: "pageIn: the page must be 4096 bytes, not 8192" });
     assert.equal(pool.pagesHeld(0), 0); // still serving
   } finally {

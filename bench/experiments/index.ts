@@ -3,6 +3,7 @@
 import { anemoneConcurrent } from "./anemone-concurrent.ts";
 import { anemoneLatency } from "./anemone-latency.ts";
 import { anemoneSpeedup } from "./anemone-speedup.ts";
+import { compression } from "./compression.ts";
 import { counter } from "./counter.ts";
 import { counterAuto } from "./counter-auto.ts";
 import type { Experiment } from "./experiment.ts";
@@ -12,5 +13,5 @@ import { prefetch } from "./prefetch.ts";
 import { software } from "./software.ts";
 
 export const EXPERIMENTS: Record<string, Experiment> = Object.fromEntries(
-  [policies, network, counter, counterAuto, software, anemoneLatency, anemoneSpeedup, anemoneConcurrent, prefetch].map((e) => [e.name, e]),
+  [policies, network, counter, counterAuto, software, anemoneLatency, anemoneSpeedup, anemoneConcurrent, prefetch, compression].map((e) => [e.name, e]),
 );

@@ -27,7 +27,7 @@
   const configText = (run) => {
     const o = run.options;
     return [o.preset && `preset ${o.preset}`, o.size && `size ${o.size}`, o.localMem && `local ${o.localMem}`,
-      o.bandwidth && `link ${o.bandwidth}`, o.counter && `counter ${o.counter}`].filter(Boolean).join(", ");
+      o.bandwidth && `link ${o.bandwidth}`, o.counter && `counter ${o.counter}`, o.compress && `compress ${o.compress}`].filter(Boolean).join(", ");
   };
   const unique = (xs) => [...new Set(xs)];
   const paperMarker = (label, points) => ({
@@ -295,6 +295,34 @@
         };
       }, { log: false });
     },
+    compression(exp) {
+      // One figure at a time: the real compression ratio, or the modelled time against none.
+      const rows = exp.derived.rows;
+      const programs = unique(rows.map((r) => r.workload));
+      const codecs = unique(rows.map((r) => r.codec));
+      const share = exp.derived.localShare && (exp.derived.localShare === 0.5 ? "half" : `1/${Math.round(1 / exp.derived.localShare)}`);
+      const figures = {
+        "compression ratio (ram-disk)": { policy: "ram-disk", y: (r) => r.compressionRatio, axis: "page bytes / bytes stored (x)" },
+        "ram-disk: none / compressed time": { policy: "ram-disk", y: (r) => r.speedup, axis: "modelled time without / with (x)" },
+        "disk: none / compressed time": { policy: "disk", y: (r) => r.speedup, axis: "modelled time without / with (x)" },
+      };
+      for (const [name, f] of Object.entries(figures)) if (!rows.some((r) => r.policy === f.policy)) delete figures[name]; // --quick: ram-disk only
+      card("compression", `${exp.source}: ${exp.title}`, (picked) => {
+        const f = figures[picked];
+        const find = (w, c) => rows.find((r) => r.workload === w && r.codec === c && r.policy === f.policy);
+        const run = (w, c) => exp.runs.find((r) => r.key.workload === w && r.key.codec === c && r.key.policy === f.policy);
+        return {
+          type: "bar",
+          data: {
+            labels: programs,
+            datasets: codecs.map((c, i) => ({
+              label: c, backgroundColor: color(i), data: programs.map((w) => f.y(find(w, c))), runs: programs.map((w) => run(w, c)),
+            })),
+          },
+          options: baseOptions(`program (anemone05${share ? `, size ${exp.derived.size}, ${share} of its working set local` : ""})`, f.axis),
+        };
+      }, { picker: { label: "figure", options: Object.keys(figures) }, log: false });
+    },
     bench(report) {
       card("bench", "The emulator's own speed: slowdown against the plain module (remora bench)", () => ({
         type: "bar",
@@ -307,7 +335,7 @@
     },
   };
 
-  const order = ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "bench"];
+  const order = ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "bench"];
   for (const name of order) if (results[name]) drawers[name](results[name]);
   const missing = order.filter((n) => !results[n]);
   if (missing.length) document.getElementById("missing").textContent = `Not in these results: ${missing.join(", ")} (run ./bin/remora reproduce${missing.includes("bench") ? ", and ./bin/remora bench for the last" : ""}).`;
@@ -329,6 +357,7 @@
   field("local memory", el("input", { name: "localMem", value: "128KiB", size: "8" }));
   field("counter", el("input", { name: "counter", value: "256", size: "6" }));
   field("link", select("link", ["(preset's)", ...live.links], "(preset's)"));
+  field("compress", select("compress", live.codecs, "none"));
   const out = el("pre", { id: "live-result" });
   let liveCard = null;
   form.append(el("button", { type: "submit", id: "live-run" }, "run"));
@@ -345,7 +374,7 @@
     liveCard ??= card("live", "Live runs: average access cost (cycles)", () => ({
       type: "bar",
       data: {
-        labels: liveRuns.map((r) => `${r.options.workload}${r.options.as === "wasi" ? " (WASI)" : ""} ${r.options.policy} ${r.options.localMem}`),
+        labels: liveRuns.map((r) => `${r.options.workload}${r.options.as === "wasi" ? " (WASI)" : ""} ${r.options.policy} ${r.options.localMem}${r.options.compress !== "none" ? ` ${r.options.compress}` : ""}`),
         datasets: [{ label: "avgAccessCycles", backgroundColor: color(4), data: liveRuns.map((r) => r.figures.avgAccessCycles), runs: [...liveRuns] }],
       },
       options: baseOptions("run (workload, policy, local memory)", "average access cost (cycles)"),

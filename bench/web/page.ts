@@ -25,7 +25,7 @@ export function readResults(dir: string): Record<string, unknown> {
   return out;
 }
 
-export interface LiveChoices { workloads: string[]; policies: string[]; presets: string[]; links: string[] }
+export interface LiveChoices { workloads: string[]; policies: string[]; presets: string[]; links: string[]; codecs: string[] }
 
 export function dashboardHtml(results: Record<string, unknown>, live: LiveChoices | null): string {
   const data = JSON.stringify({ results, live }).replaceAll("<", "\\u003c");

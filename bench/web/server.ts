@@ -1,6 +1,7 @@
 // `remora dashboard`: serves the dashboard on localhost, re-reading the results folder on every
 // load, and runs the live panel's experiments (POST /api/run, one at a time) with `remora run`'s code.
 import { createServer, type Server } from "node:http";
+import { COMPRESS_CHOICES } from "../../host/compression/index.ts";
 import { ConfigError, type RunOptions } from "../../host/config.ts";
 import { LINKS } from "../../host/links/index.ts";
 import { atRoot } from "../../host/paths.ts";
@@ -12,7 +13,7 @@ import { WORKLOADS } from "../../workloads/index.ts";
 import { dashboardHtml, readResults } from "./page.ts";
 
 /** What the live panel may set: the options of `remora run` it shows. */
-const LIVE_OPTIONS = ["workload", "size", "policy", "preset", "localMem", "counter", "link"] as const;
+const LIVE_OPTIONS = ["workload", "size", "policy", "preset", "localMem", "counter", "link", "compress"] as const;
 const MAX_BODY_BYTES = 10_000;
 
 const WASI_BUILD = atRoot("build/wasi/").pathname;
@@ -28,7 +29,7 @@ function runWasi(options: RunOptions) {
 }
 
 export async function startDashboard(resultsDir: string, port: number): Promise<{ server: Server; url: string }> {
-  const live = { workloads: Object.keys(WORKLOADS), policies: Object.keys(POLICIES), presets: Object.keys(PRESETS), links: Object.keys(LINKS) };
+  const live = { workloads: Object.keys(WORKLOADS), policies: Object.keys(POLICIES), presets: Object.keys(PRESETS), links: Object.keys(LINKS), codecs: COMPRESS_CHOICES };
   let queue: Promise<unknown> = Promise.resolve();
   const server = createServer((req, res) => {
     const send = (status: number, type: string, body: string) => {

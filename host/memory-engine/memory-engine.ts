@@ -15,6 +15,9 @@
 // queues behind the write-back sent just before it. The engine cache is modelled: it decides
 // where the modelled reply comes from, while the page's bytes always travel from the server
 // thread that holds them, so the server counts stay exact.
+//
+// A page travels and is kept as the bytes it is stored as: the page, or its compressed form
+// (--compress, host/compression/): the wire carries, and the servers hold, that many bytes.
 
 import { LinkPipe, type LinkModel } from "../links/link.ts";
 import type { MemoryServerPool } from "../servers/pool.ts";
@@ -41,11 +44,12 @@ const ON_DISK = -2;
 
 /** What the engine needs of the memory servers (a MemoryServerPool): where to put a page, where
  *  to get it back from. */
-export type PageServers = Pick<MemoryServerPool, "servers" | "pageOutToSlot" | "pageOutZeroToSlot" | "pageIn">;
+export type PageServers = Pick<MemoryServerPool, "servers" | "pageOutToSlot" | "pageOutZeroToSlot" | "pageInBytes">;
 
 /** The disk the engine falls back to (a SwapDevice). */
 export interface SpillStore {
   write(vpage: number, bytes: Uint8Array, nowMicros: number): number;
+  /** Fills the start of `into` with the bytes written. */
   read(vpage: number, into: Uint8Array, nowMicros: number): number | null;
 }
 
@@ -54,6 +58,8 @@ export class MemoryEngine {
    *  every time): its server, NOWHERE or ON_DISK; and its slot there, from its page-out's answer. */
   private serverOf = new Int32Array(0);
   private slotOf = new Int32Array(0);
+  /** Bytes each page is stored as (a page, or fewer when compressed). */
+  private bytesOf = new Int32Array(0);
   private readonly state: PlacementState;
   private readonly clientToEngine: LinkPipe;
   private readonly engineToClient: LinkPipe;
@@ -82,9 +88,10 @@ export class MemoryEngine {
     this.clientToServer = pipes();
   }
 
-  /** Stores a page evicted from the client; returns when it has arrived where it is kept. */
+  /** Stores a page evicted from the client (bytes: the page, or its compressed form); returns when
+   *  it has arrived where it is kept. */
   pageOut(vpage: number, bytes: Uint8Array, now: number): number {
-    const page = this.options.pageSizeBytes;
+    const page = bytes.length;
     this.networkBytes += page;
     const viaEngine = this.options.viaEngine;
     const atEngine = viaEngine ? this.clientToEngine.send(now, page) : now;
@@ -93,7 +100,7 @@ export class MemoryEngine {
       const slot = this.pool.pageOutToSlot(s, vpage, bytes);
       if (slot >= 0) {
         this.remember(vpage);
-        this.place(vpage, s, slot);
+        this.place(vpage, s, slot, page);
         this.state.held[s]++;
         this.state.placed++;
         return (viaEngine ? this.engineToServer : this.clientToServer)[s].send(atEngine, page);
@@ -103,17 +110,23 @@ export class MemoryEngine {
     // Every server is full: the engine writes the page to its disk. Nothing is lost. The cache
     // keeps only pages on their way to a server: one that went to disk is served from disk.
     this.cache.delete(vpage);
-    this.place(vpage, ON_DISK, 0);
+    this.place(vpage, ON_DISK, 0, page);
     this.pagesOnDisk++;
     return this.spill.write(vpage, bytes, atEngine);
   }
 
-  /** Brings a page back to the client, or returns null if the engine never had it. */
+  /** Bytes page vpage is stored as, while the engine has it: what pageIn will put in `into`. */
+  storedBytes(vpage: number): number {
+    return this.bytesOf[vpage];
+  }
+
+  /** Brings a page back to the client (into the start of `into`, a page: storedBytes of it), or
+   *  returns null if the engine never had it. */
   pageIn(vpage: number, into: Uint8Array, now: number): number | null {
     const s = vpage < this.serverOf.length ? this.serverOf[vpage] : NOWHERE;
     if (s === NOWHERE) return null;
     this.serverOf[vpage] = NOWHERE;
-    const page = this.options.pageSizeBytes;
+    const page = this.bytesOf[vpage];
     this.networkBytes += REQUEST_BYTES + page;
     const viaEngine = this.options.viaEngine;
     const atEngine = viaEngine ? this.clientToEngine.send(now, REQUEST_BYTES) : now;
@@ -125,7 +138,9 @@ export class MemoryEngine {
       if (read === null) throw new Error(`the memory engine's disk lost page ${vpage}`);
       arrived = viaEngine ? this.engineToClient.send(read, page) : read; // no engine: the client's own disk
     } else {
-      if (!this.pool.pageIn(s, vpage, into)) throw new Error(`memory server ${s} lost page ${vpage}`);
+      const got = this.pool.pageInBytes(s, vpage, into);
+      if (got < 0) throw new Error(`memory server ${s} lost page ${vpage}`);
+      if (got !== page) throw new Error(`memory server ${s} returned ${got} bytes of page ${vpage}, which was stored as ${page}`);
       this.state.held[s]--;
       this.state.full[s] = false;
       // A hit is counted where the cache serves the page: the reply comes from the engine.
@@ -152,7 +167,7 @@ export class MemoryEngine {
       if (this.state.full[s]) continue;
       const slot = this.pool.pageOutZeroToSlot(s, vpage);
       if (slot >= 0) {
-        this.place(vpage, s, slot);
+        this.place(vpage, s, slot, this.options.pageSizeBytes);
         this.state.held[s]++;
         this.state.placed++;
         return true;
@@ -192,18 +207,22 @@ export class MemoryEngine {
     return this.options.engineCachePages > 0 && this.cacheLookups > 0 ? this.cacheHits / this.cacheLookups : null;
   }
 
-  private place(vpage: number, server: number, slot: number): void {
+  private place(vpage: number, server: number, slot: number, bytes: number): void {
     if (vpage >= this.serverOf.length) {
       const length = Math.max(vpage + 1, this.serverOf.length * 2, 1024);
       const servers = new Int32Array(length).fill(NOWHERE);
       servers.set(this.serverOf);
       const slots = new Int32Array(length);
       slots.set(this.slotOf);
+      const sizes = new Int32Array(length);
+      sizes.set(this.bytesOf);
       this.serverOf = servers;
       this.slotOf = slots;
+      this.bytesOf = sizes;
     }
     this.serverOf[vpage] = server;
     this.slotOf[vpage] = slot;
+    this.bytesOf[vpage] = bytes;
   }
 
   private remember(vpage: number): void {

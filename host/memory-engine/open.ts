@@ -1,5 +1,6 @@
 // Opens what every memory-server policy needs: the server pool, the engine's disk and the memory
 // engine between them, configured from the run; and the figures they report at the end.
+import { COMPRESSED_SLOTS_PER_PAGE } from "../compression/page-compressor.ts";
 import { DISKS } from "../disks/index.ts";
 import type { PolicyContext } from "../policies/policy.ts";
 import { MemoryServerPool } from "../servers/pool.ts";
@@ -18,7 +19,11 @@ export interface RemoteMemory {
 export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory> {
   const { config, stats } = ctx;
   const size = config.pageSizeBytes;
-  const pool = await MemoryServerPool.start({ servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size, transport: config.transport });
+  const pool = await MemoryServerPool.start({
+    servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size, transport: config.transport,
+    // Compressed pages take the slots they fill, so the same memory holds more of them.
+    slotBytes: config.compress === "none" ? size : size / COMPRESSED_SLOTS_PER_PAGE,
+  });
   const swap = new SwapDevice(size, DISKS[config.disk]);
   const engine = new MemoryEngine(pool, swap, {
     link: config.link,

@@ -78,7 +78,7 @@ export function breakEvenCounter(config: RunConfig): number {
 
 /** Servers with room for every page, holding no bytes: only the engine's map and links matter. */
 function idleServers(servers: number): PageServers {
-  return { servers, pageOutToSlot: () => 0, pageOutZeroToSlot: () => 0, pageIn: () => true };
+  return { servers, pageOutToSlot: () => 0, pageOutZeroToSlot: () => 0, pageInBytes: (_server, _vpage, into) => into.length };
 }
 
 const NO_DISK: SpillStore = {

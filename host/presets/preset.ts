@@ -24,6 +24,9 @@ export interface Preset {
   /** Whether page transfers go through a memory engine (Anemone) or straight from the client's
    *  pager to the servers (Markatos'96). */
   memoryEngine: boolean;
+  /** --compress: how fast the client's core runs the page codecs, relative to the core their
+   *  published speeds were measured on (host/compression/codec.ts: a 2.7 GHz Core i5-3340M). */
+  codecSpeedRatio: number;
   /** Memory servers and the memory each offers, when --servers / --server-mem are not given. */
   servers: number;
   serverMemBytes: number;

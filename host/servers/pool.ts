@@ -20,10 +20,11 @@
 // load binaryen in each of them).
 import { Piscina } from "piscina";
 import {
-  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_CLIENT_SPIN_MICROS, DEFAULT_SERVER_SPIN_MICROS, FREE_SLOT, OP, Op, POOL_BYTES, PREEMPTED_MS,
-  RESULT, Result, SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, TRANSPORTS, VPAGE, channelBytes, type ServerStats,
+  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_CLIENT_SPIN_MICROS, DEFAULT_SERVER_SPIN_MICROS, FREE_SLOT, LENGTH, OP, Op, POOL_BYTES,
+  PREEMPTED_MS, RESULT, Result, SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, TRANSPORTS, VPAGE, channelBytes, type ServerStats,
   type ServerTask, type Transport,
 } from "./protocol.ts";
+import { SlotStore } from "./slots.ts";
 import { sibling, workerExecArgv } from "../paths.ts";
 import { LatencyHistogram } from "./latency.ts";
 
@@ -34,6 +35,9 @@ export interface MemoryServerPoolOptions {
   capacityBytes: number;
   /** Page size in bytes: a power of two from 1 KiB to 64 KiB. */
   pageSizeBytes: number;
+  /** The unit of each server's storage (default: a page). Compressed pages are stored in slots
+   *  of a fraction of a page, so that capacityBytes holds more of them (host/servers/slots.ts). */
+  slotBytes?: number;
   /** How long a server polls for its next request before it sleeps, in µs (default 1000). */
   serverSpinMicros?: number;
   /** How long the client polls for an answer before it sleeps, in µs (default 500). */
@@ -51,6 +55,7 @@ const START_TIMEOUT_MS = 60_000;
 const MIN_PAGE = 1024;
 const MAX_PAGE = 65536;
 const MAX_VPAGE = 0x7fffffff; // VPAGE is an Int32 word
+const MIN_SLOT = 64;
 
 interface Server {
   id: number;
@@ -59,10 +64,8 @@ interface Server {
   storage: Uint8Array;
   /** The page in each slot, or FREE_SLOT (the server's slot table, shared). */
   table: Int32Array;
-  /** One-sided transport: where each page is, and the free slots (a stack, slot 0 on top). */
-  slotOf: Map<number, number>;
-  free: Int32Array;
-  freeCount: number;
+  /** One-sided transport: the client's own allocation of the server's slots. */
+  slots: SlotStore;
   /** Settles (never rejects) when the server's task ends. */
   done: Promise<void>;
   stats: ServerStats | null;
@@ -85,8 +88,12 @@ export function validatePoolOptions(o: MemoryServerPoolOptions): void {
   if (o.capacityBytes % ps !== 0) {
     throw new RangeError(`capacityBytes must be a whole number of ${ps}-byte pages, not ${o.capacityBytes}`);
   }
-  if (o.capacityBytes / ps > MAX_VPAGE) {
-    throw new RangeError(`capacityBytes must be at most ${MAX_VPAGE} pages per server, not ${o.capacityBytes / ps}`);
+  const slot = o.slotBytes ?? ps;
+  if (!Number.isInteger(slot) || slot < MIN_SLOT || slot > ps || (slot & (slot - 1)) !== 0) {
+    throw new RangeError(`slotBytes must be a power of two from ${MIN_SLOT} to the page size (${ps}), not ${slot}`);
+  }
+  if (o.capacityBytes / slot > MAX_VPAGE) {
+    throw new RangeError(`capacityBytes must be at most ${MAX_VPAGE} slots per server, not ${o.capacityBytes / slot}`);
   }
   for (const key of ["serverSpinMicros", "clientSpinMicros"] as const) {
     const v = o[key];
@@ -107,8 +114,9 @@ export const poolDefaults = { serverSpinMicros: DEFAULT_SERVER_SPIN_MICROS, clie
 export class MemoryServerPool {
   readonly servers: number;
   readonly pageSizeBytes: number;
-  /** Pages each server can hold. */
+  /** Whole pages each server can hold (more when they are stored compressed). */
   readonly capacityPages: number;
+  readonly slotBytes: number;
   readonly transport: Transport;
 
   private readonly clientSpinMs: number;
@@ -126,6 +134,7 @@ export class MemoryServerPool {
     this.servers = options.servers;
     this.pageSizeBytes = options.pageSizeBytes;
     this.capacityPages = options.capacityBytes / options.pageSizeBytes;
+    this.slotBytes = options.slotBytes ?? options.pageSizeBytes;
     this.transport = options.transport ?? "one-sided";
     this.clientSpinMs = (options.clientSpinMicros ?? poolDefaults.clientSpinMicros) / 1000;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -134,6 +143,7 @@ export class MemoryServerPool {
   static async start(options: MemoryServerPoolOptions): Promise<MemoryServerPool> {
     validatePoolOptions(options);
     const { servers, capacityBytes, pageSizeBytes } = options;
+    const slotBytes = options.slotBytes ?? pageSizeBytes;
     const pool = new Piscina<ServerTask, ServerStats>({
       filename: sibling(import.meta.url, "./server-worker").href,
       minThreads: servers,
@@ -158,26 +168,23 @@ export class MemoryServerPool {
         } catch (e) {
           throw new RangeError(`cannot allocate ${capacityBytes} bytes of storage for memory server ${id}: ${(e as Error).message}`);
         }
-        const capacityPages = capacityBytes / pageSizeBytes;
-        const slots = new SharedArrayBuffer(capacityPages * 4);
+        const capacitySlots = capacityBytes / slotBytes;
+        const slots = new SharedArrayBuffer(capacitySlots * 4);
         const table = new Int32Array(slots).fill(FREE_SLOT);
-        const free = new Int32Array(capacityPages);
-        for (let slot = 0; slot < capacityPages; slot++) free[slot] = capacityPages - 1 - slot;
+        const storageBytes = new Uint8Array(storage);
         const server: Server = {
           id,
           ctrl: new Int32Array(channel, 0, CONTROL_BYTES / 4),
           data: new Uint8Array(channel, CONTROL_BYTES, pageSizeBytes),
-          storage: new Uint8Array(storage),
+          storage: storageBytes,
           table,
-          slotOf: new Map(),
-          free,
-          freeCount: capacityPages,
+          slots: new SlotStore(storageBytes, table, slotBytes, pageSizeBytes),
           done: Promise.resolve(),
           stats: null,
           failure: null,
         };
         const task: ServerTask = {
-          channel, storage, slots, capacityPages, pageSizeBytes, id,
+          channel, storage, slots, capacitySlots, slotBytes, pageSizeBytes, id,
           pool: block.buffer as SharedArrayBuffer, spinMicros: options.serverSpinMicros ?? poolDefaults.serverSpinMicros,
         };
         server.done = pool.run(task).then(
@@ -204,8 +211,9 @@ export class MemoryServerPool {
   }
 
   /**
-   * Stores page vpage (bytes: exactly one page) on the server. True if stored (replacing the copy
-   * it had, in the same slot), false if the server is full and refused; it then keeps what it had.
+   * Stores page vpage on the server: bytes is the page, or its compressed form (1 to a page of
+   * bytes). True if stored (replacing the copy it had, in the same slots), false if the server is
+   * full and refused; it then keeps what it had.
    */
   pageOut(server: number, vpage: number, bytes: Uint8Array): boolean {
     return this.pageOutToSlot(server, vpage, bytes) >= 0;
@@ -221,15 +229,16 @@ export class MemoryServerPool {
   private storePage(server: number, vpage: number, bytes: Uint8Array, timed: boolean): number {
     const s = this.server(server);
     checkVpage(vpage);
-    if (bytes.length !== this.pageSizeBytes) {
-      throw new RangeError(`pageOut: the page must be ${this.pageSizeBytes} bytes, not ${bytes.length}`);
+    if (!(bytes.length >= 1 && bytes.length <= this.pageSizeBytes)) {
+      throw new RangeError(`pageOut: a page is stored as 1 to ${this.pageSizeBytes} bytes, not ${bytes.length}`);
     }
     const t0 = performance.now();
     let result: number;
     if (this.transport === "one-sided") {
-      result = writeSlot(s, vpage, bytes, this.pageSizeBytes);
+      result = s.slots.put(vpage, bytes);
     } else {
       s.data.set(bytes);
+      s.ctrl[LENGTH] = bytes.length;
       result = this.request(s, Op.PAGE_OUT, vpage);
     }
     if (timed) this.latency.recordMicros((performance.now() - t0) * 1000);
@@ -246,9 +255,9 @@ export class MemoryServerPool {
     if (this.transport === "two-sided") return this.storePage(server, vpage, (this.zeros ??= new Uint8Array(this.pageSizeBytes)), false);
     const s = this.server(server);
     checkVpage(vpage);
-    // A page it holds already has bytes to overwrite; a new one gets a free slot as it is.
-    const bytes = s.slotOf.has(vpage) ? (this.zeros ??= new Uint8Array(this.pageSizeBytes)) : null;
-    const result = writeSlot(s, vpage, bytes, this.pageSizeBytes);
+    // A page it holds already has bytes to overwrite; a new one gets free slots as they are.
+    const bytes = s.slots.slotOf(vpage) !== undefined ? (this.zeros ??= new Uint8Array(this.pageSizeBytes)) : null;
+    const result = s.slots.put(vpage, bytes);
     return result === Result.FULL ? -1 : result;
   }
 
@@ -257,6 +266,12 @@ export class MemoryServerPool {
    * it afterwards. False if the server does not hold it (`into` is then untouched).
    */
   pageIn(server: number, vpage: number, into: Uint8Array): boolean {
+    return this.pageInBytes(server, vpage, into) >= 0;
+  }
+
+  /** pageIn that returns the bytes the page was stored as (at the start of `into`: a page, or its
+   *  compressed form), or -1 when the server does not hold it. */
+  pageInBytes(server: number, vpage: number, into: Uint8Array): number {
     const s = this.server(server);
     checkVpage(vpage);
     if (into.length !== this.pageSizeBytes) {
@@ -265,14 +280,17 @@ export class MemoryServerPool {
     const t0 = performance.now();
     let result: number;
     if (this.transport === "one-sided") {
-      result = takeSlot(s, vpage, into, this.pageSizeBytes);
+      result = s.slots.take(vpage, into, false);
     } else {
       result = this.request(s, Op.PAGE_IN, vpage);
-      if (result === Result.OK) into.set(s.data);
+      if (result === Result.OK) {
+        result = s.ctrl[LENGTH];
+        into.set(s.data.subarray(0, result));
+      }
     }
     this.latency.recordMicros((performance.now() - t0) * 1000);
-    if (result === Result.OK) return true;
-    if (result === Result.NOT_HELD) return false;
+    if (result >= 0) return result;
+    if (result === Result.NOT_HELD) return -1;
     throw new Error(`memory server ${server} refused page-in of page ${vpage} (result ${result})`);
   }
 
@@ -289,7 +307,7 @@ export class MemoryServerPool {
   }
 
   /**
-   * A view of the server's storage (capacityPages slots; slot k at byte k * pageSizeBytes), for
+   * A view of the server's storage (slots of slotBytes; slot k at byte k * slotBytes), for
    * reading a page in place at the slot slotOf gives. Read it only between requests: the server
    * writes it while serving them. A slot freed by pageIn is zeroed by the time the server answers
    * its next request (one-sided: before pageIn returns).
@@ -408,33 +426,6 @@ export class MemoryServerPool {
     s.failure ??= "its thread died";
     throw new Error(`memory server ${s.id} cannot serve: ${s.failure}`);
   }
-}
-
-/** One-sided page-out: into the page's slot, or a free one (RESULT-style: the slot, or FULL).
- *  bytes null: a new page of zeros, which a free slot already holds. */
-function writeSlot(s: Server, vpage: number, bytes: Uint8Array | null, pageSizeBytes: number): number {
-  let slot = s.slotOf.get(vpage);
-  if (slot === undefined) {
-    if (s.freeCount === 0) return Result.FULL;
-    slot = s.free[--s.freeCount];
-    s.slotOf.set(vpage, slot);
-    s.table[slot] = vpage;
-  }
-  if (bytes !== null) s.storage.set(bytes, slot * pageSizeBytes);
-  return slot;
-}
-
-/** One-sided page-in: copy the page out, zero and free its slot (OK, or NOT_HELD). */
-function takeSlot(s: Server, vpage: number, into: Uint8Array, pageSizeBytes: number): number {
-  const slot = s.slotOf.get(vpage);
-  if (slot === undefined) return Result.NOT_HELD;
-  const at = slot * pageSizeBytes;
-  into.set(s.storage.subarray(at, at + pageSizeBytes));
-  s.storage.fill(0, at, at + pageSizeBytes); // the page is now the client's alone
-  s.slotOf.delete(vpage);
-  s.table[slot] = FREE_SLOT;
-  s.free[s.freeCount++] = slot;
-  return Result.OK;
 }
 
 function checkVpage(vpage: number): void {

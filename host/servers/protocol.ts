@@ -7,15 +7,16 @@
 //
 //   byte 0                                                             CONTROL_BYTES (64)
 //   +--------+--------+--------+--------+--------+--------+--------+--------+-- ... --+
-//   | STATE  |   OP   | VPAGE  | RESULT |  SEQ   | SERVER | CLIENT | THREAD |  spare  |
-//   |        |        |        |        |        |SLEEPING|SLEEPING|   ID   |         |
-//   +--------+--------+--------+--------+--------+--------+--------+--------+-- ... --+
-//   word 0    1        2        3        4        5        6        7        8..15
+//   | STATE  |   OP   | VPAGE  | RESULT |  SEQ   | SERVER | CLIENT | THREAD | LENGTH |  spare  |
+//   |        |        |        |        |        |SLEEPING|SLEEPING|   ID   |        |         |
+//   +--------+--------+--------+--------+--------+--------+--------+--------+--------+-- ... --+
+//   word 0    1        2        3        4        5        6        7        8        9..15
 //
 //   CONTROL_BYTES                                         CONTROL_BYTES + pageSizeBytes
 //   +--------------------------------------------------------------------------+
 //   | DATA: one page. PAGE_OUT: the client puts the page here for the server.   |
 //   |       PAGE_IN: the server puts the page here for the client.              |
+//   |       (A compressed page fills only its first LENGTH bytes.)              |
 //   +--------------------------------------------------------------------------+
 //
 // Words (all accessed with Atomics where another thread may be writing them):
@@ -33,6 +34,8 @@
 //   CLIENT_SLEEPING  1 while the client is (about to be) in Atomics.wait: only then does the
 //                    server need Atomics.notify after storing RESPONSE.
 //   THREAD_ID        the server's worker_threads threadId, written when it starts.
+//   LENGTH           the page's bytes in DATA: written by the client with PAGE_OUT, by the server
+//                    with its answer to PAGE_IN (the page size, or less for a compressed page).
 //
 // Each side sets its SLEEPING flag before it re-checks STATE and sleeps; the other side stores
 // STATE before it reads the flag. Atomics are sequentially consistent, so either the sleeper sees
@@ -51,9 +54,10 @@
 //                    two threads run flat out: the client and the server it used last. Without
 //                    this, servers used in turn all poll at once and starve each other.
 //
-// The server's pages live in a second SharedArrayBuffer, its storage: capacityPages slots of
-// pageSizeBytes, slot s at byte s * pageSizeBytes. A third, its slot table, holds one Int32 per
-// slot: the page in it, or FREE_SLOT. COUNT and SLOT_OF answer from the table.
+// The server's pages live in a second SharedArrayBuffer, its storage: slots of slotBytes (a page,
+// unless pages are compressed: host/servers/slots.ts), slot s at byte s * slotBytes. A third, its
+// slot table, holds one Int32 per slot: the page whose first slot it is, CONTINUATION_SLOT for a
+// compressed page's further slots, or FREE_SLOT. COUNT and SLOT_OF answer from the table.
 //
 // Who fills the slots depends on the pool's transport:
 //   two-sided  the server: PAGE_OUT and PAGE_IN requests; it allocates slots and copies pages
@@ -71,6 +75,7 @@ export const SEQ = 4;
 export const SERVER_SLEEPING = 5;
 export const CLIENT_SLEEPING = 6;
 export const THREAD_ID = 7;
+export const LENGTH = 8;
 
 /** Bytes before the data area (16 words; keeps the data area 64-byte aligned). */
 export const CONTROL_BYTES = 64;
@@ -90,13 +95,15 @@ export const State = {
 } as const;
 
 export const Op = {
-  /** Store DATA as page VPAGE (reusing its slot if it has one). RESULT: OK, or FULL. */
+  /** Store DATA's first LENGTH bytes as page VPAGE (reusing its slots if it has them). RESULT: its
+   *  first slot, or FULL. */
   PAGE_OUT: 1,
-  /** Copy page VPAGE into DATA and forget it, freeing its slot. RESULT: OK, or NOT_HELD. */
+  /** Copy page VPAGE into DATA (its length into LENGTH) and forget it, freeing its slots.
+   *  RESULT: OK, or NOT_HELD. */
   PAGE_IN: 2,
-  /** RESULT: the number of pages the server holds (used slots in its slot table). */
+  /** RESULT: the number of pages the server holds (first slots in its slot table). */
   COUNT: 3,
-  /** RESULT: the storage slot of page VPAGE (from the slot table), or -1. */
+  /** RESULT: the storage slot (the first) of page VPAGE, from the slot table, or -1. */
   SLOT_OF: 4,
   /** End the loop. RESULT: OK. */
   STOP: 5,
@@ -116,8 +123,9 @@ export const Result = {
 export const TRANSPORTS = ["one-sided", "two-sided"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
-/** A slot table entry for an empty slot. */
+/** A slot table entry for an empty slot, and for a slot after a page's first. */
 export const FREE_SLOT = -1;
+export const CONTINUATION_SLOT = -2;
 
 export const SPINNER = 0;
 export const POOL_BYTES = 64;
@@ -143,9 +151,10 @@ export const PREEMPTED_MS = 0.05;
 export interface ServerTask {
   channel: SharedArrayBuffer;
   storage: SharedArrayBuffer;
-  /** capacityPages Int32 words: the page in each slot, or FREE_SLOT. */
+  /** capacitySlots Int32 words: the slot table. */
   slots: SharedArrayBuffer;
-  capacityPages: number;
+  capacitySlots: number;
+  slotBytes: number;
   pageSizeBytes: number;
   id: number;
   /** The pool block (POOL_BYTES, shared by all servers); without it the server always polls. */

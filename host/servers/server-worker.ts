@@ -1,22 +1,23 @@
 // One memory server: a piscina task that runs for the pool's whole life, answering the requests
 // its client posts on its channel (host/servers/protocol.ts draws the layout) until STOP.
 //
-// Its pages live in its own storage SharedArrayBuffer, capacityPages slots of pageSizeBytes, and
-// its slot table says which page each slot holds. With the two-sided transport the server fills
-// them: PAGE_IN hands the page back and forgets it (the freed slot is zeroed right after the
-// answer is posted, off the client's critical path), so a page is either here or with the
+// Its pages live in its own storage SharedArrayBuffer, capacitySlots slots of slotBytes, and
+// its slot table says which page each slot holds (host/servers/slots.ts). With the two-sided
+// transport the server fills them: PAGE_IN hands the page back and forgets it (the freed slots are
+// zeroed right after the answer is posted, off the client's critical path), so a page is either here or with the
 // client, never both. With the one-sided transport the client does the same in place and this
 // loop only answers COUNT, SLOT_OF and STOP.
 //
 // Kept free of heavy imports: each worker loads this file through tsx on its own.
 import { threadId } from "node:worker_threads";
 import {
-  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_SERVER_SPIN_MICROS, FREE_SLOT, OP, Op, POOL_BYTES, PREEMPTED_MS, RESULT, Result, SEQ,
+  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_SERVER_SPIN_MICROS, LENGTH, OP, Op, POOL_BYTES, PREEMPTED_MS, RESULT, Result, SEQ,
   SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, VPAGE, type ServerStats, type ServerTask,
 } from "./protocol.ts";
+import { pagesInTable, SlotStore } from "./slots.ts";
 
 export default function serve(task: ServerTask): ServerStats {
-  const { channel, storage, capacityPages, pageSizeBytes, id } = task;
+  const { channel, storage, slotBytes, pageSizeBytes, id } = task;
   const spinMs = (task.spinMicros ?? DEFAULT_SERVER_SPIN_MICROS) / 1000;
   const pool = new Int32Array(task.pool ?? new SharedArrayBuffer(POOL_BYTES), 0, 1);
   if (task.pool === undefined) pool[SPINNER] = id; // alone: always allowed to poll
@@ -25,11 +26,7 @@ export default function serve(task: ServerTask): ServerStats {
   const store = new Uint8Array(storage);
   const table = new Int32Array(task.slots);
 
-  const slotOf = new Map<number, number>();
-  const free = new Int32Array(capacityPages);
-  let freeCount = 0;
-  for (let slot = capacityPages - 1; slot >= 0; slot--) free[freeCount++] = slot; // slot 0 first
-  let dirtySlot = -1; // a slot freed by the last PAGE_IN, to zero once the answer is out
+  const slots = new SlotStore(store, table, slotBytes, pageSizeBytes);
 
   const stats: ServerStats = { id, requests: 0, pageOuts: 0, pageIns: 0, refusedFull: 0, notHeld: 0, pagesHeld: 0, sleeps: 0 };
 
@@ -70,38 +67,25 @@ export default function serve(task: ServerTask): ServerStats {
       if (op === Op.STOP) {
         break;
       } else if (op === Op.PAGE_OUT) {
-        let slot = slotOf.get(vpage);
-        if (vpage < 0) {
+        const length = ctrl[LENGTH];
+        if (vpage < 0 || !(length >= 1 && length <= pageSizeBytes)) {
           result = Result.BAD_REQUEST;
-        } else if (slot === undefined && freeCount === 0) {
-          result = Result.FULL;
-          stats.refusedFull++;
         } else {
-          if (slot === undefined) {
-            slot = free[--freeCount];
-            slotOf.set(vpage, slot);
-            table[slot] = vpage;
-          }
-          store.set(data, slot * pageSizeBytes);
-          stats.pageOuts++;
-          result = slot; // saves the client a SLOT_OF request before its first one-sided access
+          result = slots.put(vpage, data.subarray(0, length));
+          if (result === Result.FULL) stats.refusedFull++;
+          else stats.pageOuts++; // the answer is the page's slot: it saves a SLOT_OF before a one-sided access
         }
       } else if (op === Op.PAGE_IN) {
-        const slot = slotOf.get(vpage);
-        if (slot === undefined) {
+        const length = slots.take(vpage, data, true);
+        if (length === Result.NOT_HELD) {
           result = Result.NOT_HELD;
           stats.notHeld++;
         } else {
-          const at = slot * pageSizeBytes;
-          data.set(store.subarray(at, at + pageSizeBytes));
-          slotOf.delete(vpage);
-          table[slot] = FREE_SLOT;
-          free[freeCount++] = slot;
-          dirtySlot = slot;
+          ctrl[LENGTH] = length;
           stats.pageIns++;
         }
       } else if (op === Op.COUNT) {
-        result = usedSlots(table);
+        result = pagesInTable(table);
       } else if (op === Op.SLOT_OF) {
         result = vpage < 0 ? -1 : table.indexOf(vpage);
       } else {
@@ -113,11 +97,7 @@ export default function serve(task: ServerTask): ServerStats {
       Atomics.store(ctrl, STATE, State.RESPONSE);
       if (Atomics.load(ctrl, CLIENT_SLEEPING) !== 0) Atomics.notify(ctrl, STATE);
 
-      if (dirtySlot >= 0) {
-        const at = dirtySlot * pageSizeBytes;
-        store.fill(0, at, at + pageSizeBytes);
-        dirtySlot = -1;
-      }
+      slots.zeroDeferred();
     }
   } finally {
     // Stopped or failed: no request will be answered from now on; wake a waiting client.
@@ -126,12 +106,6 @@ export default function serve(task: ServerTask): ServerStats {
     Atomics.notify(ctrl, STATE);
   }
 
-  stats.pagesHeld = usedSlots(table);
+  stats.pagesHeld = pagesInTable(table);
   return stats;
-}
-
-function usedSlots(table: Int32Array): number {
-  let used = 0;
-  for (let slot = 0; slot < table.length; slot++) if (table[slot] !== FREE_SLOT) used++;
-  return used;
 }

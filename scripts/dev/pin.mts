@@ -6,6 +6,8 @@ const cases = [
   { workload: "gauss", size: "tiny", policy: "remote-main", preset: "markatos96", localMem: "128KiB" },
   { workload: "qsort", size: "tiny", policy: "ram-disk", preset: "anemone05", localPages: 64 },
   { workload: "eventsim", size: "tiny", policy: "software-counters", preset: "markatos96", localMem: "128KiB", replacement: "clock" },
+  { workload: "raytrace", size: "tiny", policy: "ram-disk", preset: "anemone05", localPages: 64, compress: "lz4" },
+  { workload: "trans", size: "tiny", policy: "disk", preset: "anemone05", localPages: 64, compress: "deflate" },
 ];
 for (const c of cases) {
   const r = await run(c as any);
