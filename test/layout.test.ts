@@ -7,7 +7,7 @@ import * as layout from "../host/layout.ts";
 test("host/layout.ts and assembly/layout.ts give the same addresses", () => {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const mmu = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL("../build/mmu.wasm", import.meta.url))), {
-    env: { memory }, host: { pageFault: () => 0, outOfBounds() {}, placeRemote: () => 0, remoteAccess() {}, softwareCounter: () => 0 },
+    env: { memory }, host: { pageFault: () => 0, outOfBounds() {}, placeRemote: () => 0, remoteAccess() {}, softwareCounter: () => 0, prefetchNext: () => -1, prefetchFill() {}, prefetchHit() {} },
   }).exports as Record<string, () => number>;
   assert.equal(mmu.layoutAccesses(), layout.ADDR_ACCESSES);
   assert.equal(mmu.layoutStores(), layout.ADDR_STORES);
