@@ -143,6 +143,15 @@ export async function runInstrumented(
     return ((accesses - remote) * config.localAccessCycles + remote * remoteCycles + stats.stallCycles) / cyclesPerMicro;
   };
 
+  /** Evicts vpageOut from `frame`: the store writes it back (or not: null); returns when done. */
+  const writeBack = (vpageOut: number, frame: Uint8Array, outDirty: number, now: number): number | null => {
+    stats.evictions++;
+    prefetchArrival.delete(vpageOut);
+    const written = backing.pageOut(vpageOut, frame, outDirty !== 0, now);
+    if (written !== null) stats.pageOuts++;
+    return written;
+  };
+
   const pageFault = (vpageIn: number, frameAddr: number, vpageOut: number, outDirty: number): number => {
     const t0 = options.measureFaults ? performance.now() : 0;
     refresh();
@@ -153,13 +162,8 @@ export async function runInstrumented(
     let victimRemote = 0;
     prefetchQueue = [];
     if (vpageOut >= 0) {
-      stats.evictions++;
-      prefetchArrival.delete(vpageOut);
-      const written = backing.pageOut(vpageOut, frame, outDirty !== 0, now);
-      if (written !== null) {
-        stats.pageOuts++;
-        done = Math.max(done, written);
-      }
+      const written = writeBack(vpageOut, frame, outDirty, now);
+      if (written !== null) done = Math.max(done, written);
       if (backing.remoteMapped?.(vpageOut)) victimRemote = 1;
     }
     stats.pageFaults++;
@@ -212,16 +216,7 @@ export async function runInstrumented(
   const prefetchFill = (vpage: number, frameAddr: number, vpageOut: number, outDirty: number): void => {
     refresh();
     const frame = phys.subarray(frameAddr, frameAddr + pageSize);
-    let ready = prefetchIssuedAt;
-    if (vpageOut >= 0) {
-      stats.evictions++;
-      prefetchArrival.delete(vpageOut);
-      const written = backing.pageOut(vpageOut, frame, outDirty !== 0, prefetchIssuedAt);
-      if (written !== null) {
-        stats.pageOuts++;
-        ready = written;
-      }
-    }
+    const ready = (vpageOut >= 0 ? writeBack(vpageOut, frame, outDirty, prefetchIssuedAt) : null) ?? prefetchIssuedAt;
     const arrived = backing.pageIn(vpage, frame, prefetchIssuedAt);
     if (arrived === null) frame.fill(0);
     stats.prefetched++;
