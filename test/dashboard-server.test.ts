@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import { POLICIES } from "../host/policies/index.ts";
 import type { Policy } from "../host/policies/policy.ts";
 import { startDashboard } from "../bench/web/server.ts";
+import { run } from "../host/run.ts";
 
 const RESULTS = mkdtempSync(join(tmpdir(), "remora-dashboard-"));
 let server: Server;
@@ -132,4 +133,14 @@ test("a valid small run request runs once and answers with its figures as JSON",
   assert.equal("engine" in result, false, "the engine's internals stay out");
   assert.equal(runsSoFar() - before, 1, "exactly one run");
   assert.equal(runs.disk, 1);
+});
+
+test("a live run passes the prefetcher on: readahead:8 under disk gives remora run's figures", { timeout: 90_000 }, async () => {
+  const options = { ...SMALL_RUN, prefetch: "readahead:8" };
+  const r = await ask("POST", "/api/run", JSON.stringify(options));
+  assert.equal(r.status, 200, r.body);
+  const live = JSON.parse(r.body);
+  const direct = await run(options);
+  assert.ok(live.prefetchHits > 0, `prefetch hits: ${live.prefetchHits}`);
+  for (const field of ["modelledCycles", "pageIns", "prefetched", "prefetchHits", "verified"] as const) assert.equal(live[field], direct[field], field);
 });

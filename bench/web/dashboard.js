@@ -27,7 +27,7 @@
   const configText = (run) => {
     const o = run.options;
     return [o.preset && `preset ${o.preset}`, o.size && `size ${o.size}`, o.localMem && `local ${o.localMem}`,
-      o.bandwidth && `link ${o.bandwidth}`, o.counter && `counter ${o.counter}`, o.compress && `compress ${o.compress}`].filter(Boolean).join(", ");
+      o.bandwidth && `link ${o.bandwidth}`, o.counter && `counter ${o.counter}`, o.compress && `compress ${o.compress}`, o.prefetch && o.prefetch !== "none" && `prefetch ${o.prefetch}`].filter(Boolean).join(", ");
   };
   const unique = (xs) => [...new Set(xs)];
   const paperMarker = (label, points) => ({
@@ -358,6 +358,7 @@
   field("counter", el("input", { name: "counter", value: "256", size: "6" }));
   field("link", select("link", ["(preset's)", ...live.links], "(preset's)"));
   field("compress", select("compress", live.codecs, "none"));
+  field("prefetch", select("prefetch", live.prefetchers, "none"));
   const out = el("pre", { id: "live-result" });
   let liveCard = null;
   form.append(el("button", { type: "submit", id: "live-run" }, "run"));
@@ -374,7 +375,7 @@
     liveCard ??= card("live", "Live runs: average access cost (cycles)", () => ({
       type: "bar",
       data: {
-        labels: liveRuns.map((r) => `${r.options.workload}${r.options.as === "wasi" ? " (WASI)" : ""} ${r.options.policy} ${r.options.localMem}${r.options.compress !== "none" ? ` ${r.options.compress}` : ""}`),
+        labels: liveRuns.map((r) => `${r.options.workload}${r.options.as === "wasi" ? " (WASI)" : ""} ${r.options.policy} ${r.options.localMem}${r.options.compress !== "none" ? ` ${r.options.compress}` : ""}${r.options.prefetch && r.options.prefetch !== "none" ? ` ${r.options.prefetch}` : ""}`),
         datasets: [{ label: "avgAccessCycles", backgroundColor: color(4), data: liveRuns.map((r) => r.figures.avgAccessCycles), runs: [...liveRuns] }],
       },
       options: baseOptions("run (workload, policy, local memory)", "average access cost (cycles)"),

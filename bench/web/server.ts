@@ -13,7 +13,7 @@ import { WORKLOADS } from "../../workloads/index.ts";
 import { dashboardHtml, readResults } from "./page.ts";
 
 /** What the live panel may set: the options of `remora run` it shows. */
-const LIVE_OPTIONS = ["workload", "size", "policy", "preset", "localMem", "counter", "link", "compress"] as const;
+const LIVE_OPTIONS = ["workload", "size", "policy", "preset", "localMem", "counter", "link", "compress", "prefetch"] as const;
 const MAX_BODY_BYTES = 10_000;
 
 const WASI_BUILD = atRoot("build/wasi/").pathname;
@@ -29,7 +29,7 @@ function runWasi(options: RunOptions) {
 }
 
 export async function startDashboard(resultsDir: string, port: number): Promise<{ server: Server; url: string }> {
-  const live = { workloads: Object.keys(WORKLOADS), policies: Object.keys(POLICIES), presets: Object.keys(PRESETS), links: Object.keys(LINKS), codecs: COMPRESS_CHOICES };
+  const live = { workloads: Object.keys(WORKLOADS), policies: Object.keys(POLICIES), presets: Object.keys(PRESETS), links: Object.keys(LINKS), codecs: COMPRESS_CHOICES, prefetchers: ["none", "readahead:8", "leap"] };
   let queue: Promise<unknown> = Promise.resolve();
   const server = createServer((req, res) => {
     const send = (status: number, type: string, body: string) => {
