@@ -645,3 +645,4 @@ export function layoutCounterInterrupts(): u32 { return ADDR_COUNTER_INTERRUPTS;
 export function layoutNoFrame(): u32 { return NO_FRAME; }
 export function layoutPtePresent(): u32 { return PTE_PRESENT; }
 export function layoutPteDirty(): u32 { return PTE_DIRTY; }
+export function layoutPtePrefetched(): u32 { return PTE_PREFETCHED; }

@@ -22,4 +22,6 @@ export const TLB_INVALID = 0xffff0000;
 /** Page table entry bits (assembly/mmu.ts): present, dirty; the frame index from bit 8. */
 export const PTE_PRESENT = 1;
 export const PTE_DIRTY = 2;
+/** Not present, but in the frame of bits 8-31: prefetched and not used yet (--prefetch). */
+export const PTE_PREFETCHED = 16;
 export const PTE_FRAME_SHIFT = 8;

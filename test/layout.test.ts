@@ -27,4 +27,5 @@ test("host/layout.ts and assembly/layout.ts give the same addresses", () => {
   assert.equal(mmu.layoutNoFrame() >>> 0, layout.NO_FRAME);
   assert.equal(mmu.layoutPtePresent(), layout.PTE_PRESENT);
   assert.equal(mmu.layoutPteDirty(), layout.PTE_DIRTY);
+  assert.equal(mmu.layoutPtePrefetched(), layout.PTE_PREFETCHED);
 });
