@@ -3,7 +3,9 @@
 import { COMPRESSED_SLOTS_PER_PAGE } from "../compression/page-compressor.ts";
 import { DISKS } from "../disks/index.ts";
 import type { PolicyContext } from "../policies/policy.ts";
+import { randomBytes } from "node:crypto";
 import { MemoryServerPool } from "../servers/pool.ts";
+import { startRedisServers, type EmbeddedRedis } from "../servers/redis.ts";
 import { SwapDevice } from "../swap-device.ts";
 import { MemoryEngine } from "./memory-engine.ts";
 
@@ -19,11 +21,27 @@ export interface RemoteMemory {
 export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory> {
   const { config, stats } = ctx;
   const size = config.pageSizeBytes;
-  const pool = await MemoryServerPool.start({
-    servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size, transport: config.transport,
-    // Compressed pages take the slots they fill, so the same memory holds more of them.
-    slotBytes: config.compress === "none" ? size : size / COMPRESSED_SLOTS_PER_PAGE,
-  });
+  // --transport redis with no URL: local redis-server processes of this run's own.
+  const embedded: EmbeddedRedis | null = config.transport === "redis" && config.serverUrls.length === 0
+    ? await startRedisServers(config.servers) : null;
+  let pool: MemoryServerPool;
+  try {
+    pool = await MemoryServerPool.start({
+      servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size, transport: config.transport,
+      // Compressed pages take the slots they fill, so the same memory holds more of them.
+      slotBytes: config.compress === "none" ? size : size / COMPRESSED_SLOTS_PER_PAGE,
+      redis: config.transport !== "redis" ? undefined : {
+        urls: embedded?.urls ?? config.serverUrls,
+        // Keys carry the run: several runs can share an instance.
+        runId: `${process.pid}-${randomBytes(4).toString("hex")}`,
+        connectTimeoutMs: config.connectTimeoutMs,
+        keepPages: config.keepPages,
+      },
+    });
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
   const swap = new SwapDevice(size, DISKS[config.disk]);
   const engine = new MemoryEngine(pool, swap, {
     link: config.link,
@@ -49,11 +67,16 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
         engineCacheHitRate: engine.cacheHitRate,
         // Real time of the pages that moved (none: null).
         faultRoundTripMicros: moved && { p50: moved.p50, p99: moved.p99 },
+        serverUrls: pool.urls,
       };
     },
     async close() {
       swap.close();
-      await pool.stop();
+      try {
+        await pool.stop();
+      } finally {
+        await embedded?.stop();
+      }
     },
   };
 }
