@@ -21,7 +21,7 @@
 import { threadId } from "node:worker_threads";
 import { Redis } from "ioredis";
 import {
-  CLIENT_SLEEPING, CONTROL_BYTES, LENGTH, OFFSET, OP, Op, RESULT, Result, SEQ, SERVER_SLEEPING, STATE, State, THREAD_ID, VPAGE,
+  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_SERVER_SPIN_MICROS, LENGTH, OFFSET, OP, Op, POOL_BYTES, PREEMPTED_MS, RESULT, Result, SEQ, SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, VPAGE,
   type ServerStats, type ServerTask,
 } from "./protocol.ts";
 import { redactUrl } from "./redis.ts";
@@ -41,6 +41,9 @@ export default async function serveRedis(task: ServerTask): Promise<ServerStats>
   const where = `memory server ${id} (${redactUrl(target.url)})`;
   const ctrl = new Int32Array(channel, 0, CONTROL_BYTES / 4);
   const data = new Uint8Array(channel, CONTROL_BYTES, pageSizeBytes);
+  const spinMs = (task.spinMicros ?? DEFAULT_SERVER_SPIN_MICROS) / 1000;
+  const pool = new Int32Array(task.pool ?? new SharedArrayBuffer(POOL_BYTES), 0, 1);
+  if (task.pool === undefined) pool[SPINNER] = id; // alone: always allowed to poll
   const stats: ServerStats = { id, requests: 0, pageOuts: 0, pageIns: 0, refusedFull: 0, notHeld: 0, pagesHeld: 0, sleeps: 0 };
 
   const redis = new Redis(target.url, {
@@ -92,6 +95,7 @@ export default async function serveRedis(task: ServerTask): Promise<ServerStats>
     for (;;) {
       // Sleep until a request: the flag first, then the re-check (protocol.ts), then the wait.
       let s = Atomics.load(ctrl, STATE);
+      if (s !== State.REQUEST) s = spinForRequest(ctrl, pool, id, spinMs);
       if (s !== State.REQUEST) {
         stats.sleeps++;
         Atomics.store(ctrl, SERVER_SLEEPING, 1);
@@ -188,6 +192,25 @@ export default async function serveRedis(task: ServerTask): Promise<ServerStats>
     Atomics.notify(ctrl, STATE);
   }
   return stats;
+}
+
+/** Polls STATE while this server is the SPINNER, for at most spinMs, as server-worker.ts does: a
+ *  fault's next request (its GET after the write-back's SET) then needs no wake-up. It holds the
+ *  event loop meanwhile, which only delays the replies to SETs no one waits for. */
+function spinForRequest(ctrl: Int32Array, pool: Int32Array, id: number, spinMs: number): number {
+  let s = Atomics.load(ctrl, STATE);
+  let last = performance.now();
+  const until = last + spinMs;
+  for (let i = 1; Atomics.load(pool, SPINNER) === id; i++) {
+    s = Atomics.load(ctrl, STATE);
+    if (s === State.REQUEST) break;
+    if ((i & 63) === 0) {
+      const now = performance.now();
+      if (now > until || now - last > PREEMPTED_MS) break; // out of time, or descheduled
+      last = now;
+    }
+  }
+  return s;
 }
 
 /** Counts the keys matching `pattern`, handing each batch to `each`. */
