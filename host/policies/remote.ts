@@ -21,7 +21,7 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
   // A Redis instance is reached by GETRANGE / SETRANGE on the page's value; the others in place.
   const overRedis = pool.transport === "redis";
   const storages = overRedis ? [] : Array.from({ length: pool.servers }, (_, s) => pool.storage(s));
-  const loaded = Array.from({ length: 17 }, (_, n) => new Uint8Array(n)); // by access width
+  const loaded: Uint8Array[] = []; // a buffer per access width
   const shift = Math.log2(size);
   const counters = new Map<number, number>();
   const interruptMicros = (config.counterInterruptCycles / config.clockHz) * 1e6;
@@ -64,8 +64,9 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
         if (isStore) {
           pool.writeRange(server, vpage, offset, phys.subarray(paddr, paddr + bytes));
         } else {
-          if (!pool.readRange(server, vpage, offset, loaded[bytes])) throw new Error(`memory server ${server} lost page ${vpage}`);
-          phys.set(loaded[bytes], paddr);
+          const into = (loaded[bytes] ??= new Uint8Array(bytes));
+          if (!pool.readRange(server, vpage, offset, into)) throw new Error(`memory server ${server} lost page ${vpage}`);
+          phys.set(into, paddr);
         }
         remoteBytes += bytes;
         return;
