@@ -202,3 +202,42 @@ test("remora servers start: prints the URLs of servers that take runs, and stops
   }
   assert.equal(await listening(`redis://127.0.0.1:${port}`), false);
 });
+
+/** Polls `check` every 100 ms until it holds, for at most timeoutMs. */
+async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  for (const until = performance.now() + timeoutMs; performance.now() < until;) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return check();
+}
+
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+test("a run cut short by Ctrl-C deletes its keys from a shared instance; one killed with SIGTERM stops its embedded servers", { skip, timeout: 300_000 }, async () => {
+  const servers = await startRedisServers(1);
+  const [url] = servers.urls;
+  try {
+    redisCli(url, "SET", "someone-else", "x");
+    const child = spawn(process.execPath, ["bin/remora", "run", "sort", "--size", "tiny", "--policy", "remote-main", "--local-pages", "200",
+      "--transport", "redis", "--server-url", url], { cwd: ROOT, stdio: "ignore" });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    assert.ok(await eventually(() => dbsize(url) > 1, 120_000), "the run's pages reached the instance");
+    child.kill("SIGINT");
+    await exited;
+    assert.ok(await eventually(() => dbsize(url) === 1, 15_000), `after Ctrl-C the instance holds ${dbsize(url)} keys`);
+    assert.equal(redisCli(url, "GET", "someone-else"), "x");
+  } finally {
+    await servers.stop();
+  }
+
+  const child = spawn(process.execPath, ["bin/remora", "run", "sort", "--size", "tiny", "--policy", "remote-main", "--local-pages", "200",
+    "--transport", "redis", "--servers", "2"], { cwd: ROOT, stdio: "ignore" });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const embedded = () => spawnSync("pgrep", ["-P", String(child.pid), "redis-server"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+  assert.ok(await eventually(() => embedded().length === 2, 120_000), "remora started two redis-servers");
+  const pids = embedded();
+  child.kill("SIGTERM");
+  await exited;
+  assert.ok(await eventually(() => pids.every((pid) => !alive(pid)), 15_000), `the embedded servers ${pids.join(", ")} are stopped`);
+});

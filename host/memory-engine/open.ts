@@ -5,7 +5,7 @@ import { DISKS } from "../disks/index.ts";
 import type { PolicyContext } from "../policies/policy.ts";
 import { randomBytes } from "node:crypto";
 import { MemoryServerPool } from "../servers/pool.ts";
-import { startRedisServers, type EmbeddedRedis } from "../servers/redis.ts";
+import { startReaper, startRedisServers, type EmbeddedRedis } from "../servers/redis.ts";
 import { SwapDevice } from "../swap-device.ts";
 import { MemoryEngine } from "./memory-engine.ts";
 
@@ -24,6 +24,10 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
   // --transport redis with no URL: local redis-server processes of this run's own.
   const embedded: EmbeddedRedis | null = config.transport === "redis" && config.serverUrls.length === 0
     ? await startRedisServers(config.servers) : null;
+  const runId = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  const urls = embedded?.urls ?? config.serverUrls;
+  // If remora is cut short (Ctrl-C, a signal), the reaper deletes the run's keys for it.
+  const reaper = config.transport === "redis" ? startReaper(urls, `remora:${runId}:*`, embedded?.pids ?? [], config.connectTimeoutMs) : null;
   let pool: MemoryServerPool;
   try {
     pool = await MemoryServerPool.start({
@@ -31,15 +35,16 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
       // Compressed pages take the slots they fill, so the same memory holds more of them.
       slotBytes: config.compress === "none" ? size : size / COMPRESSED_SLOTS_PER_PAGE,
       redis: config.transport !== "redis" ? undefined : {
-        urls: embedded?.urls ?? config.serverUrls,
+        urls,
         // Keys carry the run: several runs can share an instance.
-        runId: `${process.pid}-${randomBytes(4).toString("hex")}`,
+        runId,
         connectTimeoutMs: config.connectTimeoutMs,
         keepPages: config.keepPages,
       },
     });
   } catch (e) {
     await embedded?.stop();
+    reaper?.dismiss();
     throw e;
   }
   const swap = new SwapDevice(size, DISKS[config.disk]);
@@ -76,6 +81,8 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
         await pool.stop();
       } finally {
         await embedded?.stop();
+        // With --keep-pages the pages stay: remora ended as it should.
+        reaper?.dismiss();
       }
     },
   };

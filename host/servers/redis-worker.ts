@@ -214,7 +214,7 @@ function spinForRequest(ctrl: Int32Array, pool: Int32Array, id: number, spinMs: 
 }
 
 /** Counts the keys matching `pattern`, handing each batch to `each`. */
-async function scanKeys(redis: Redis, pattern: string, each: (keys: string[]) => unknown): Promise<number> {
+export async function scanKeys(redis: Redis, pattern: string, each: (keys: string[]) => unknown): Promise<number> {
   // SCAN may return a key twice (while the instance rehashes): count each once.
   const seen = new Set<string>();
   let cursor = "0";

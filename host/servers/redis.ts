@@ -5,6 +5,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { sibling, workerExecArgv } from "../paths.ts";
 
 /** The binary the embedded servers run (Debian: apt-get install redis-server). */
 export const REDIS_SERVER = process.env.REMORA_REDIS_SERVER ?? "redis-server";
@@ -59,6 +61,8 @@ export function freePort(): Promise<number> {
 
 export interface EmbeddedRedis {
   urls: string[];
+  /** The redis-server processes' ids. */
+  pids: number[];
   /** Stops every server (SIGTERM, then SIGKILL if one lingers) and waits for them to exit. */
   stop(): Promise<void>;
 }
@@ -93,7 +97,22 @@ export async function startRedisServers(count: number, firstPort?: number): Prom
     await stop();
     throw e;
   }
-  return { urls, stop };
+  return { urls, pids: children.map((c) => c.pid!), stop };
+}
+
+/** Starts the run's cleaner (redis-reaper.ts): if remora ends without calling dismiss(), it
+ *  deletes the keys matching `pattern` from each instance and stops the embedded servers. */
+export function startReaper(urls: string[], pattern: string, pids: number[], connectTimeoutMs: number): { dismiss(): void } {
+  const child = spawn(process.execPath, [
+    ...workerExecArgv(false), fileURLToPath(sibling(import.meta.url, "./redis-reaper")),
+    JSON.stringify({ urls, pattern, pids, connectTimeoutMs }),
+  ], { stdio: ["pipe", "ignore", "ignore"], detached: true });
+  child.on("error", () => {});
+  child.stdin!.on("error", () => {});
+  child.unref();
+  // The pipe must not keep remora alive either: it only has to close when remora goes.
+  (child.stdin as unknown as { unref?: () => void }).unref?.();
+  return { dismiss: () => { child.stdin!.end("done\n"); } };
 }
 
 /** One redis-server, ready for connections; or why it stopped. */
