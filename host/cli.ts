@@ -250,6 +250,7 @@ program
   .option("--kernels <dir>", "with --wasi: the folder of kernels (default bench/c; bench/c/held-out is the held-out set)")
   .option("--only <names>", "with --wasi: comma-separated kernels of the folder (default: all)")
   .option("--small", "with --wasi: each kernel at its test size, a quick check (the times mean little)")
+  .option("--transports", "instead: pages moved per second and their real round trip by each transport (redis: a local redis-server over loopback), and one paging run under each")
   .action(async (o) => {
     const repetitions = Number(o.repetitions);
     if (!Number.isInteger(repetitions) || repetitions < 1) throw new ConfigError(`--repetitions must be a positive integer, not "${o.repetitions}"`);
@@ -258,6 +259,21 @@ program
       return;
     }
     for (const option of ["kernels", "only", "small"]) if (o[option] !== undefined) throw new ConfigError(`--${option} is for bench --wasi`);
+    if (o.transports) {
+      const { benchTransports, TRANSPORT_RUN } = await import("../bench/transports.ts");
+      const rows = await benchTransports(20000, (why) => process.stderr.write(`remora: redis skipped: ${why}\n`));
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify({ run: TRANSPORT_RUN, rows })}\n`);
+        return;
+      }
+      const fixed = (x: number | undefined, digits = 1) => (x === undefined ? "-" : x.toFixed(digits));
+      console.log(formatTable(["transport", "pages/s", "move p50 µs", "p99 µs", `${TRANSPORT_RUN.workload} ${TRANSPORT_RUN.size} wall s`, "pages/s", "p50 µs", "p99 µs", "modelled cycles", "verified"],
+        rows.map((r) => [
+          r.transport, r.pagesPerSecond.toFixed(0), fixed(r.p50, 2), fixed(r.p99, 2), r.runWallSeconds.toFixed(3), r.runPagesPerSecond.toFixed(0),
+          fixed(r.runRoundTripMicros?.p50, 2), fixed(r.runRoundTripMicros?.p99, 2), String(r.modelledCycles), r.verified ? "yes" : "NO",
+        ])));
+      return;
+    }
     const workloads = o.workloads ? String(o.workloads).split(",") : undefined;
     for (const w of workloads ?? []) if (!(w in WORKLOADS)) throw new ConfigError(`unknown workload "${w}": choose from ${Object.keys(WORKLOADS).join(", ")}`);
     const { bench, benchLarge, LARGE_LOCAL_MEM } = await import("../bench/bench.ts");

@@ -160,7 +160,7 @@ export class MemoryServerPool {
     this.capacityPages = options.capacityBytes / options.pageSizeBytes;
     this.slotBytes = options.slotBytes ?? options.pageSizeBytes;
     this.transport = options.transport ?? "one-sided";
-    this.clientSpinMs = (options.clientSpinMicros ?? poolDefaults.clientSpinMicros) / 1000;
+    this.clientSpinMs = (options.clientSpinMicros ?? (options.redis ? 0 : poolDefaults.clientSpinMicros)) / 1000;
     // A Redis command that hangs fails in its proxy after connectTimeoutMs, which then answers.
     this.timeoutMs = options.timeoutMs ?? (options.redis ? options.redis.connectTimeoutMs + 1000 : DEFAULT_TIMEOUT_MS);
     this.urls = options.redis?.urls.map(redactUrl) ?? [];
@@ -212,7 +212,9 @@ export class MemoryServerPool {
         };
         const task: ServerTask = {
           channel, storage, slots, capacitySlots, slotBytes, pageSizeBytes, id,
-          pool: block.buffer as SharedArrayBuffer, spinMicros: options.serverSpinMicros ?? poolDefaults.serverSpinMicros,
+          // Redis: nobody polls. The instance needs a core to answer, and a poller would take it
+          // (on 2 cores, polling on both sides cut the pages moved a second by 12).
+          pool: block.buffer as SharedArrayBuffer, spinMicros: options.serverSpinMicros ?? (options.redis ? 0 : poolDefaults.serverSpinMicros),
           redis: options.redis && {
             url: options.redis.urls[id], keyPrefix: `remora:${options.redis.runId}:${id}:`,
             connectTimeoutMs: options.redis.connectTimeoutMs, keepPages: options.redis.keepPages,
