@@ -241,3 +241,38 @@ test("a run cut short by Ctrl-C deletes its keys from a shared instance; one kil
   await exited;
   assert.ok(await eventually(() => pids.every((pid) => !alive(pid)), 15_000), `the embedded servers ${pids.join(", ")} are stopped`);
 });
+
+test("a Redis server keeps each page as its stored bytes, is full when the thread servers would be, counts its pages, and reads and writes ranges", { skip, timeout: 120_000 }, async () => {
+  const { MemoryServerPool } = await import("../host/servers/pool.ts");
+  const servers = await startRedisServers(1);
+  const PAGE = 4096;
+  // Compressed pages: slots of 1/16 page, 4 pages of room = 64 slots.
+  const options = { servers: 1, capacityBytes: 4 * PAGE, pageSizeBytes: PAGE, slotBytes: PAGE / 16 };
+  const redis = await MemoryServerPool.start({ ...options, transport: "redis", redis: { urls: servers.urls, runId: "pool-test", connectTimeoutMs: 2000, keepPages: false } });
+  const threads = await MemoryServerPool.start({ ...options, transport: "two-sided" });
+  try {
+    const lengths = [4096, 100, 2000, 256, 3000, 1, 4096, 700, 1500, 4096, 50];
+    for (const [vpage, length] of lengths.entries()) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 7 + vpage) & 0xff);
+      assert.equal(redis.pageOut(0, vpage, bytes), threads.pageOut(0, vpage, bytes), `page ${vpage} of ${length} bytes: stored, or refused, alike`);
+    }
+    assert.equal(redis.pagesHeld(0), threads.pagesHeld(0));
+    assert.ok(redis.pagesHeld(0) < lengths.length, "the server filled up");
+    assert.equal(redis.slotOf(0, 0), 0);
+    assert.equal(redis.slotOf(0, 999), -1);
+    const bytes = new Uint8Array(4);
+    redis.writeRange(0, 0, 4092, Uint8Array.of(1, 2, 3, 4));
+    assert.equal(redis.readRange(0, 0, 4092, bytes), true);
+    assert.deepEqual([...bytes], [1, 2, 3, 4]);
+    assert.throws(() => redis.readRange(0, 0, 4094, bytes), /must lie inside it/);
+    const into = new Uint8Array(PAGE);
+    assert.equal(redis.pageInBytes(0, 1, into), 100);
+    assert.deepEqual([...into.subarray(0, 100)], Array.from({ length: 100 }, (_, i) => (i * 7 + 1) & 0xff));
+    assert.equal(redis.pageInBytes(0, 1, into), -1, "a page-in takes the page off the server");
+    assert.equal(redis.urls[0], servers.urls[0]);
+  } finally {
+    await redis.stop();
+    await threads.stop();
+    await servers.stop();
+  }
+});
