@@ -283,3 +283,22 @@ test("a Redis server keeps each page as its stored bytes, is full when the threa
     await servers.stop();
   }
 });
+
+test("an instance with a password: the run uses it, the result and its config show the URL without it; a wrong one is one line", { skip, timeout: 120_000 }, async () => {
+  const servers = await startRedisServers(1);
+  try {
+    const { port } = new URL(servers.urls[0]);
+    redisCli(servers.urls[0], "CONFIG", "SET", "requirepass", "s3cret");
+    const url = `redis://:s3cret@127.0.0.1:${port}/2`;
+    const r = await run({ workload: "trans", size: "tiny", policy: "ram-disk", localPages: LOCAL_PAGES.trans, transport: "redis", serverUrl: [url] });
+    assert.ok(r.verified && r.pageIns > 0);
+    const { engine: _engine, ...result } = r as RunResult & { engine?: unknown };
+    assert.deepEqual(r.serverUrls, [`redis://:***@127.0.0.1:${port}/2`]);
+    assert.ok(!JSON.stringify(result).includes("s3cret"), "the password appears nowhere in the result");
+    const wrong = await remora(["run", "trans", "--size", "tiny", "--policy", "ram-disk", "--transport", "redis", "--server-url", `redis://:nope@127.0.0.1:${port}`]);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, new RegExp(`^remora: memory server 0 \\(redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}\\): cannot connect: .*WRONGPASS[^\\n]*\\n$`));
+  } finally {
+    await servers.stop();
+  }
+});

@@ -56,14 +56,17 @@ export default async function serveRedis(task: ServerTask): Promise<ServerStats>
     enableOfflineQueue: false,
     enableReadyCheck: false,
   });
-  redis.on("error", () => {}); // each command reports its own failure
+  // Each command reports its own failure; the connection's last error says why connecting failed
+  // (ioredis's connect() itself then only says the connection closed).
+  let connectionError: unknown = null;
+  redis.on("error", (e) => { connectionError = e; });
   const key = (vpage: number) => `${target.keyPrefix}${vpage}`;
 
   try {
     await redis.connect();
   } catch (e) {
     redis.disconnect();
-    throw new Error(`${where}: cannot connect: ${message(e)}`);
+    throw new Error(`${where}: cannot connect: ${message(connectionError ?? e)}`);
   }
   try {
     const version = /redis_version:(\d+)/.exec(await redis.info("server"))?.[1];
