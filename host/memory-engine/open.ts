@@ -3,7 +3,6 @@
 import { COMPRESSED_SLOTS_PER_PAGE } from "../compression/page-compressor.ts";
 import { DISKS } from "../disks/index.ts";
 import type { PolicyContext } from "../policies/policy.ts";
-import { randomBytes } from "node:crypto";
 import { MemoryServerPool } from "../servers/pool.ts";
 import { startReaper, startRedisServers, type EmbeddedRedis } from "../servers/redis.ts";
 import { SwapDevice } from "../swap-device.ts";
@@ -24,7 +23,7 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
   // --transport redis with no URL: local redis-server processes of this run's own.
   const embedded: EmbeddedRedis | null = config.transport === "redis" && config.serverUrls.length === 0
     ? await startRedisServers(config.servers) : null;
-  const runId = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  const runId = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const urls = embedded?.urls ?? config.serverUrls;
   // If remora is cut short (Ctrl-C, a signal), the reaper deletes the run's keys for it.
   const reaper = config.transport === "redis" ? startReaper(urls, `remora:${runId}:*`, embedded?.pids ?? [], config.connectTimeoutMs) : null;

@@ -213,7 +213,7 @@ export class MemoryServerPool {
         const task: ServerTask = {
           channel, storage, slots, capacitySlots, slotBytes, pageSizeBytes, id,
           // Redis: nobody polls. The instance needs a core to answer, and a poller would take it
-          // (on 2 cores, polling on both sides cut the pages moved a second by 12).
+          // (on 2 loaded cores, polling on both sides moved 12 times fewer pages a second: bench/RESULTS.md).
           pool: block.buffer as SharedArrayBuffer, spinMicros: options.serverSpinMicros ?? (options.redis ? 0 : poolDefaults.serverSpinMicros),
           redis: options.redis && {
             url: options.redis.urls[id], keyPrefix: `remora:${options.redis.runId}:${id}:`,
