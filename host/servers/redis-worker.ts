@@ -54,7 +54,6 @@ export default async function serveRedis(task: ServerTask): Promise<ServerStats>
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
-    enableReadyCheck: false,
   });
   // Each command reports its own failure; the connection's last error says why connecting failed
   // (ioredis's connect() itself then only says the connection closed).
@@ -81,7 +80,8 @@ export default async function serveRedis(task: ServerTask): Promise<ServerStats>
     }
   } catch (e) {
     redis.disconnect();
-    throw new Error(`${where}: ${message(e)}`);
+    // A connection refused after it opened (a wrong password) closes it under these commands.
+    throw new Error(`${where}: ${connectionError !== null ? `cannot connect: ${message(connectionError)}` : message(e)}`);
   }
 
   /** Slots each page takes, as slots.ts counts them, and the slots in use. */
