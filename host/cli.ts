@@ -16,6 +16,7 @@ import { PLACEMENTS } from "./memory-engine/placement.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
 import { TRANSPORTS } from "./servers/protocol.ts";
+import { startRedisServers } from "./servers/redis.ts";
 import { prepare, useDiskCache } from "./modules.ts";
 import { run, type Figures, type RunResult } from "./run.ts";
 import { parseDir, parseEnv, runCommand } from "./wasi/command.ts";
@@ -60,7 +61,10 @@ program
   .option("--server-mem <bytes>", "memory each server offers, e.g. 64MiB (default: the preset's)")
   .addOption(new Option("--placement <p>", "how the memory engine spreads pages").choices(Object.keys(PLACEMENTS)).default("round-robin"))
   .addOption(new Option("--reply <path>", "server replies through the engine or straight to the client").choices(["via-engine", "direct"]).default("via-engine"))
-  .addOption(new Option("--transport <t>", "how pages really move to the server threads: in place, RDMA-style, or by requests the servers answer (real time only)").choices(TRANSPORTS).default("one-sided"))
+  .addOption(new Option("--transport <t>", "how pages really move to the memory servers: in place, RDMA-style, by requests the server threads answer, or to Redis instances (real time only)").choices(TRANSPORTS).default("one-sided"))
+  .option("--server-url <url>", "--transport redis: a Redis (or Valkey) 7+ instance redis://HOST:PORT[/DB] as a memory server (repeatable: the URLs are the servers; none: remora starts local redis-server processes)", collect, [])
+  .option("--connect-timeout <seconds>", "--transport redis: how long connecting to an instance, and each command, may take", "2")
+  .option("--keep-pages", "--transport redis: leave the run's pages in the instances at the end (for inspection)")
   .addOption(new Option("--memory-engine <on|off>", "page through a memory engine, or straight to the servers (default: the preset's)").choices(["on", "off"]))
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
   .addOption(new Option("--compress <codec>", "disk, ram-disk: store and carry pages compressed").choices(COMPRESS_CHOICES).default("none"))
@@ -80,6 +84,7 @@ program
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
       link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, servers: o.servers, serverMem: o.serverMem,
       placement: o.placement, reply: o.reply, transport: o.transport, engineCache: o.engineCache, counter: o.counter,
+      serverUrl: o.serverUrl.length > 0 ? o.serverUrl : undefined, connectTimeout: o.connectTimeout, keepPages: o.keepPages,
       prefetch: o.prefetch,
       compress: o.compress === "none" ? undefined : o.compress,
       memoryEngine: o.memoryEngine === undefined ? undefined : o.memoryEngine === "on",
@@ -160,7 +165,7 @@ function figureLines(r: Figures & { config: RunConfig; policy: string }, head: [
     ...(r.policy === "ram-disk" ? [
       ["network", `${r.networkBytes} bytes over ${c.link.name}; pages held by each server: ${r.servers.join(", ")}${r.pagesOnDisk ? `; ${r.pagesOnDisk} on the engine's disk (servers full)` : ""}`],
       ["engine cache", r.engineCacheHitRate === null ? "off" : `${(r.engineCacheHitRate * 100).toFixed(1)}% hits`],
-      ["server page move", r.faultRoundTripMicros ? `p50 ${r.faultRoundTripMicros.p50.toFixed(2)} µs, p99 ${r.faultRoundTripMicros.p99.toFixed(2)} µs (real, ${r.config.transport})` : "-"],
+      ["server page move", r.faultRoundTripMicros ? `p50 ${r.faultRoundTripMicros.p50.toFixed(2)} µs, p99 ${r.faultRoundTripMicros.p99.toFixed(2)} µs (real, ${r.config.transport}${r.serverUrls.length ? ` to ${r.serverUrls.join(", ")}` : ""})` : "-"],
     ] as [string, string][] : []),
     ["fault latency", r.faultLatencyMicros ? `mean ${r.faultLatencyMicros.mean.toFixed(1)} µs, p50 ${r.faultLatencyMicros.p50.toFixed(1)}, p99 ${r.faultLatencyMicros.p99.toFixed(1)} (modelled)` : "no page-ins"],
     ["modelled time", `${r.modelledCycles} cycles = ${r.modelledSeconds.toPrecision(4)} s at ${c.clockHz / 1e6} MHz`],
@@ -245,6 +250,7 @@ program
   .option("--kernels <dir>", "with --wasi: the folder of kernels (default bench/c; bench/c/held-out is the held-out set)")
   .option("--only <names>", "with --wasi: comma-separated kernels of the folder (default: all)")
   .option("--small", "with --wasi: each kernel at its test size, a quick check (the times mean little)")
+  .option("--transports", "instead: pages moved per second and their real round trip by each transport (redis: a local redis-server over loopback), and one paging run under each")
   .action(async (o) => {
     const repetitions = Number(o.repetitions);
     if (!Number.isInteger(repetitions) || repetitions < 1) throw new ConfigError(`--repetitions must be a positive integer, not "${o.repetitions}"`);
@@ -253,6 +259,21 @@ program
       return;
     }
     for (const option of ["kernels", "only", "small"]) if (o[option] !== undefined) throw new ConfigError(`--${option} is for bench --wasi`);
+    if (o.transports) {
+      const { benchTransports, TRANSPORT_RUN } = await import("../bench/transports.ts");
+      const rows = await benchTransports(20000, (why) => process.stderr.write(`remora: redis skipped: ${why}\n`));
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify({ run: TRANSPORT_RUN, rows })}\n`);
+        return;
+      }
+      const fixed = (x: number | undefined, digits = 1) => (x === undefined ? "-" : x.toFixed(digits));
+      console.log(formatTable(["transport", "pages/s", "move p50 µs", "p99 µs", `${TRANSPORT_RUN.workload} ${TRANSPORT_RUN.size} wall s`, "pages/s", "p50 µs", "p99 µs", "modelled cycles", "verified"],
+        rows.map((r) => [
+          r.transport, r.pagesPerSecond.toFixed(0), fixed(r.p50, 2), fixed(r.p99, 2), r.runWallSeconds.toFixed(3), r.runPagesPerSecond.toFixed(0),
+          fixed(r.runRoundTripMicros?.p50, 2), fixed(r.runRoundTripMicros?.p99, 2), String(r.modelledCycles), r.verified ? "yes" : "NO",
+        ])));
+      return;
+    }
     const workloads = o.workloads ? String(o.workloads).split(",") : undefined;
     for (const w of workloads ?? []) if (!(w in WORKLOADS)) throw new ConfigError(`unknown workload "${w}": choose from ${Object.keys(WORKLOADS).join(", ")}`);
     const { bench, benchLarge, LARGE_LOCAL_MEM } = await import("../bench/bench.ts");
@@ -375,6 +396,30 @@ program
       throw new Error(`cannot serve on port ${port}: ${e.code ?? e.message}`);
     });
     console.log(`remora dashboard: ${url} (results from ${o.results}/; Ctrl-C to stop)`);
+  });
+
+const servers = program
+  .command("servers")
+  .description("memory servers that outlive a run");
+servers
+  .command("start")
+  .description("start local redis-server processes (127.0.0.1, no persistence) for runs with --transport redis --server-url; print their URLs and serve until Ctrl-C")
+  .option("--count <n>", "how many", "1")
+  .option("--port <p>", "the first one's port, the others' following it (default: free ports)")
+  .action(async (o: { count: string; port?: string }) => {
+    const count = Number(o.count);
+    if (!Number.isInteger(count) || count < 1 || count > 64) throw new ConfigError(`--count must be an integer from 1 to 64, not "${o.count}"`);
+    const port = o.port === undefined ? undefined : Number(o.port);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port + count - 1 <= 65535)) {
+      throw new ConfigError(`--port must be an integer from 1 to ${65536 - count}, not "${o.port}"`);
+    }
+    const started = await startRedisServers(count, port);
+    for (const url of started.urls) console.log(url);
+    process.stderr.write(`remora: ${count} redis-server${count > 1 ? "s" : ""} on 127.0.0.1; use ${started.urls.map((u) => `--server-url ${u}`).join(" ")}; Ctrl-C stops them\n`);
+    await new Promise<void>((resolve) => {
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+    });
+    await started.stop();
   });
 
 export async function main(argv: string[]): Promise<void> {

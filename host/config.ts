@@ -12,6 +12,7 @@ import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
 import { parsePrefetch, type PrefetchChoice } from "./prefetch/index.ts";
 import { TRANSPORTS, type Transport } from "./servers/protocol.ts";
+import { redisUrlProblem } from "./servers/redis.ts";
 import { SIZES, type SizeName } from "../workloads/spec.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 
@@ -70,6 +71,9 @@ export const RunOptionsSchema = z.object({
   placement: oneOf("placement", Object.keys(PLACEMENTS)).optional(),
   reply: oneOf("reply", ["via-engine", "direct"]).optional(),
   transport: oneOf("transport", TRANSPORTS).optional(),
+  serverUrl: z.array(z.string()).optional(),
+  connectTimeout: z.union([z.number(), z.string()]).optional(),
+  keepPages: z.boolean().optional(),
   memoryEngine: z.boolean().optional(),
   engineCache: z.string().optional(),
   localMem: z.string().optional(),
@@ -118,6 +122,13 @@ export interface RunConfig {
   reply: "via-engine" | "direct";
   /** How the host really moves pages to and from the server threads (real time only). */
   transport: Transport;
+  /** --transport redis: the instances, one per server (as given: run() hides passwords in the
+   *  result); empty: remora starts local redis-server processes itself. */
+  serverUrls: string[];
+  /** How long connecting to a Redis instance, and each command, may take. */
+  connectTimeoutMs: number;
+  /** --keep-pages: leave the run's pages in the Redis instances at the end. */
+  keepPages: boolean;
   /** False: the client pages straight to the memory servers, with no engine between. */
   memoryEngine: boolean;
   engineCacheBytes: number;
@@ -170,6 +181,21 @@ export function resolveConfig(options: RunOptions): RunConfig {
     if (e instanceof LinkError) throw new ConfigError(e.message);
     throw e;
   }
+  const transport = (o.transport ?? "one-sided") as Transport;
+  const serverUrls = o.serverUrl ?? [];
+  if (serverUrls.length > 0 && transport !== "redis") throw new ConfigError("--server-url is for --transport redis");
+  if (o.keepPages && transport !== "redis") throw new ConfigError("--keep-pages is for --transport redis");
+  for (const url of serverUrls) {
+    const problem = redisUrlProblem(url);
+    if (problem !== null) throw new ConfigError(problem);
+  }
+  if (serverUrls.length > 0 && o.servers !== undefined && o.servers !== serverUrls.length) {
+    throw new ConfigError(`--servers ${o.servers} disagrees with the ${serverUrls.length} --server-url given: the URLs are the servers`);
+  }
+  const connectTimeoutSeconds = o.connectTimeout === undefined ? 2 : Number(o.connectTimeout);
+  if (!(connectTimeoutSeconds > 0 && connectTimeoutSeconds <= 3600)) {
+    throw new ConfigError(`--connect-timeout must be a number of seconds above 0 and at most 3600, not "${o.connectTimeout}"`);
+  }
   const prefetch = parsePrefetch(o.prefetch ?? "none");
   if (typeof prefetch === "string") throw new ConfigError(prefetch);
   const policy = o.policy ?? "disk";
@@ -204,11 +230,14 @@ export function resolveConfig(options: RunOptions): RunConfig {
     counterInterruptCycles: preset.counterInterruptCycles,
     counterInitial: typeof o.counter === "number" ? o.counter : 256,
     counterAuto: o.counter === "auto",
-    servers: o.servers ?? preset.servers,
+    servers: serverUrls.length > 0 ? serverUrls.length : o.servers ?? preset.servers,
     serverMemBytes,
     placement: o.placement ?? "round-robin",
     reply: (o.reply ?? "via-engine") as "via-engine" | "direct",
-    transport: (o.transport ?? "one-sided") as Transport,
+    transport,
+    serverUrls,
+    connectTimeoutMs: Math.round(connectTimeoutSeconds * 1000),
+    keepPages: o.keepPages ?? false,
     memoryEngine: o.memoryEngine ?? preset.memoryEngine,
     engineCacheBytes: o.engineCache !== undefined ? parseBytes(o.engineCache, "--engine-cache") : 0,
     prefetch,

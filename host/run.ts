@@ -5,6 +5,7 @@ import { ConfigError, resolveConfig, type RunConfig, type RunOptions } from "./c
 import { runInstrumented, runNative, type EngineOptions, type EngineRun } from "./engine.ts";
 import { prepare } from "./modules.ts";
 import { POLICIES } from "./policies/index.ts";
+import { redactUrl } from "./servers/redis.ts";
 
 /** What every instrumented run reports, whatever the program: counts, modelled time, memory. */
 export interface Figures {
@@ -41,6 +42,10 @@ export interface Figures {
   engineCacheHitRate: number | null;
   /** Real round trip of a page request to a memory server thread, in µs. */
   faultRoundTripMicros: { p50: number; p99: number } | null;
+  /** How pages really moved to the memory servers (config.transport). */
+  transport: string;
+  /** --transport redis: each server's instance, without passwords ([] otherwise). */
+  serverUrls: string[];
   /** COUNTERS / SOFTWARE_COUNTERS: each remote page's initial counter (null under the other
    *  policies), and the interrupts raised when a counter reached zero, each of which migrated its
    *  page (counted by the MMU; a migration can also come from the host reading a remote page). */
@@ -97,7 +102,7 @@ export async function run(options: RunOptions, extras: EngineOptions = {}): Prom
     workload: config.workload,
     size: config.size,
     policy: config.policy,
-    config,
+    config: { ...config, serverUrls: config.serverUrls.map(redactUrl) },
     checksum: engine.checksum,
     nativeChecksum: native.checksum,
     verified: engine.checksum === native.checksum,
@@ -147,6 +152,8 @@ export function engineFigures(config: RunConfig, engine: EngineRun): Figures {
     counterAuto: usesCounters ? config.counterAuto : null,
     counterInterrupts: engine.counterInterrupts,
     faultRoundTripMicros: (engine.policyReport.faultRoundTripMicros as { p50: number; p99: number } | undefined) ?? null,
+    transport: config.transport,
+    serverUrls: (engine.policyReport.serverUrls as string[] | undefined) ?? [],
     prefetched: stats.prefetched,
     prefetchHits: stats.prefetchHits,
     prefetchAccuracy: prefetching ? (stats.prefetched > 0 ? stats.prefetchHits / stats.prefetched : 0) : null,

@@ -190,6 +190,12 @@ const FIELD_TYPES: Record<string, { type: string; ok: (v: unknown, run: Record<s
     ok: (v, run) => (run.config.engineCacheBytes > 0 ? isNumber(v) && (v as number) >= 0 && (v as number) <= 1 : v === null),
   },
   faultRoundTripMicros: { type: "{p50, p99}", ok: isStats(["p50", "p99"]) },
+  transport: { type: "a string, config.transport", ok: (v, run) => typeof v === "string" && v === run.config.transport },
+  serverUrls: {
+    type: "an array of redis:// URLs under --transport redis, else []",
+    ok: (v, run) => Array.isArray(v) && (run.config.transport === "redis"
+      ? v.length === run.config.servers && v.every((u) => /^redis:\/\//.test(u)) : v.length === 0),
+  },
   ...Object.fromEntries(["prefetched", "prefetchHits"].map((f) => [f, { type: "a number", ok: isNumber }])),
   ...Object.fromEntries(["prefetchAccuracy", "prefetchCoverage"].map((f) => [f, {
     type: "a number from 0 to 1 with --prefetch, else null",

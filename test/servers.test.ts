@@ -4,6 +4,8 @@ import { test } from "node:test";
 import { MemoryServerPool, type MemoryServerPoolOptions } from "../host/servers/pool.ts";
 import { TRANSPORTS } from "../host/servers/protocol.ts";
 
+const THREAD_TRANSPORTS = TRANSPORTS.filter((t) => t !== "redis");
+
 const PAGE = 4096;
 
 function pageOf(vpage: number, salt = 0): Uint8Array {
@@ -12,7 +14,8 @@ function pageOf(vpage: number, salt = 0): Uint8Array {
   return bytes;
 }
 
-for (const transport of TRANSPORTS) {
+// The worker-thread transports; the redis one (servers that are Redis instances) has test/redis.test.ts.
+for (const transport of THREAD_TRANSPORTS) {
   const start = (options: MemoryServerPoolOptions) => MemoryServerPool.start({ ...options, transport });
 
   test(`a page-out answers with the slot the page went to, the one slotOf reports, and -1 when the server is full (${transport})`, async () => {
@@ -209,7 +212,8 @@ test("bad options and bad requests give their exact error messages", async () =>
     [{ capacityBytes: 6000 }, "capacityBytes must be a whole number of 4096-byte pages, not 6000"],
     [{ serverSpinMicros: -1 }, "serverSpinMicros must be from 0 to 1000000 µs, not -1"],
     [{ timeoutMs: 0 }, "timeoutMs must be a positive number of milliseconds, not 0"],
-    [{ transport: "rdma" as "one-sided" }, "transport must be one of one-sided, two-sided, not rdma"],
+    [{ transport: "rdma" as "one-sided" }, "transport must be one of one-sided, two-sided, redis, not rdma"],
+    [{ transport: "redis" }, "the redis transport, and only it, needs the instances' URLs"],
   ];
   for (const [bad, message] of cases) {
     await assert.rejects(MemoryServerPool.start({ ...good, ...bad }), { name: "RangeError", message });
@@ -228,7 +232,7 @@ test("bad options and bad requests give their exact error messages", async () =>
   }
 });
 
-for (const transport of TRANSPORTS) {
+for (const transport of THREAD_TRANSPORTS) {
   test(`10,000 round trips of a 4 KiB page complete (${transport})`, async () => {
     const pool = await MemoryServerPool.start({ servers: 1, capacityBytes: 16 * PAGE, pageSizeBytes: PAGE, transport });
     try {

@@ -18,7 +18,10 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
   const size = config.pageSizeBytes;
   const remote = await openRemoteMemory(ctx);
   const { pool, swap, engine } = remote;
-  const storages = Array.from({ length: pool.servers }, (_, s) => pool.storage(s));
+  // A Redis instance is reached by GETRANGE / SETRANGE on the page's value; the others in place.
+  const overRedis = pool.transport === "redis";
+  const storages = overRedis ? [] : Array.from({ length: pool.servers }, (_, s) => pool.storage(s));
+  const loaded: Uint8Array[] = []; // a buffer per access width
   const shift = Math.log2(size);
   const counters = new Map<number, number>();
   const interruptMicros = (config.counterInterruptCycles / config.clockHz) * 1e6;
@@ -56,6 +59,18 @@ export async function createRemoteBacking(ctx: PolicyContext, options: RemoteOpt
       const vpage = vaddr >>> shift;
       const server = engine.serverOfPage(vpage);
       if (!(server >= 0)) throw new Error(`page ${vpage} is not on a memory server`);
+      if (overRedis) {
+        const offset = vaddr & (size - 1);
+        if (isStore) {
+          pool.writeRange(server, vpage, offset, phys.subarray(paddr, paddr + bytes));
+        } else {
+          const into = (loaded[bytes] ??= new Uint8Array(bytes));
+          if (!pool.readRange(server, vpage, offset, into)) throw new Error(`memory server ${server} lost page ${vpage}`);
+          phys.set(into, paddr);
+        }
+        remoteBytes += bytes;
+        return;
+      }
       const at = engine.slotOfPage(vpage) * size + (vaddr & (size - 1));
       const storage = storages[server];
       if (isStore) for (let i = 0; i < bytes; i++) storage[at + i] = phys[paddr + i];

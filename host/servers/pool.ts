@@ -6,6 +6,8 @@
 //   one-sided (the default)  RDMA-style: the client owns the slots of each server's storage and
 //       reads and writes pages and the slot table in place; no thread is woken on the data path,
 //       so a page-in or page-out costs a 4 KiB copy.
+//   redis  each server is a Redis instance, and its worker thread a proxy that answers the same
+//       requests with Redis commands (redis-worker.ts); the client side is the two-sided one.
 //   two-sided  a request over the server's channel: the client writes the request, stores
 //       REQUEST, notifies the server only if it sleeps, then polls for the answer for a while
 //       before sleeping in Atomics.wait itself. The server polls for a while after each answer
@@ -20,13 +22,14 @@
 // load binaryen in each of them).
 import { Piscina } from "piscina";
 import {
-  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_CLIENT_SPIN_MICROS, DEFAULT_SERVER_SPIN_MICROS, FREE_SLOT, LENGTH, OP, Op, POOL_BYTES,
+  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_CLIENT_SPIN_MICROS, DEFAULT_SERVER_SPIN_MICROS, FREE_SLOT, LENGTH, OFFSET, OP, Op, POOL_BYTES,
   PREEMPTED_MS, RESULT, Result, SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, TRANSPORTS, VPAGE, channelBytes, type ServerStats,
   type ServerTask, type Transport,
 } from "./protocol.ts";
 import { SlotStore } from "./slots.ts";
 import { sibling, workerExecArgv } from "../paths.ts";
 import { LatencyHistogram } from "./latency.ts";
+import { redactUrl } from "./redis.ts";
 
 export interface MemoryServerPoolOptions {
   /** Number of memory servers (worker threads), an integer >= 1. */
@@ -44,8 +47,21 @@ export interface MemoryServerPoolOptions {
   clientSpinMicros?: number;
   /** How long a request may wait for its answer before it throws (default 10 000 ms). */
   timeoutMs?: number;
-  /** How pages move: "one-sided" (the default) or "two-sided" requests, see above. */
+  /** How pages move: "one-sided" (the default), "two-sided" requests or "redis", see above. */
   transport?: Transport;
+  /** The redis transport: one instance per server. */
+  redis?: RedisPoolOptions;
+}
+
+export interface RedisPoolOptions {
+  /** redis://HOST:PORT[/DB], one per server. */
+  urls: string[];
+  /** Names this run's keys (remora:RUN:SERVER:VPAGE), so that runs can share an instance. */
+  runId: string;
+  /** How long connecting, and each command, may take before the server counts as failed. */
+  connectTimeoutMs: number;
+  /** Leave the pages in the instances at the end, for inspection. */
+  keepPages: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -102,6 +118,12 @@ export function validatePoolOptions(o: MemoryServerPoolOptions): void {
   if (o.transport !== undefined && !TRANSPORTS.includes(o.transport)) {
     throw new RangeError(`transport must be one of ${TRANSPORTS.join(", ")}, not ${o.transport}`);
   }
+  if ((o.transport === "redis") !== (o.redis !== undefined)) {
+    throw new RangeError("the redis transport, and only it, needs the instances' URLs");
+  }
+  if (o.redis !== undefined && o.redis.urls.length !== o.servers) {
+    throw new RangeError(`servers (${o.servers}) must be the number of Redis URLs (${o.redis.urls.length})`);
+  }
   if (o.timeoutMs !== undefined && !(o.timeoutMs > 0)) {
     throw new RangeError(`timeoutMs must be a positive number of milliseconds, not ${o.timeoutMs}`);
   }
@@ -118,6 +140,8 @@ export class MemoryServerPool {
   readonly capacityPages: number;
   readonly slotBytes: number;
   readonly transport: Transport;
+  /** The redis transport: each server's instance, without passwords. */
+  readonly urls: string[];
 
   private readonly clientSpinMs: number;
   private readonly timeoutMs: number;
@@ -136,8 +160,10 @@ export class MemoryServerPool {
     this.capacityPages = options.capacityBytes / options.pageSizeBytes;
     this.slotBytes = options.slotBytes ?? options.pageSizeBytes;
     this.transport = options.transport ?? "one-sided";
-    this.clientSpinMs = (options.clientSpinMicros ?? poolDefaults.clientSpinMicros) / 1000;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.clientSpinMs = (options.clientSpinMicros ?? (options.redis ? 0 : poolDefaults.clientSpinMicros)) / 1000;
+    // A Redis command that hangs fails in its proxy after connectTimeoutMs, which then answers.
+    this.timeoutMs = options.timeoutMs ?? (options.redis ? options.redis.connectTimeoutMs + 1000 : DEFAULT_TIMEOUT_MS);
+    this.urls = options.redis?.urls.map(redactUrl) ?? [];
   }
 
   static async start(options: MemoryServerPoolOptions): Promise<MemoryServerPool> {
@@ -145,7 +171,7 @@ export class MemoryServerPool {
     const { servers, capacityBytes, pageSizeBytes } = options;
     const slotBytes = options.slotBytes ?? pageSizeBytes;
     const pool = new Piscina<ServerTask, ServerStats>({
-      filename: sibling(import.meta.url, "./server-worker").href,
+      filename: sibling(import.meta.url, options.redis ? "./redis-worker" : "./server-worker").href,
       minThreads: servers,
       maxThreads: servers,
       idleTimeout: Infinity,
@@ -164,12 +190,13 @@ export class MemoryServerPool {
         const channel = new SharedArrayBuffer(channelBytes(pageSizeBytes));
         let storage: SharedArrayBuffer;
         try {
-          storage = new SharedArrayBuffer(capacityBytes);
+          // A Redis instance keeps its pages itself.
+          storage = new SharedArrayBuffer(options.redis ? 0 : capacityBytes);
         } catch (e) {
           throw new RangeError(`cannot allocate ${capacityBytes} bytes of storage for memory server ${id}: ${(e as Error).message}`);
         }
         const capacitySlots = capacityBytes / slotBytes;
-        const slots = new SharedArrayBuffer(capacitySlots * 4);
+        const slots = new SharedArrayBuffer(options.redis ? 0 : capacitySlots * 4);
         const table = new Int32Array(slots).fill(FREE_SLOT);
         const storageBytes = new Uint8Array(storage);
         const server: Server = {
@@ -185,11 +212,21 @@ export class MemoryServerPool {
         };
         const task: ServerTask = {
           channel, storage, slots, capacitySlots, slotBytes, pageSizeBytes, id,
-          pool: block.buffer as SharedArrayBuffer, spinMicros: options.serverSpinMicros ?? poolDefaults.serverSpinMicros,
+          // Redis: nobody polls. The instance needs a core to answer, and a poller would take it
+          // (on 2 loaded cores, polling on both sides moved 12 times fewer pages a second: bench/RESULTS.md).
+          pool: block.buffer as SharedArrayBuffer, spinMicros: options.serverSpinMicros ?? (options.redis ? 0 : poolDefaults.serverSpinMicros),
+          redis: options.redis && {
+            url: options.redis.urls[id], keyPrefix: `remora:${options.redis.runId}:${id}:`,
+            connectTimeoutMs: options.redis.connectTimeoutMs, keepPages: options.redis.keepPages,
+          },
         };
         server.done = pool.run(task).then(
           (stats) => { server.stats = stats; server.failure ??= "it has stopped"; },
-          (err: unknown) => { server.failure ??= `its thread died (${err instanceof Error ? err.message : String(err)})`; },
+          (err: unknown) => {
+            const why = err instanceof Error ? err.message : String(err);
+            // A Redis proxy's error names its instance already.
+            server.failure ??= options.redis ? why : `its thread died (${why})`;
+          },
         );
         list.push(server);
       }
@@ -201,7 +238,9 @@ export class MemoryServerPool {
           if (performance.now() > deadline) throw new Error(`memory server ${server.id} did not start within ${START_TIMEOUT_MS / 1000} s`);
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
-        if (server.failure !== null) throw new Error(`memory server ${server.id} failed to start: ${server.failure}`);
+        if (server.failure !== null) {
+          throw new Error(options.redis ? server.failure : `memory server ${server.id} failed to start: ${server.failure}`);
+        }
       }
     } catch (e) {
       await pool.destroy().catch(() => {});
@@ -252,7 +291,7 @@ export class MemoryServerPool {
    *  a freed slot is zeroed before it is reused). A placement, not a page moved by a fault: it is
    *  not counted in roundTripMicros. */
   pageOutZeroToSlot(server: number, vpage: number): number {
-    if (this.transport === "two-sided") return this.storePage(server, vpage, (this.zeros ??= new Uint8Array(this.pageSizeBytes)), false);
+    if (this.transport !== "one-sided") return this.storePage(server, vpage, (this.zeros ??= new Uint8Array(this.pageSizeBytes)), false);
     const s = this.server(server);
     checkVpage(vpage);
     // A page it holds already has bytes to overwrite; a new one gets free slots as they are.
@@ -314,7 +353,37 @@ export class MemoryServerPool {
    */
   storage(server: number): Uint8Array {
     this.checkIndex(server);
+    if (this.transport === "redis") throw new Error("a Redis server's storage is reached with readRange and writeRange");
     return this.list[server].storage;
+  }
+
+  /** Redis: a single remote load of `into.length` bytes (at most 16) of page vpage from byte
+   *  `offset` (GETRANGE); false if the server does not hold the page. */
+  readRange(server: number, vpage: number, offset: number, into: Uint8Array): boolean {
+    const s = this.rangeRequest(server, vpage, offset, into.length);
+    if (this.request(s, Op.READ_RANGE, vpage) !== Result.OK) return false;
+    into.set(s.data.subarray(0, into.length));
+    return true;
+  }
+
+  /** Redis: a single remote store of `bytes` into page vpage at byte `offset` (SETRANGE). */
+  writeRange(server: number, vpage: number, offset: number, bytes: Uint8Array): void {
+    const s = this.rangeRequest(server, vpage, offset, bytes.length);
+    s.data.set(bytes);
+    const result = this.request(s, Op.WRITE_RANGE, vpage);
+    if (result !== Result.OK) throw new Error(`memory server ${server} refused a store to page ${vpage} (result ${result})`);
+  }
+
+  private rangeRequest(server: number, vpage: number, offset: number, length: number): Server {
+    const s = this.server(server);
+    checkVpage(vpage);
+    if (this.transport !== "redis") throw new Error("readRange and writeRange are for Redis servers: the others are read in place");
+    if (!(Number.isInteger(offset) && offset >= 0 && length >= 1 && offset + length <= this.pageSizeBytes)) {
+      throw new RangeError(`a range of page ${vpage} must lie inside it: ${length} bytes at ${offset}`);
+    }
+    s.ctrl[OFFSET] = offset;
+    s.ctrl[LENGTH] = length;
+    return s;
   }
 
   /** Real time of every page moved by pageIn/pageOut so far (or since resetRoundTrips), in µs: a
@@ -418,7 +487,13 @@ export class MemoryServerPool {
       Atomics.store(ctrl, CLIENT_SLEEPING, 0);
     }
 
-    if (state === State.RESPONSE) return ctrl[RESULT];
+    if (state === State.RESPONSE) {
+      const result = ctrl[RESULT];
+      if (result !== Result.FAILED) return result;
+      // A Redis proxy's instance failed: its answer says how, naming the instance.
+      s.failure = new TextDecoder().decode(s.data.slice(0, ctrl[LENGTH]));
+      throw new Error(s.failure);
+    }
     if (state === State.REQUEST) {
       s.failure = `it did not answer within ${this.timeoutMs / 1000} s`;
       throw new Error(`memory server ${s.id} did not answer within ${this.timeoutMs / 1000} s`);

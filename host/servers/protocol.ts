@@ -66,6 +66,11 @@
 //              client owns a registered memory region; it writes and reads pages and the slot
 //              table in place and sends no request on the data path. The server thread is idle
 //              until COUNT, SLOT_OF or STOP.
+//   redis      each server thread is a proxy for a Redis instance (host/servers/redis-worker.ts):
+//              it answers the same requests with Redis commands on the page's key, and has no
+//              storage of its own. A PAGE_OUT (SET) or WRITE_RANGE (SETRANGE) is answered once it
+//              is sent: the next request's command follows it on the same connection, so the
+//              write-back and the read of one fault share a round trip.
 
 export const STATE = 0;
 export const OP = 1;
@@ -76,6 +81,8 @@ export const SERVER_SLEEPING = 5;
 export const CLIENT_SLEEPING = 6;
 export const THREAD_ID = 7;
 export const LENGTH = 8;
+/** READ_RANGE, WRITE_RANGE: the byte offset in the page. */
+export const OFFSET = 9;
 
 /** Bytes before the data area (16 words; keeps the data area 64-byte aligned). */
 export const CONTROL_BYTES = 64;
@@ -107,6 +114,11 @@ export const Op = {
   SLOT_OF: 4,
   /** End the loop. RESULT: OK. */
   STOP: 5,
+  /** Redis: copy LENGTH bytes of page VPAGE from OFFSET into DATA (a single remote load, GETRANGE). */
+  READ_RANGE: 6,
+  /** Redis: store DATA's first LENGTH bytes into page VPAGE at OFFSET (a single remote store,
+   *  SETRANGE). Answered once sent, like PAGE_OUT. */
+  WRITE_RANGE: 7,
 } as const;
 
 export const Result = {
@@ -117,10 +129,13 @@ export const Result = {
   NOT_HELD: -2,
   /** An op code the server does not know, or a VPAGE out of range. */
   BAD_REQUEST: -3,
+  /** Redis: the instance failed (a command's error, a lost connection, a timeout); DATA holds the
+   *  reason, LENGTH bytes of UTF-8. The server is of no further use. */
+  FAILED: -4,
 } as const;
 
 /** How pages move between the client and the servers (see above). */
-export const TRANSPORTS = ["one-sided", "two-sided"] as const;
+export const TRANSPORTS = ["one-sided", "two-sided", "redis"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /** A slot table entry for an empty slot, and for a slot after a page's first. */
@@ -161,6 +176,18 @@ export interface ServerTask {
   pool?: SharedArrayBuffer;
   /** How long to poll for the next request before sleeping, in µs (DEFAULT_SERVER_SPIN_MICROS). */
   spinMicros?: number;
+  /** Redis: the instance this server stands for. */
+  redis?: RedisTarget;
+}
+
+/** What a Redis proxy server needs: where its instance is and the keys of this run. */
+export interface RedisTarget {
+  url: string;
+  /** Every key of this server's pages starts with it: remora:RUN:SERVER: (then the page number). */
+  keyPrefix: string;
+  connectTimeoutMs: number;
+  /** Leave the pages in the instance at STOP (for inspection); the default deletes them. */
+  keepPages: boolean;
 }
 
 /** What a server's task returns when it stops. */
