@@ -44,6 +44,11 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
   const stmts: binaryen.ExpressionRef[] = [
     module.local.set(eaLocal, rw.effectiveAddress(a, ptr)),
   ];
+  // ptr + offset is a 33-bit address: past 2^32 it is out of bounds, where the i32 sum wraps to a
+  // small address that could hit. Then trap as the access would: a load past any physical memory.
+  if (a.offset !== 0) {
+    stmts.push(module.if(module.i32.lt_u(ea(), c32(a.offset)), module.drop(module.i32.load(0xffffffff, 1, c32(-1)))));
+  }
   let valueLocal = 0;
   if (!isLoad) {
     valueLocal = rw.addVar(a.type);

@@ -4,15 +4,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunOptions } from "../../host/config.ts";
 import { differential, prng, type Outcome } from "./differential.ts";
-import { translateToFuzz } from "./ttf.ts";
+import { GeneratorError, translateToFuzz } from "./ttf.ts";
 
 /** What remora runs: MVP plus the extensions the instrumenter handles. */
 const BASE_FEATURES = ["--mvp-features", "--enable-mutable-globals", "--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-bulk-memory-opt", "--enable-multivalue"];
 /** Added one at a time to some modules: what remora also handles (SIMD's v128.load/store, tail
  *  calls, exceptions, references), or refuses by name (full bulk memory's memory.init, threads'
  *  atomics and shared memory, multi-memory, memory64): refusals are counted, not differences. */
-const EXTRA_FEATURES = ["--enable-simd", "--enable-tail-call", "--enable-exception-handling", "--enable-reference-types",
-  "--enable-bulk-memory", "--enable-threads", "--enable-multimemory", "--enable-memory64"];
+const EXTRA_FEATURES = [["--enable-simd"], ["--enable-tail-call"], ["--enable-exception-handling", "--enable-reference-types"],
+  ["--enable-reference-types"], ["--enable-bulk-memory"], ["--enable-threads"], ["--enable-multimemory"], ["--enable-memory64"]];
 
 export interface FuzzCase {
   index: number;
@@ -34,7 +34,7 @@ export function caseFor(seed: number, index: number): FuzzCase {
   const input = new Uint8Array(1024 + Math.floor(random() * 11 * 1024));
   for (let i = 0; i < input.length; i++) input[i] = Math.floor(random() * 256);
   const features = [...BASE_FEATURES];
-  if (random() < 0.3) features.push(EXTRA_FEATURES[Math.floor(random() * EXTRA_FEATURES.length)]);
+  if (random() < 0.3) features.push(...EXTRA_FEATURES[Math.floor(random() * EXTRA_FEATURES.length)]);
   const policy = POLICIES[index % POLICIES.length];
   const options: Omit<RunOptions, "workload"> = {
     policy,
@@ -78,8 +78,16 @@ export async function campaign({ seed, start = 0, count, keep, onModule }: {
   };
   for (let index = start; index < start + count; index++) {
     const c = caseFor(seed, index);
-    const bytes = await translateToFuzz(c.input, c.features, c.passes);
-    const outcome = await differential(bytes, c.options, c.argSeed);
+    let bytes: Uint8Array;
+    let outcome: Outcome;
+    try {
+      bytes = await translateToFuzz(c.input, c.features, c.passes);
+      outcome = await differential(bytes, c.options, c.argSeed);
+    } catch (e) {
+      if (!(e instanceof GeneratorError)) throw e;
+      bytes = new Uint8Array();
+      outcome = { kind: "skipped", reason: `wasm-opt -ttf failed: ${e.message.slice(0, 80)}` };
+    }
     counts.modules++;
     switch (outcome.kind) {
       case "refused": counts.refused++; tally(refusals, outcome.reason); break;

@@ -75,13 +75,16 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Each export's arguments, drawn once per module: small values, addresses, extremes. */
+/** Each export's arguments, drawn from the seed and its name (so that dropping another export,
+ *  as the reducer does, changes nothing): small values, addresses, extremes. */
 function argumentsFor(exports: Signature[], seed: number): Map<string, unknown[]> {
-  const random = prng(seed);
   const ints = [0, 1, -1, 7, 64, 1024, 4096, 65535, 65536, 0x7fffffff];
-  const pick = (): number => (random() < 0.7 ? ints[Math.floor(random() * ints.length)] : (random() * 2 ** 32) | 0);
   const args = new Map<string, unknown[]>();
   for (const e of exports) {
+    let h = seed >>> 0;
+    for (const ch of e.name) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    const random = prng(h);
+    const pick = (): number => (random() < 0.7 ? ints[Math.floor(random() * ints.length)] : (random() * 2 ** 32) | 0);
     args.set(e.name, e.params.map((t) => {
       switch (t) {
         case "i32": return pick();
@@ -99,6 +102,8 @@ const show = (v: unknown): string =>
     : Array.isArray(v) ? `[${v.map(show).join(",")}]` : typeof v === "function" ? "function" : v === null ? "null" : typeof v;
 
 class StackOverflow extends Error {}
+/** A wasm exception thrown out of the module (exception handling; not in Node 20's typings). */
+const WasmException = (WebAssembly as unknown as { Exception: new () => object }).Exception;
 
 /** A thrown value as the runs are compared: a trap by its kind (the instrumented run's out-of-bounds
  *  message adds the virtual address after a colon), anything else by class and message. */
@@ -106,7 +111,7 @@ function thrown(e: unknown): string {
   if (e instanceof RangeError && /call stack/.test(e.message)) throw new StackOverflow(e.message);
   if (e instanceof StackOverflow) throw e;
   if (e instanceof WebAssembly.RuntimeError) return `trap ${e.message.split(":")[0]}`;
-  if (e instanceof WebAssembly.Exception) return "wasm exception";
+  if (e instanceof WasmException) return "wasm exception";
   if (e instanceof Error) return `${e.constructor.name}: ${e.message}`;
   return `thrown ${String(e)}`;
 }
@@ -292,7 +297,7 @@ export async function differential(bytes: Uint8Array, options: Omit<RunOptions, 
     if (r.framesUsed > config.localPages) return { kind: "difference", what: `${r.framesUsed} frames used, over the ${config.localPages} local pages`, accesses, calls: obs.calls };
   } catch (e) {
     if (e instanceof StackOverflow) return { kind: "skipped", reason: "the instrumented run ran out of stack" };
-    if (started || !(e instanceof WebAssembly.RuntimeError || e instanceof WebAssembly.Exception)) {
+    if (started || !(e instanceof WebAssembly.RuntimeError || e instanceof WasmException)) {
       return { kind: "difference", what: `the instrumented run failed: ${(e as Error).stack}`, accesses, calls: obs.calls };
     }
     // Instantiating trapped (a data segment out of bounds, a start function that traps).

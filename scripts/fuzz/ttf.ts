@@ -16,6 +16,21 @@ let factory: Factory | undefined;
 let compiled: WebAssembly.Module | undefined;
 let dir: string | undefined;
 
+/** wasm-opt failed (an assertion of its fuzzer on some feature combinations): no module. */
+export class GeneratorError extends Error {}
+
+// wasm-opt's abort also rejects a promise of its own, inside its startup, which nothing awaits: the
+// abort is reported through onAbort below, so that rejection is dropped here.
+let quietAborts = false;
+function ignoreAborts(): void {
+  if (quietAborts) return;
+  quietAborts = true;
+  process.on("unhandledRejection", (reason) => {
+    if (reason instanceof WebAssembly.RuntimeError && reason.message.startsWith("Aborted(")) return;
+    throw reason;
+  });
+}
+
 /** The emscripten build of wasm-opt as a function of its Module object, process and WebAssembly:
  *  the first run compiles its wasm (through this WebAssembly), the later ones reuse it. */
 function load(): Factory {
@@ -38,6 +53,7 @@ const capture: typeof WebAssembly = Object.create(WebAssembly, {
 /** Runs `wasm-opt ARGS` (files on the real file system); resolves with its exit code and stderr. */
 export function wasmOpt(args: string[]): Promise<{ code: number; stderr: string }> {
   const run = load();
+  ignoreAborts();
   return new Promise((resolve, reject) => {
     let stderr = "";
     // Its own process.argv and exit code; everything else is this process's.
@@ -51,7 +67,7 @@ export function wasmOpt(args: string[]): Promise<{ code: number; stderr: string 
       print: () => {},
       postRun: [done],
       onExit: done,
-      onAbort: (what: unknown) => reject(new Error(`wasm-opt aborted: ${String(what)} ${stderr}`)),
+      onAbort: (what: unknown) => reject(new GeneratorError(`wasm-opt aborted: ${String(what)} ${stderr}`)),
     };
     if (compiled !== undefined) {
       const module = compiled;
@@ -82,6 +98,6 @@ export async function translateToFuzz(input: Uint8Array, features: string[], pas
   rmSync(outFile, { force: true });
   // -O0: no optimization, and no "no passes specified" warning.
   const { code, stderr } = await wasmOpt([inFile, "-ttf", ...(passes ? ["--fuzz-passes"] : []), ...features, "-O0", "-o", outFile]);
-  if (code !== 0) throw new Error(`wasm-opt -ttf failed (exit code ${code}): ${stderr.trim()}`);
+  if (code !== 0) throw new GeneratorError(`wasm-opt -ttf failed (exit code ${code}): ${stderr.trim()}`);
   return new Uint8Array(readFileSync(outFile));
 }
