@@ -35,15 +35,15 @@ const { counts, differences, refusals, skips } = await campaign({
   seed: o.seed, start: o.start, count: o.count, keep: o.keep,
   onModule: (c, outcome, n) => {
     if (outcome.kind === "difference") process.stderr.write(`\nmodule ${c.index} differs (${JSON.stringify(c.options)}): ${outcome.what.split("\n")[0]}\n`);
-    else if (!o.quiet && (n.modules % 50 === 0 || n.modules === o.count)) {
-      process.stderr.write(`\r${n.modules}/${o.count} modules, ${n.accesses} accesses, ${n.differences} differences, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    else if (!o.quiet && (n.modules % 10 === 0 || n.modules === o.count)) {
+      process.stderr.write(`${n.modules}/${o.count} modules, ${n.accesses} accesses, ${n.differences} differences, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
     }
   },
 });
 if (!o.quiet) process.stderr.write("\n");
 const seconds = (performance.now() - t0) / 1000;
 console.log(`seed ${o.seed}, modules ${o.start}..${o.start + o.count - 1}: ${counts.modules} generated, ${counts.refused} refused, ${counts.skipped} skipped, ${counts.run} run`);
-console.log(`${counts.functions} exported functions, ${counts.calls} calls, ${counts.accesses} accesses (instrumented), ${counts.differences} differences, ${seconds.toFixed(0)} s`);
+console.log(`${counts.functions} exported functions, ${counts.calls} calls, ${counts.accesses} accesses (instrumented), ${counts.differences} differences, ${seconds.toFixed(0)} s\n`);
 const list = (what: string, m: Map<string, number>) => {
   for (const [reason, n] of [...m].sort((a, b) => b[1] - a[1])) console.log(`  ${what} ${n}: ${reason}`);
 };

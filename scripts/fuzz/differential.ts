@@ -102,6 +102,11 @@ const show = (v: unknown): string =>
     : Array.isArray(v) ? `[${v.map(show).join(",")}]` : typeof v === "function" ? "function" : v === null ? "null" : typeof v;
 
 class StackOverflow extends Error {}
+/** call-export-catch in a loop whose hang limit the trap it catches resets runs forever: calls
+ *  back into the module stop at a budget, the same in both runs, and the budget's end unwinds to
+ *  the export called first (call-export-catch does not catch it). */
+class BudgetSpent extends Error {}
+const CALL_BUDGET = 500;
 /** A wasm exception thrown out of the module (exception handling; not in Node 20's typings). */
 const WasmException = (WebAssembly as unknown as { Exception: new () => object }).Exception;
 
@@ -109,7 +114,7 @@ const WasmException = (WebAssembly as unknown as { Exception: new () => object }
  *  message adds the virtual address after a colon), anything else by class and message. */
 function thrown(e: unknown): string {
   if (e instanceof RangeError && /call stack/.test(e.message)) throw new StackOverflow(e.message);
-  if (e instanceof StackOverflow) throw e;
+  if (e instanceof StackOverflow || e instanceof BudgetSpent) throw e;
   if (e instanceof WebAssembly.RuntimeError) return `trap ${e.message.split(":")[0]}`;
   if (e instanceof WasmException) return "wasm exception";
   if (e instanceof Error) return `${e.constructor.name}: ${e.message}`;
@@ -122,6 +127,7 @@ function fuzzImports(module: WebAssembly.Module, obs: Observation, exports: Sign
   const callExport = (index: number): void => {
     const e = exports[index];
     if (e === undefined) throw new Error(`call-export: no export ${index}`);
+    if (obs.calls >= CALL_BUDGET) throw new BudgetSpent(`${CALL_BUDGET} calls`);
     call(instance(), e, args, obs);
   };
   const support: Record<string, (...a: never[]) => unknown> = {
@@ -131,7 +137,7 @@ function fuzzImports(module: WebAssembly.Module, obs: Observation, exports: Sign
         callExport(index);
         return 0;
       } catch (e) {
-        if (e instanceof StackOverflow) throw e;
+        if (e instanceof StackOverflow || e instanceof BudgetSpent) throw e;
         obs.events.push(`caught ${thrown(e)}`);
         return 1;
       }
@@ -162,6 +168,7 @@ class Unprovided extends Error {}
 function call(instance: WebAssembly.Instance | undefined, e: Signature, args: Map<string, unknown[]>, obs: Observation): void {
   if (instance === undefined) throw new Error("call-export before the instance exists");
   obs.calls++;
+  if (process.env.FUZZ_TRACE) process.stderr.write(`call ${e.name} ${show(args.get(e.name))}\n`);
   obs.events.push(`${e.name}: ${show((instance.exports[e.name] as (...a: unknown[]) => unknown)(...args.get(e.name)!))}`);
 }
 
@@ -173,7 +180,7 @@ function callAll(instance: WebAssembly.Instance, exports: Signature[], args: Map
       try {
         call(instance, e, args, obs);
       } catch (err) {
-        obs.events.push(`${e.name}: ${thrown(err)}`);
+        obs.events.push(`${e.name}: ${err instanceof BudgetSpent ? "call budget spent" : thrown(err)}`);
       }
     }
   }
