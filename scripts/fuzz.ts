@@ -35,8 +35,9 @@ const { counts, differences, refusals, skips } = await campaign({
   seed: o.seed, start: o.start, count: o.count, keep: o.keep,
   onModule: (c, outcome, n) => {
     if (outcome.kind === "difference") process.stderr.write(`\nmodule ${c.index} differs (${JSON.stringify(c.options)}): ${outcome.what.split("\n")[0]}\n`);
-    else if (!o.quiet && (n.modules % 10 === 0 || n.modules === o.count)) {
-      process.stderr.write(`${n.modules}/${o.count} modules, ${n.accesses} accesses, ${n.differences} differences, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    else if (!o.quiet && (n.modules % 100 === 0 || n.modules === o.count)) {
+      // Whole counts on each line: a campaign stopped early still says what it ran.
+      process.stderr.write(`${n.modules}/${o.count} modules: ${n.refused} refused, ${n.skipped} skipped, ${n.run} run, ${n.functions} functions, ${n.calls} calls, ${n.accesses} accesses, ${n.differences} differences, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
     }
   },
 });
