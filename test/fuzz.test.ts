@@ -67,9 +67,10 @@ test("a region and a page run whose accesses pass 2^32 trap where the native run
 test("a sample of 200 translate-to-fuzz modules runs the same natively and instrumented", { timeout: 300_000 }, async () => {
   const { counts, differences } = await campaign({ seed: 2026, count: 200 });
   assert.deepEqual(differences.map((d) => `module ${d.index}: ${d.what}`), []);
+  // Seed 2026 ran 175 of 200 modules, 5709 calls, 10 435 accesses (the rest refused or skipped).
   assert.ok(counts.run >= 150, `${counts.run} of 200 modules run`);
-  assert.ok(counts.calls >= 2000, `${counts.calls} calls`);
-  assert.ok(counts.accesses >= 10_000, `${counts.accesses} accesses`);
+  assert.ok(counts.calls >= 3000, `${counts.calls} calls`);
+  assert.ok(counts.accesses >= 5000, `${counts.accesses} accesses`);
 });
 
 // Found by the fuzzer (seed 1, module 8): an access whose operand never returns (here
