@@ -3,8 +3,9 @@
 // natively and instrumented under a small local memory, the policy, page size and replacement
 // rotating from module to module; their calls' results and traps, logged values, exported globals
 // and final memory must be the same (scripts/fuzz/differential.ts). Prints the counts; a module
-// that differs is kept with --keep DIR (its bytes, its configuration, and a reduced module that
-// still differs, as .reduced.wasm and .reduced.wat). Exits 1 when any module differed.
+// that differs is kept with --keep DIR (its bytes and its configuration; with --reduce also a
+// reduced module that still differs, as .reduced.wasm and .reduced.wat). Exits 1 when any module
+// differed.
 import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import binaryen from "binaryen";
@@ -23,12 +24,13 @@ const program = new Command("fuzz")
   .option("--count <n>", "modules to make and check", integer("--count", 1), 100)
   .option("--seed <s>", "the campaign's seed: module i of seed s is always the same", integer("--seed", 0), 1)
   .option("--start <i>", "the first module's index (to re-run one module: --start i --count 1)", integer("--start", 0), 0)
-  .option("--keep <dir>", "write each module that differs here, with its configuration and a reduced copy")
+  .option("--keep <dir>", "write each module that differs here, with its configuration")
+  .option("--reduce", "with --keep, also write a reduced copy of each (minutes a module)")
   .option("--quiet", "no progress line")
   .showHelpAfterError(false)
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "fuzz: ")) })
   .parse();
-const o = program.opts<{ count: number; seed: number; start: number; keep?: string; quiet?: boolean }>();
+const o = program.opts<{ count: number; seed: number; start: number; keep?: string; reduce?: boolean; quiet?: boolean }>();
 
 const t0 = performance.now();
 const { counts, differences, refusals, skips } = await campaign({
@@ -52,7 +54,7 @@ list("refused", refusals);
 list("skipped", skips);
 for (const d of differences) {
   console.log(`difference: module ${d.index} ${JSON.stringify(d.options)}: ${d.what.split("\n")[0]}`);
-  if (d.file === undefined) continue;
+  if (d.file === undefined || !o.reduce) continue;
   const { readFileSync } = await import("node:fs");
   const kind = (what: string) => what.replace(/^(event|memory byte|exported globals|memory size) .*$/s, "$1").slice(0, 40);
   const differs = async (bytes: Uint8Array) => {

@@ -72,6 +72,11 @@ function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionR
       if (info.isAtomic) rw.refuse(`${typeName(classes.Store.getValueType(expr))}.atomic.store`);
       return unreachable(expr) ? expr : fastPath(rw, expr, accessOf(expr), info.ptr, info.value);
     }
+    case "DataDrop":
+      // The host writes the (active) data segments through the MMU and the rewritten module has
+      // none: a data.drop would name a segment that is gone. Dropping an active segment changes
+      // nothing a module without memory.init (refused) can see.
+      return rw.module.nop();
     default:
       return rewriteCall(rw, expr, kind) ?? expr;
   }
