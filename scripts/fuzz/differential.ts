@@ -304,10 +304,12 @@ export async function differential(bytes: Uint8Array, options: Omit<RunOptions, 
     if (r.framesUsed > config.localPages) return { kind: "difference", what: `${r.framesUsed} frames used, over the ${config.localPages} local pages`, accesses, calls: obs.calls };
   } catch (e) {
     if (e instanceof StackOverflow) return { kind: "skipped", reason: "the instrumented run ran out of stack" };
-    if (started || !(e instanceof WebAssembly.RuntimeError || e instanceof WasmException)) {
+    // Before the entry starts, a trap, a wasm exception or a TypeError at the JavaScript boundary
+    // (a start function logging a v128) is the module's own failure to instantiate: compared
+    // with the native run's below. Anything else is remora's.
+    if (started || !(e instanceof WebAssembly.RuntimeError || e instanceof WasmException || e instanceof TypeError)) {
       return { kind: "difference", what: `the instrumented run failed: ${(e as Error).stack}`, accesses, calls: obs.calls };
     }
-    // Instantiating trapped (a data segment out of bounds, a start function that traps).
     obs.events.push(`instantiate: ${instantiateFailure(e)}`);
   }
   const what = compare(nativeObs, obs);
