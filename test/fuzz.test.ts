@@ -35,6 +35,15 @@ test("an access whose pointer plus offset passes 2^32 traps out of bounds, instr
     (func (export "d_max") (result i32) (i32.load offset=0xffffffff (i32.const 1))))`));
 });
 
+// Found by the fuzzer (seed 1, module 6443) in the first fix: the check ran before the store's
+// value, which runs first natively (and here traps as unreachable, not out of bounds).
+test("a store past 2^32 evaluates its value first, as the native store does", async () => {
+  await sameUnderEveryConfig(watBytes(`(module
+    (memory 1)
+    (func $boom (result i32) (unreachable))
+    (func (export "a_order") (i32.store offset=20 (i32.const -16) (call $boom))))`));
+});
+
 // The same wrap in a straight region (two stores from one pointer share one TLB entry, checked
 // once for both) and in a page run going down (the pointer passes below 0 in an unchecked
 // iteration while pointer plus offset stays on the page).
