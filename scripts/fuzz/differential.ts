@@ -126,7 +126,8 @@ function thrown(e: unknown): string {
 function fuzzImports(module: WebAssembly.Module, obs: Observation, exports: Signature[], args: Map<string, unknown[]>, instance: () => WebAssembly.Instance | undefined): WebAssembly.Imports {
   const callExport = (index: number): void => {
     const e = exports[index];
-    if (e === undefined) throw new Error(`call-export: no export ${index}`);
+    // A TypeError, as a call the module cannot make: compared like one, also while instantiating.
+    if (e === undefined) throw new TypeError(`call-export: no export ${index}`);
     if (obs.calls >= CALL_BUDGET) throw new BudgetSpent(`${CALL_BUDGET} calls`);
     call(instance(), e, args, obs);
   };
