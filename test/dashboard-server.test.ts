@@ -45,7 +45,7 @@ interface Answer { status: number; type: string; body: string }
 
 /** One request to the dashboard (127.0.0.1 only); rejects if the connection ends with no answer.
  *  Gives up after 60 s. */
-function ask(method: string, path: string, body?: string): Promise<Answer> {
+function ask(method: string, path: string, body?: string, headers: Record<string, string | null> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, method, path, agent: false, timeout: 60_000 }, (res) => {
       let text = "";
@@ -56,10 +56,12 @@ function ask(method: string, path: string, body?: string): Promise<Answer> {
     });
     req.on("timeout", () => req.destroy(new Error(`no answer to ${method} ${path} within 60 s`)));
     req.on("error", reject);
-    if (body !== undefined) {
-      req.setHeader("content-type", "application/json");
-      req.write(body);
+    if (body !== undefined) req.setHeader("content-type", "application/json");
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === null) req.removeHeader(name); // null: no such header
+      else req.setHeader(name, value);
     }
+    if (body !== undefined) req.write(body);
     req.end();
   });
 }
@@ -118,9 +120,53 @@ test("an oversized run request gets 413 with the reason, runs nothing, and the s
   assert.equal((await ask("GET", "/")).status, 200);
 });
 
+// What a page on another site can send without a preflight: a text/plain (or form) body, with its
+// own Origin; or a JSON body, which a browser sends cross-site only after a preflight the server
+// never answers, but with the other site's Origin.
+test("a cross-site run request (not JSON, or another Origin) gets 403 as JSON and runs nothing", { timeout: 60_000 }, async () => {
+  const body = JSON.stringify(SMALL_RUN);
+  for (const [headers, reason] of [
+    [{ "content-type": "text/plain" }, /Content-Type: application\/json/],
+    [{ "content-type": "text/plain;charset=UTF-8", origin: "https://evil.example" }, /Content-Type/],
+    [{ "content-type": "application/x-www-form-urlencoded" }, /Content-Type/],
+    [{ "content-type": "multipart/form-data; boundary=x" }, /Content-Type/],
+    [{ "content-type": "" }, /Content-Type/],
+    [{ "content-type": null }, /not "\(none\)"/],
+    [{ origin: "https://evil.example" }, /own page.*evil\.example/],
+    [{ origin: "null" }, /own page/],
+    [{ origin: `http://127.0.0.1:${port + 1}` }, /own page/],
+    [{ origin: `https://127.0.0.1:${port}` }, /own page/],
+    [{ origin: `http://127.0.0.1.evil.example:${port}` }, /own page/],
+  ] as const) {
+    const r = await ask("POST", "/api/run", body, headers);
+    assert.equal(r.status, 403, `${JSON.stringify(headers)}: ${r.body}`);
+    assert.equal(r.type, "application/json");
+    assert.match(JSON.parse(r.body).error, reason, JSON.stringify(headers));
+  }
+  assert.equal(runsSoFar(), 0, "nothing ran");
+  assert.equal((await ask("GET", "/")).status, 200, "the server goes on serving");
+});
+
+test("a live run asking for more than the cap (size or local memory) gets 400 naming the cap, and runs nothing", { timeout: 60_000 }, async () => {
+  for (const [fields, reason] of [
+    [{ size: "medium" }, /capped at size small/],
+    [{ size: "large" }, /capped at size small/],
+    [{ size: "large", as: "wasi" }, /capped at size small/],
+    [{ localMem: "65MiB" }, /capped at 64MiB of local memory/],
+    [{ localMem: "2GiB", size: "tiny" }, /capped at 64MiB of local memory/],
+  ] as const) {
+    const r = await ask("POST", "/api/run", JSON.stringify({ ...SMALL_RUN, ...fields }));
+    assert.equal(r.status, 400, `${JSON.stringify(fields)}: ${r.body}`);
+    assert.match(JSON.parse(r.body).error, reason, JSON.stringify(fields));
+  }
+  assert.equal(runsSoFar(), 0, "nothing ran");
+});
+
 test("a valid small run request runs once and answers with its figures as JSON", { timeout: 90_000 }, async () => {
   const before = runsSoFar();
-  const r = await ask("POST", "/api/run", JSON.stringify({ ...SMALL_RUN, unknownOption: "ignored" }));
+  // As the dashboard's own page sends it: JSON, with the server's Origin (a charset is fine).
+  const r = await ask("POST", "/api/run", JSON.stringify({ ...SMALL_RUN, unknownOption: "ignored" }),
+    { "content-type": "application/json; charset=utf-8", origin: `http://localhost:${port}` });
   assert.equal(r.status, 200, r.body);
   assert.equal(r.type, "application/json");
   const result = JSON.parse(r.body);

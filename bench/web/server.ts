@@ -1,8 +1,9 @@
 // `remora dashboard`: serves the dashboard on localhost, re-reading the results folder on every
 // load, and runs the live panel's experiments (POST /api/run, one at a time) with `remora run`'s code.
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { COMPRESS_CHOICES } from "../../host/compression/index.ts";
-import { ConfigError, type RunOptions } from "../../host/config.ts";
+import { ConfigError, parseBytes, type RunOptions } from "../../host/config.ts";
 import { LINKS } from "../../host/links/index.ts";
 import { atRoot } from "../../host/paths.ts";
 import { POLICIES } from "../../host/policies/index.ts";
@@ -15,6 +16,33 @@ import { dashboardHtml, readResults } from "./page.ts";
 /** What the live panel may set: the options of `remora run` it shows. */
 const LIVE_OPTIONS = ["workload", "size", "policy", "preset", "localMem", "counter", "link", "compress", "prefetch"] as const;
 const MAX_BODY_BYTES = 10_000;
+/** The cap on a live run, which blocks the server while it runs: the sizes the live panel offers
+ *  (medium and large take minutes) and a local memory that bounds the frames the run allocates. */
+export const LIVE_CAP = { sizes: ["tiny", "small"], localMemBytes: 64 * 2 ** 20 } as const;
+
+/** Why a live run exceeds the cap, or null. */
+function overCap(options: Record<string, unknown>): string | null {
+  if (options.size !== undefined && !(LIVE_CAP.sizes as readonly unknown[]).includes(options.size)) {
+    return `live runs are capped at size ${LIVE_CAP.sizes.at(-1)} (${LIVE_CAP.sizes.join(" or ")}), not "${options.size}": run larger sizes with ./bin/remora run`;
+  }
+  if (options.localMem !== undefined && parseBytes(String(options.localMem), "localMem") > LIVE_CAP.localMemBytes) {
+    return `live runs are capped at ${LIVE_CAP.localMemBytes / 2 ** 20}MiB of local memory, not ${options.localMem}: run larger ones with ./bin/remora run`;
+  }
+  return null;
+}
+
+/** Whether a POST may run: a JSON body (a cross-site form or a no-cors fetch can only send
+ *  text/plain, form or multipart bodies without a preflight), from this server's own page when the
+ *  browser says where it comes from. Else why not. */
+function crossSite(headers: IncomingHttpHeaders, port: number): string | null {
+  const type = (headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/json") return `a run request must have Content-Type: application/json, not "${headers["content-type"] ?? "(none)"}"`;
+  const origin = headers.origin;
+  if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
+    return `a run request must come from the dashboard's own page (http://127.0.0.1:${port}), not from ${origin}`;
+  }
+  return null;
+}
 
 const WASI_BUILD = atRoot("build/wasi/").pathname;
 
@@ -42,6 +70,12 @@ export async function startDashboard(resultsDir: string, port: number): Promise<
       return;
     }
     if (req.method === "POST" && path === "/api/run") {
+      const refused = crossSite(req.headers, (server.address() as AddressInfo).port);
+      if (refused !== null) {
+        req.resume(); // the body is dropped unread, so the answer reaches the client
+        send(403, "application/json", JSON.stringify({ error: refused }));
+        return;
+      }
       let body = "";
       let tooLarge = false;
       req.setEncoding("utf8");
@@ -65,6 +99,8 @@ export async function startDashboard(resultsDir: string, port: number): Promise<
             }
             const fields = given as Record<string, unknown>;
             const options = Object.fromEntries(LIVE_OPTIONS.filter((k) => fields[k] !== undefined && fields[k] !== "").map((k) => [k, fields[k]]));
+            const over = overCap(options);
+            if (over !== null) throw new ConfigError(over);
             const { engine: _engine, ...result } = fields.as === "wasi" ? await runWasi(options as RunOptions) : await run(options as RunOptions);
             send(200, "application/json", JSON.stringify(result));
           } catch (e) {

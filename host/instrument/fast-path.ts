@@ -49,6 +49,12 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
     valueLocal = rw.addVar(a.type);
     stmts.push(module.local.set(valueLocal, value!), rw.tick(rw.fn.stc));
   }
+  // ptr + offset is a 33-bit address: past 2^32 it is out of bounds, where the i32 sum wraps to a
+  // small address that could hit. Then trap as the access would (after a store's value, which
+  // runs first): a load past any physical memory.
+  if (a.offset !== 0) {
+    stmts.push(module.if(module.i32.lt_u(ea(), c32(a.offset)), module.drop(module.i32.load(0xffffffff, 1, c32(-1)))));
+  }
   stmts.push(rw.tick(rw.fn.clk));
   const slow = isLoad
     ? module.call(slowHelper(rw, a), [ea(), c32(entryAddr), lget(rw.fn.clk, i64)], a.type)

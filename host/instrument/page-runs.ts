@@ -351,7 +351,12 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
     const abs = Math.abs(stride);
     const over = (x: binaryen.ExpressionRef) => // x / |stride|, a shift for a power of two
       (abs & (abs - 1)) === 0 ? module.i32.shr_u(x, c32(Math.log2(abs))) : module.i32.div_u(x, c32(abs));
-    const more = over(stride > 0 ? module.i32.sub(c32(maxPos), pos()) : pos());
+    // Going down, the pointer (ea less the access's offset) must stay at or above 0 too: below, it
+    // wraps to the top of the address space and the access (a 33-bit address) is out of bounds.
+    const offset = (bytes as { offset: number }).offset >>> 0;
+    const ptr = () => module.i32.sub(lget(ea, i32), c32(offset));
+    const down = offset === 0 ? pos() : module.select(module.i32.lt_u(pos(), ptr()), pos(), ptr());
+    const more = over(stride > 0 ? module.i32.sub(c32(maxPos), pos()) : down);
     return [
       module.local.set(rem, module.select(module.i32.gt_u(pos(), c32(maxPos)), c32(0), more)),
       module.local.set(budget, module.select(module.i32.lt_u(lget(rem, i32), lget(budget, i32)), lget(rem, i32), lget(budget, i32))),

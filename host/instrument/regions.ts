@@ -179,7 +179,9 @@ export function regionBlock(rw: Rewriter, block: binaryen.ExpressionRef, regions
     // Per entry and base: the span of its accesses, from the least offset to the end of the furthest.
     const spans = [...groups.values()].map(({ ks }) => {
       const first = Math.min(...ks.map((k) => bases[k].offset));
-      return { first, span: Math.max(...ks.map((k) => bases[k].offset + accessOf(region.accesses[k]).bytes)) - first };
+      // first - the least pointer constant: how far the span starts past the lowest pointer.
+      const skew = first - Math.min(...ks.map((k) => bases[k].c));
+      return { first, skew, span: Math.max(...ks.map((k) => bases[k].offset + accessOf(region.accesses[k]).bytes)) - first };
     });
     if (spans.some(({ span }) => span > pageSize / 2)) continue; // not likely on one page: not worth it
     rw.regionCount++;
@@ -187,9 +189,10 @@ export function regionBlock(rw: Rewriter, block: binaryen.ExpressionRef, regions
     next = region.end;
     const physOf: { phys: number; offset: number }[] = [];
     const readPhys: binaryen.ExpressionRef[] = [];
+    const wrapTests: binaryen.ExpressionRef[] = [];
     const tests = [...groups.values()].map(({ entry, ks }, g) => {
       const stores = ks.some((k) => accessOf(region.accesses[k]).kind === "st"); // then wbase, which implies vbase
-      const { first, span } = spans[g];
+      const { first, skew, span } = spans[g];
       const low = addVar(i32), phys = addVar(i32);
       // Unchecked, each access is made at the physical address of the span plus a constant.
       for (const k of ks) physOf[k] = { phys, offset: bases[k].offset - first };
@@ -199,6 +202,13 @@ export function regionBlock(rw: Rewriter, block: binaryen.ExpressionRef, regions
       // entry) if the page is resident; else the checked statements run. An entry with two
       // pointers could need two refills: the checked statements make them.
       const alone = [...groups.values()].filter((g) => g.entry === entry).length === 1;
+      // Each access is at its pointer (an i32, which may wrap) plus its offset, a 33-bit sum: the
+      // span from low is where the accesses are only if no access ends past 2^32, that is if the
+      // lowest pointer (low - skew) is at most 2^32 - skew - span; else (an access out of bounds)
+      // the checked statements run. With no skew, the hit test below says as much.
+      if (skew !== 0) {
+        wrapTests.push(module.br(checked, module.i32.gt_u(module.i32.sub(lget(low, i32), c32(skew)), c32((2 ** 32 - skew - span) | 0))));
+      }
       const miss = module.i32.ge_u(module.i32.xor(module.i32.load(stores ? TLB_WBASE_OFFSET : 0, 4, c32(entry)), lget(low, i32)), c32(pageSize - span + 1));
       return module.if(miss, alone ? module.block(null, refillWalk(rw, span, stores, entry, low, checked)) : module.br(checked));
     });
@@ -209,6 +219,7 @@ export function regionBlock(rw: Rewriter, block: binaryen.ExpressionRef, regions
     const bump = (local: number, by: number) => module.local.set(local, module.i64.add(lget(local, i64), module.i64.const(BigInt(by) as unknown as number)));
     out.push(...setup, module.block(end, [
       module.block(checked, [
+        ...wrapTests,
         ...tests,
         ...readPhys,
         ...region.fastStatements.map(uncheck),

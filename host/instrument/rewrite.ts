@@ -64,15 +64,25 @@ function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionR
     }
     case "Load": {
       const info = binaryen.getExpressionInfo(expr) as binaryen.LoadInfo;
-      if (info.isAtomic) rw.refuse(`${typeName(info.type)}.atomic.load`);
-      return fastPath(rw, expr, accessOf(expr), info.ptr, null);
+      if (info.isAtomic) rw.refuse(unreachable(expr) ? "an atomic load" : `${typeName(info.type)}.atomic.load`);
+      return unreachable(expr) ? expr : fastPath(rw, expr, accessOf(expr), info.ptr, null);
     }
     case "Store": {
       const info = binaryen.getExpressionInfo(expr) as binaryen.StoreInfo;
       if (info.isAtomic) rw.refuse(`${typeName(classes.Store.getValueType(expr))}.atomic.store`);
-      return fastPath(rw, expr, accessOf(expr), info.ptr, info.value);
+      return unreachable(expr) ? expr : fastPath(rw, expr, accessOf(expr), info.ptr, info.value);
     }
+    case "DataDrop":
+      // The host writes the (active) data segments through the MMU and the rewritten module has
+      // none: a data.drop would name a segment that is gone. Dropping an active segment changes
+      // nothing a module without memory.init (refused) can see.
+      return rw.module.nop();
     default:
       return rewriteCall(rw, expr, kind) ?? expr;
   }
 }
+
+/** An access whose pointer or value never returns (an unreachable, a branch) never reaches memory:
+ *  binaryen types it unreachable, a load with no value type to rewrite it with. Its operands are
+ *  rewritten; the access stays as it is. */
+const unreachable = (expr: binaryen.ExpressionRef): boolean => binaryen.getExpressionType(expr) === binaryen.unreachable;
