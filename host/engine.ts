@@ -143,6 +143,19 @@ export async function runInstrumented(
     return ((accesses - remote) * config.localAccessCycles + remote * remoteCycles + stats.stallCycles) / cyclesPerMicro;
   };
 
+  // Prefetching (DISK, RAM_DISK): after a fault that read its page from the store, the MMU asks for
+  // the prefetcher's pages one by one and hands each a frame. A prefetch is issued when the fault
+  // was, behind it on the link or disk, and the program does not wait for it; the first use of a
+  // prefetched page (a prefetch hit, a minor fault) waits for it if it has not arrived yet.
+  const store = backing.prefetchStore;
+  const prefetcher = config.prefetch.name === "none" || store === undefined ? null
+    : PREFETCHERS[config.prefetch.name].create(store, config.prefetch.arg);
+  if (config.prefetch.name !== "none" && prefetcher === null) throw new Error(`internal error: policy ${config.policy} cannot prefetch`);
+  let prefetchQueue: number[] = [];
+  let prefetchIssuedAt = 0;
+  /** Modelled arrival of each prefetched page not used yet. */
+  const prefetchArrival = new Map<number, number>();
+
   /** Evicts vpageOut from `frame`: the store writes it back (or not: null); returns when done. */
   const writeBack = (vpageOut: number, frame: Uint8Array, outDirty: number, now: number): number | null => {
     stats.evictions++;
@@ -160,7 +173,7 @@ export async function runInstrumented(
     const now = nowMicros();
     let done = now;
     let victimRemote = 0;
-    prefetchQueue = [];
+    if (prefetchQueue.length > 0) prefetchQueue = []; // what the last fault's prefetching left
     if (vpageOut >= 0) {
       const written = writeBack(vpageOut, frame, outDirty, now);
       if (written !== null) done = Math.max(done, written);
@@ -194,18 +207,6 @@ export async function runInstrumented(
       refresh();
       backing.remoteAccess!(vaddr >>> 0, size, isStore !== 0, phys, paddr);
     };
-  // Prefetching (DISK, RAM_DISK): after a fault that read its page from the store, the MMU asks for
-  // the prefetcher's pages one by one and hands each a frame. A prefetch is issued when the fault
-  // was, behind it on the link or disk, and the program does not wait for it; the first use of a
-  // prefetched page (a prefetch hit, a minor fault) waits for it if it has not arrived yet.
-  const store = backing.prefetchStore;
-  const prefetcher = config.prefetch.name === "none" || store === undefined ? null
-    : PREFETCHERS[config.prefetch.name].create(store, config.prefetch.arg);
-  if (config.prefetch.name !== "none" && prefetcher === null) throw new Error(`internal error: policy ${config.policy} cannot prefetch`);
-  let prefetchQueue: number[] = [];
-  let prefetchIssuedAt = 0;
-  /** Modelled arrival of each prefetched page not used yet. */
-  const prefetchArrival = new Map<number, number>();
   const prefetchNext = (): number => {
     while (prefetchQueue.length > 0) {
       const vpage = prefetchQueue.shift()!;
