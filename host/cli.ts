@@ -57,6 +57,7 @@ program
   .option("--bandwidth <rate>", "override the link's bandwidth, e.g. 1Gbit or 125MB/s")
   .option("--latency <time>", "override the link's one-way latency per hop, e.g. 50us")
   .option("--mtu <bytes>", "override the link's frame size: 1500, or 9000 for jumbo frames")
+  .option("--protocol <time>", "override the link's software cost a message end (system call, stack, interrupt), e.g. 20us")
   .option("--servers <n>", "memory servers (default: the preset's)")
   .option("--server-mem <bytes>", "memory each server offers, e.g. 64MiB (default: the preset's)")
   .addOption(new Option("--placement <p>", "how the memory engine spreads pages").choices(Object.keys(PLACEMENTS)).default("round-robin"))
@@ -82,7 +83,7 @@ program
     const options: RunOptions = {
       workload, size: o.size, n: o.n, policy: o.policy, localMem: o.localMem, localPages: o.localPages,
       pageSize: o.pageSize, replacement: o.replacement, preset: o.preset, disk: o.disk, seed: o.seed,
-      link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, servers: o.servers, serverMem: o.serverMem,
+      link: o.link, bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, protocol: o.protocol, servers: o.servers, serverMem: o.serverMem,
       placement: o.placement, reply: o.reply, transport: o.transport, engineCache: o.engineCache, counter: o.counter,
       serverUrl: o.serverUrl.length > 0 ? o.serverUrl : undefined, connectTimeout: o.connectTimeout, keepPages: o.keepPages,
       prefetch: o.prefetch,
@@ -396,6 +397,48 @@ program
       throw new Error(`cannot serve on port ${port}: ${e.code ?? e.message}`);
     });
     console.log(`remora dashboard: ${url} (results from ${o.results}/; Ctrl-C to stop)`);
+  });
+
+program
+  .command("validate-link")
+  .description("the link model against a real link: Redis in a network namespace behind a veth shaped with tc to each link's rate, page-fault latency measured and modelled (root, iproute2, redis-server)")
+  .option("--links <names>", "comma-separated link models", "gigabit,atm155")
+  .option("--workload <name>", "a faulting workload (ram-disk, one server, no memory engine)", "qsort")
+  .addOption(new Option("--size <size>", "workload size").choices(SIZES).default("tiny"))
+  .option("--local-pages <n>", "local memory in pages", "32")
+  .option("--repetitions <n>", "runs of each link, interleaved; the median counts", "3")
+  .option("--out <dir>", "write DIR/link-validation.json, which the dashboard draws")
+  .option("--json", "print the report as one JSON object")
+  .action(async (o) => {
+    const { linkValidationProblem, validateLink, writeLinkValidation } = await import("../bench/link-validation.ts");
+    const links = String(o.links).split(",").map((s) => s.trim()).filter(Boolean);
+    for (const l of links) if (!(l in LINKS)) throw new ConfigError(`unknown link "${l}": choose from ${Object.keys(LINKS).join(", ")}`);
+    if (links.length === 0) throw new ConfigError("--links names no link");
+    if (!(o.workload in WORKLOADS)) throw new ConfigError(`unknown workload "${o.workload}": choose from ${Object.keys(WORKLOADS).join(", ")}`);
+    const localPages = /^\d+$/.test(o.localPages) ? Number(o.localPages) : NaN;
+    if (!(localPages >= 2 && localPages <= 1 << 20)) throw new ConfigError(`--local-pages must be an integer from 2 to ${1 << 20}, not "${o.localPages}"`);
+    const repetitions = /^\d+$/.test(o.repetitions) ? Number(o.repetitions) : NaN;
+    if (!(repetitions >= 1 && repetitions <= 100)) throw new ConfigError(`--repetitions must be an integer from 1 to 100, not "${o.repetitions}"`);
+    const problem = linkValidationProblem();
+    if (problem !== null) {
+      process.stderr.write(`remora: ${problem}\n`);
+      return;
+    }
+    const report = await validateLink({
+      links, workload: o.workload, size: o.size, localPages, repetitions,
+      onProgress: o.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+    });
+    if (o.out) writeLinkValidation(o.out, report);
+    if (o.json) {
+      console.log(JSON.stringify(report));
+      return;
+    }
+    console.log(formatTable(
+      ["link", "measured mean µs", "p50", "p99", "modelled µs", "measured / modelled", "calibrated µs", "measured / calibrated", "added by shaping µs: measured", "modelled", "bucket credit µs"],
+      report.rows.map((r) => [r.link, r.measuredMeanMicros.toFixed(1), r.measuredP50Micros.toFixed(1), r.measuredP99Micros.toFixed(1),
+        r.modelledMicros.toFixed(1), r.ratio.toFixed(2), r.calibratedMicros.toFixed(1), r.calibratedRatio.toFixed(2),
+        r.measuredAddedMicros.toFixed(1), r.modelledAddedMicros.toFixed(1), r.bucketCreditMicros.toFixed(1)])));
+    console.log(`\n${report.workload} size ${report.size}, ${report.localPages} local pages, ${report.faults} page faults a run, median of ${report.repetitions}; unshaped veth (the software floor): ${report.floorMicros.toFixed(1)} µs a fault; calibrated: the link's protocol cost set so that its model on the unshaped veth (${report.unshapedRate}) equals the floor${o.out ? `\nWrote ${join(o.out, "link-validation.json")}` : ""}`);
   });
 
 const servers = program

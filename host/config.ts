@@ -66,6 +66,7 @@ export const RunOptionsSchema = z.object({
   bandwidth: z.string().optional(),
   latency: z.string().optional(),
   mtu: z.string().optional(),
+  protocol: z.string().optional(),
   servers: intText("--servers", 1, 64).optional(),
   serverMem: z.string().optional(),
   placement: oneOf("placement", Object.keys(PLACEMENTS)).optional(),
@@ -176,7 +177,7 @@ export function resolveConfig(options: RunOptions): RunConfig {
   }
   let link: LinkModel;
   try {
-    link = withOverrides(LINKS[o.link ?? preset.link], { bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu });
+    link = withOverrides(LINKS[o.link ?? preset.link], { bandwidth: o.bandwidth, latency: o.latency, mtu: o.mtu, protocol: o.protocol });
   } catch (e) {
     if (e instanceof LinkError) throw new ConfigError(e.message);
     throw e;

@@ -205,3 +205,12 @@ test("a negative payload is a programming error, not a link error", () => {
   assert.throws(() => wireMicros(gigabit, -1), RangeError);
   assert.throws(() => new LinkPipe(gigabit).send(Number.NaN, PAGE), RangeError);
 });
+
+test("--protocol replaces the software cost a message end: a message arrives that much later, its wire time the same", () => {
+  const slow = withOverrides(gigabit, { protocol: "0.1ms" });
+  assert.equal(slow.protocolMicros, 100);
+  assert.match(slow.description, /overridden: protocol 100 us a message end/);
+  near(new LinkPipe(slow).send(0, PAGE) - new LinkPipe(gigabit).send(0, PAGE), 100 - gigabit.protocolMicros, 1e-9, "later by the difference in protocol cost");
+  assert.equal(wireMicros(slow, PAGE), wireMicros(gigabit, PAGE));
+  assert.throws(() => withOverrides(gigabit, { protocol: "fast" }), { name: "LinkError", message: '--protocol must be a positive time like 50us or 0.2ms, not "fast"' });
+});

@@ -116,7 +116,11 @@ export function parseBandwidth(value: string | number): number {
 
 /** "50us", "0.2ms", 50 (microseconds) -> microseconds. */
 export function parseLatency(value: string | number): number {
-  const bad = () => new LinkError(`--latency must be a positive time like 50us or 0.2ms, not "${value}"`);
+  return parseTime("--latency", value);
+}
+
+function parseTime(option: string, value: string | number): number {
+  const bad = () => new LinkError(`${option} must be a positive time like 50us or 0.2ms, not "${value}"`);
   let micros: number;
   if (typeof value === "number") {
     micros = value;
@@ -145,6 +149,8 @@ export interface LinkOverrides {
   latency?: string | number;
   /** Frame size in bytes: 1500, or 9000 for jumbo frames; undefined keeps the model's. */
   mtu?: string | number;
+  /** Software cost a message end, a time as parseLatency reads it; undefined keeps the model's. */
+  protocol?: string | number;
 }
 
 /** A copy of `link` with --bandwidth and --latency applied; each override is noted in the
@@ -170,6 +176,11 @@ export function withOverrides(link: LinkModel, overrides: LinkOverrides): LinkMo
     out.mtuBytes = mtu;
     notes.push(`MTU ${mtu}`);
     out.assumptions.push(`--mtu ${mtu}: frames of ${mtu} bytes instead of the model's ${link.mtuBytes}`);
+  }
+  if (overrides.protocol !== undefined) {
+    out.protocolMicros = parseTime("--protocol", overrides.protocol);
+    notes.push(`protocol ${out.protocolMicros} us a message end`);
+    out.assumptions.push(`--protocol ${overrides.protocol}: ${out.protocolMicros} us of software a message end instead of the model's ${link.protocolMicros} us`);
   }
   if (notes.length > 0) out.description = `${link.description}; overridden: ${notes.join(", ")}`;
   return out;
