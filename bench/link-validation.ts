@@ -27,6 +27,7 @@ import { sibling, workerExecArgv } from "../host/paths.ts";
 import { run } from "../host/run.ts";
 import { REDIS_SERVER } from "../host/servers/redis.ts";
 import type { ValidationJob } from "./link-validation-run.ts";
+import { dashboardHtml, readResults } from "./web/page.ts";
 
 export interface LinkValidationOptions {
   links: string[];
@@ -298,9 +299,12 @@ export async function validateLink(o: LinkValidationOptions): Promise<LinkValida
   }
 }
 
+/** Writes DIR/link-validation.json, and DIR/dashboard.html again so that the page opened from
+ *  disk draws it too. */
 export function writeLinkValidation(dir: string, report: LinkValidationReport): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, "link-validation.json");
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(dir, "dashboard.html"), dashboardHtml(readResults(dir), null));
   return path;
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { bench } from "../bench/bench.ts";
+import { linkValidationProblem, validateLink, writeLinkValidation } from "../bench/link-validation.ts";
 import { reproduce } from "../bench/reproduce.ts";
 import { startDashboard } from "../bench/web/server.ts";
 import { run } from "../host/run.ts";
@@ -33,6 +34,9 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
   writeFileSync(join(dir, "bench.json"), JSON.stringify(await bench({ repetitions: 1, size: "tiny", workloads: ["trans", "mvec"] })));
   const { failed } = await reproduce({ quick: true, only: ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression"], jobs: 2, out: dir, progress: quiet });
   assert.deepEqual(failed, []);
+  // The link validation needs root, iproute2 and redis-server: drawn when they are here (CI).
+  const validated = linkValidationProblem() === null;
+  if (validated) writeLinkValidation(dir, await validateLink({ links: ["gigabit", "atm155"], workload: "qsort", size: "tiny", localPages: 32, repetitions: 1 }));
   mkdirSync(SHOTS, { recursive: true });
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
@@ -48,7 +52,7 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
     await page.goto(`file://${join(dir, "dashboard.html")}`);
     const ids: string[] = await page.evaluate("Object.keys(window.remoraCharts)");
     assert.ok(ids.length >= 6, `charts: ${ids}`);
-    for (const id of ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "bench"]) {
+    for (const id of ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "bench", ...(validated ? ["link-validation"] : [])]) {
       assert.ok(ids.includes(id), `no ${id} chart`);
       const pixels: number = await page.evaluate(drawnPixels(`chart-${id}`));
       assert.ok(pixels > 2000, `${id}: ${pixels} pixels drawn`);

@@ -323,6 +323,21 @@
         };
       }, { picker: { label: "figure", options: Object.keys(figures) }, log: false });
     },
+    "link-validation"(report) {
+      const rows = report.rows;
+      card("link-validation", `${report.title} (remora validate-link)`, () => ({
+        type: "bar",
+        data: {
+          labels: rows.map((r) => r.link),
+          datasets: [
+            { label: "measured (mean)", backgroundColor: color(0), data: rows.map((r) => r.measuredMeanMicros), runs: rows.map(() => null) },
+            { label: "modelled, the link's datasheet", backgroundColor: color(1), data: rows.map((r) => r.modelledMicros), runs: rows.map(() => null) },
+            { label: `modelled, protocol calibrated to the unshaped ${fmt(report.floorMicros)} µs`, backgroundColor: color(2), data: rows.map((r) => r.calibratedMicros), runs: rows.map(() => null) },
+          ],
+        },
+        options: baseOptions(`link (${report.workload} size ${report.size}, ${report.faults} faults, median of ${report.repetitions})`, "page-fault latency (µs)"),
+      }), { log: false });
+    },
     bench(report) {
       card("bench", "The emulator's own speed: slowdown against the plain module (remora bench)", () => ({
         type: "bar",
@@ -335,9 +350,10 @@
     },
   };
 
-  const order = ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "bench"];
+  const order = ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "bench", "link-validation"];
   for (const name of order) if (results[name]) drawers[name](results[name]);
-  const missing = order.filter((n) => !results[n]);
+  // link-validation needs root and a command of its own: not missing when absent.
+  const missing = order.filter((n) => !results[n] && n !== "link-validation");
   if (missing.length) document.getElementById("missing").textContent = `Not in these results: ${missing.join(", ")} (run ./bin/remora reproduce${missing.includes("bench") ? ", and ./bin/remora bench for the last" : ""}).`;
 
   // The live panel: runs one configuration through the dashboard server and adds the point.
