@@ -3,7 +3,14 @@
 // (constants, affine addresses, the loads and stores themselves). No rewriting happens here.
 import binaryen from "binaryen";
 
-export const FEATURES = binaryen.Features.All & ~(binaryen.Features as unknown as Record<string, number>).CompactImports;
+// The features binaryen reads and writes modules with: every one binaryen.js names, but those that
+// make it write what V8 in Node 20 reads as something else or refuses, and that no module this V8
+// runs without flags uses: GC (typed references: a temporary local holding a ref.func would be
+// written `(ref $sig)`, whose 0x64 this V8 reads as stringref: fuzzing, seed 1, module 7172),
+// strings, compact imports, and the bits of Features.All binaryen.js leaves unnamed (custom
+// descriptors' exact types among them).
+const { All, CompactImports: _compact, Strings: _strings, GC: _gc, ...named } = binaryen.Features as unknown as Record<string, number>;
+export const FEATURES = Object.values(named).reduce((a, b) => a | b, 0) & All;
 export const PREFIX = "__remora_";
 /** binaryen.js's per-kind accessor classes (binaryen.Load.getPtr, ...), which its typings omit. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
