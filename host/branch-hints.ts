@@ -10,7 +10,7 @@
 //   a fast path's hit test, in function f         the code section: [f, [(offset of the `if` from
 //                                                  the start of f's body, 1, 0x01: likely taken)]]
 
-import binaryen from "binaryen";
+import binaryen from "./instrument/binaryen.ts";
 
 const HINT_FILE = "remora-branch-hints";
 const SECTION_NAME = "metadata.code.branch_hint";

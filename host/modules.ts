@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import v8 from "node:v8";
 import { isMainThread } from "node:worker_threads";
@@ -14,7 +14,7 @@ import { ConfigError, type RunConfig } from "./config.ts";
 import { readInstrumented } from "./instrument/files.ts";
 import type { Instrumented } from "./instrument/index.ts";
 import { InstrumentError } from "./instrument/error.ts";
-import { atRoot, COMPILED, sibling, workerExecArgv } from "./paths.ts";
+import { atRoot, cacheDir, COMPILED, sibling, workerExecArgv } from "./paths.ts";
 import { PREVIEW1 } from "./wasi/preview1.ts";
 
 // V8's flags, set once, by the main thread, before any module is compiled: changing them while
@@ -49,10 +49,6 @@ export function useDiskCache(enabled: boolean): void {
   diskCache = enabled;
 }
 
-/** The disk cache's folder: $REMORA_CACHE, else ~/.cache/remora. */
-export function cacheDir(): string {
-  return process.env.REMORA_CACHE || join(homedir(), ".cache", "remora");
-}
 
 export function moduleBytes(config: Pick<RunConfig, "workload" | "file">): Uint8Array<ArrayBuffer> {
   const path = config.file ?? new URL(`${config.workload}.wasm`, BUILD).pathname;

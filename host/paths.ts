@@ -1,6 +1,9 @@
 // Where remora's files are, whether it runs compiled (dist/, JavaScript: what bin/remora and the
 // package's exports use) or from its TypeScript sources through tsx (the tests, development).
 
+import { homedir } from "node:os";
+import { join } from "node:path";
+
 /** True when this code runs as compiled JavaScript from dist/. */
 export const COMPILED = import.meta.url.endsWith(".js");
 
@@ -24,4 +27,10 @@ export function sibling(from: string, name: string): URL {
 export function workerExecArgv(instruments: boolean): string[] {
   if (COMPILED) return [];
   return ["--import", instruments ? atRoot("host/register.mjs").href : import.meta.resolve("tsx")];
+}
+
+/** The cache of instrumented modules (host/modules.ts) and of binaryen's compiled code
+ *  (host/instrument/binaryen.ts): $REMORA_CACHE, or ~/.cache/remora. */
+export function cacheDir(): string {
+  return process.env.REMORA_CACHE || join(homedir(), ".cache", "remora");
 }

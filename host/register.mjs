@@ -1,6 +1,6 @@
-// Loads binaryen with Node's own loader, then registers tsx for the TypeScript sources. Through
-// tsx's loader binaryen's 10 MB index.js takes seconds to load; loaded first, it is cached.
-// Before that, V8's flags (why: host/modules.ts), which must be set before any module is compiled
+// Registers tsx for the TypeScript sources (binaryen's 14.8 MB index.js does not go through tsx's
+// loader, which would take seconds: host/instrument/binaryen.ts reads it itself). Before that,
+// V8's flags (why: host/modules.ts), which must be set before any module is compiled
 // and never changed after; not in the child process that instruments (host/instrument/child.ts),
 // where binaryen runs with V8's defaults.
 import v8 from "node:v8";
@@ -10,6 +10,5 @@ if (isMainThread && !process.env.REMORA_INSTRUMENTER) {
   v8.setFlagsFromString("--experimental-wasm-branch-hinting --no-liftoff");
   globalThis[Symbol.for("remora.v8Flags")] = true;
 }
-await import("binaryen");
 const { register } = await import("tsx/esm/api");
 register();

@@ -8,7 +8,7 @@
 // differed.
 import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import binaryen from "binaryen";
+import binaryen from "../host/instrument/binaryen.ts";
 import { campaign } from "./fuzz/campaign.ts";
 import { differential } from "./fuzz/differential.ts";
 import { reduce } from "./fuzz/reduce.ts";

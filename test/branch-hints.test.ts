@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import binaryen from "binaryen";
+import binaryen from "../host/instrument/binaryen.ts";
 import { instrument } from "../host/instrument/index.ts";
 
 /** The hints section: function index -> offsets from the start of its body. */

@@ -121,7 +121,7 @@ test("a ref.func kept in a local compiles in this V8, and runs the same", async 
     (elem declare func $f)
     (func (export "a_touch") (i32.store (i32.const 0) (i32.const 77)))
     (func (export "b_call") (result i32) (call $f (i32.load (i32.const 0)) (ref.func $f))))`);
-  assert.ok(new WebAssembly.Module(instrument(bytes, 4096).binary));
+  assert.ok(new WebAssembly.Module(instrument(bytes, 4096).binary as Uint8Array<ArrayBuffer>));
   for (const options of CONFIGS) {
     const outcome = await differential(bytes, options, 1);
     assert.equal(outcome.kind, "same", `${JSON.stringify(options)}: ${JSON.stringify(outcome)}`);

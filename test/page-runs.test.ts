@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import binaryen from "binaryen";
+import binaryen from "../host/instrument/binaryen.ts";
 import { resolveConfig, type RunOptions } from "../host/config.ts";
 import { runInstrumented, runNative } from "../host/engine.ts";
 import { instrument } from "../host/instrument/index.ts";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import binaryen from "binaryen";
+import binaryen from "../host/instrument/binaryen.ts";
 import type { Experiment, Job } from "../bench/experiments/experiment.ts";
 import { EXPERIMENTS } from "../bench/experiments/index.ts";
 import { checkReproduceOptions, reproduce } from "../bench/reproduce.ts";

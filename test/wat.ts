@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import binaryen from "binaryen";
+import binaryen from "../host/instrument/binaryen.ts";
 
 let dir: string | undefined;
 

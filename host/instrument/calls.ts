@@ -14,7 +14,7 @@
 //                                             (i64.store (i32.const ACCESSES) (local.get $clk))
 //                                             (i64.store (i32.const STORES) (i64.add (i64.load (i32.const STORES)) (local.get $stc)))
 //                                             (return (local.get $r))
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";
 import { classes, PREFIX } from "./ir.ts";
 

@@ -8,7 +8,7 @@
 // return and read back after every call, so the MMU and callees see it exact. The store count is
 // only ever added to (here and by the MMU) and read when the run is over: a function counts its
 // own stores from 0 and adds them to memory when it returns.
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 import { ADDR_ACCESSES, ADDR_STORES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "../layout.ts";
 import { typeName, type Access } from "./ir.ts";
 import type { PageRun } from "./page-runs.ts";

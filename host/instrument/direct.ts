@@ -14,7 +14,7 @@
 //     ...)                                                (i64.store (touch + frame * 8) (local.get $clk))
 //                                                         (f64.load (frames + frame * page + $ea % page)))
 //                                                   (else (call $__remora_slow_ld_f64_8u (local.get $ea) (i32.const E) ...)))
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";
 import type { Region } from "./regions.ts";
 import { affine, childrenOf, classes, constValue, kindOf } from "./ir.ts";

@@ -10,7 +10,7 @@
 //   (f64.load (local.get $p))                 ... (i32.xor (i32.load (i32.const E)) (local.get $ea3)) ...
 //   (local.set $p (call $next))                                 ;; anything else: a new version of $p
 //   (f64.load (local.get $p))                 ... (i32.xor (i32.load (i32.const E')) (local.get $ea4)) ...
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 import { ADDR_TLB, TLB_ENTRY_BYTES } from "../layout.ts";
 import type { Rewriter } from "./context.ts";
 import { affine, classes, constValue, kindOf, type Access } from "./ir.ts";

@@ -19,7 +19,7 @@
 //
 // A store is the same with the entry's wbase (E+12), which maps only dirty pages, in the test, and
 // also counts itself in the function's store count ($stc).
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 import {
   ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_DIRTY,
   PTE_FRAME_SHIFT, PTE_PRESENT, TLB_INVALID, TLB_WBASE_OFFSET,

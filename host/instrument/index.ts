@@ -25,7 +25,7 @@
 // Refused before running, naming the instruction and its function: atomics, SIMD loads/stores
 // other than v128.load/v128.store, memory.init, typed function references and GC instructions;
 // and by module: a second memory, memory64, shared memory.
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 import { emitWithBranchHints } from "../branch-hints.ts";
 import { readMemoryFacts, WasmFormatError } from "../wasm-sections.ts";
 import { InstrumentError, Rewriter } from "./context.ts";

@@ -1,7 +1,7 @@
 // The instrumenter's vocabulary: Binaryen's expression kinds as binaryen.js names them, each kind's
 // children in evaluation order, the kinds refused outright, and the shapes the passes look for
 // (constants, affine addresses, the loads and stores themselves). No rewriting happens here.
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 
 // The features binaryen reads and writes modules with: every one binaryen.js names, but those that
 // make it write what V8 in Node 20 reads as something else or refuses, and that no module this V8

@@ -32,7 +32,7 @@
 //                                                     ...))
 //                                                 (br $L))))
 //                                             the entries' stamps written after the loop
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";
 import { accessesIn, affine, childrenOf, classes, constValue, kindOf, PREFIX, setsAnything } from "./ir.ts";
 import { stampsAfter, uncheckedCopy } from "./unchecked.ts";

@@ -25,7 +25,7 @@
 //                                                 the clock advanced by 2, the entry's stamp written
 //                                                 (br $end))
 //                                               the two checked statements, as they were)
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 import { TLB_WBASE_OFFSET } from "../layout.ts";
 import type { Rewriter } from "./context.ts";
 import { refillWalk } from "./fast-path.ts";

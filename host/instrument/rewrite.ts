@@ -4,7 +4,7 @@
 // memory instructions to calls.ts, loops planned as page runs to page-runs.ts, blocks with regions
 // to regions.ts; local.sets are noted for entry sharing (entry-sharing.ts); direct.ts picks the
 // accesses whose fast path reads the page table each time.
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 import { wrapBody, rewriteCall } from "./calls.ts";
 import type { Rewriter } from "./context.ts";
 import { planDirect } from "./direct.ts";

@@ -6,7 +6,7 @@
 // Before (a copy of the statements, made before instrumenting):   After (P: a local holding the
 //                                                                 physical address of the access):
 //   (f64.store offset=8 (local.get $p) (f64.load (local.get $q)))   (f64.store (local.get $P1) (f64.load (local.get $P2)))
-import binaryen from "binaryen";
+import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";
 import { accessOf, classes, kindOf, SCALAR_CHILDREN, setsAnything } from "./ir.ts";
 

@@ -4,7 +4,7 @@
 // binaryen's wasm-reduce does this too, but its JavaScript build (node_modules/.bin/wasm-reduce)
 // cannot run a test command (it fails with "null function or function signature mismatch"), so
 // this one runs in process with the same check the fuzzer makes.
-import binaryen from "binaryen";
+import binaryen from "../../host/instrument/binaryen.ts";
 import { FEATURES, LIST_CHILDREN, SCALAR_CHILDREN, classes, kindOf } from "../../host/instrument/ir.ts";
 
 type Check = (bytes: Uint8Array) => Promise<boolean>;
