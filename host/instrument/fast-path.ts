@@ -26,7 +26,7 @@ import {
 } from "../layout.ts";
 import type { Rewriter } from "./context.ts";
 import { entryFor } from "./entry-sharing.ts";
-import { accessName, PREFIX, type Access } from "./ir.ts";
+import { accessName, classes, PREFIX, type Access } from "./ir.ts";
 
 const { i32, i64, none } = binaryen;
 
@@ -82,11 +82,11 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
 
 /** A fast path's hit test: `if (i32.lt_u (i32.xor base ea) limit)`, hinted likely. */
 export function isFastPathIf(e: binaryen.ExpressionRef): boolean {
-  const cond = (binaryen.getExpressionInfo(e) as binaryen.IfInfo).condition;
-  if (binaryen.getExpressionId(cond) !== binaryen.BinaryId) return false;
-  const test = binaryen.getExpressionInfo(cond) as binaryen.BinaryInfo;
-  return test.op === binaryen.LtUInt32 && binaryen.getExpressionId(test.left) === binaryen.BinaryId
-    && (binaryen.getExpressionInfo(test.left) as binaryen.BinaryInfo).op === binaryen.XorInt32;
+  const { If, Binary } = classes;
+  const cond = If.getCondition(e);
+  if (binaryen.getExpressionId(cond) !== binaryen.BinaryId || Binary.getOp(cond) !== binaryen.LtUInt32) return false;
+  const left = Binary.getLeft(cond);
+  return binaryen.getExpressionId(left) === binaryen.BinaryId && Binary.getOp(left) === binaryen.XorInt32;
 }
 
 /** The out-of-line slow path of one access kind, one function per kind, for the misses the

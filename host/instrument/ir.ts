@@ -62,8 +62,12 @@ for (const kind of [...Object.keys(SCALAR_CHILDREN), ...Object.keys(LIST_CHILDRE
 
 export const kindOf = (e: binaryen.ExpressionRef): string => KIND_BY_ID.get(binaryen.getExpressionId(e)) ?? "unknown";
 /** The value of an i32 constant, or null for any other expression. */
-export const constValue = (e: binaryen.ExpressionRef): number | null =>
-  (kindOf(e) === "Const" ? (binaryen.getExpressionInfo(e) as unknown as { value: number }).value : null);
+export const constValue = (e: binaryen.ExpressionRef): number | null => {
+  if (kindOf(e) !== "Const") return null;
+  // binaryen.getExpressionInfo finds its fields by name at every call: slow in the hot paths.
+  return binaryen.getExpressionType(e) === binaryen.i32 ? classes.Const.getValueI32(e) as number
+    : (binaryen.getExpressionInfo(e) as unknown as { value: number }).value;
+};
 
 /** An i32 address as a sum of terms (locals and globals, each times a constant) and a constant,
  *  in i32 arithmetic: `terms` names the sum canonically, so two addresses with equal terms differ
@@ -107,16 +111,29 @@ export function affine(e: binaryen.ExpressionRef, localName: (index: number) => 
 
 /** An expression's children, in evaluation order. */
 export function childrenOf(e: binaryen.ExpressionRef): binaryen.ExpressionRef[] {
-  const kind = kindOf(e);
-  const cls = classes[kind];
   const children: binaryen.ExpressionRef[] = [];
-  for (const field of SCALAR_CHILDREN[kind] ?? []) {
-    const child = cls[`get${field}`](e);
+  const reader = CHILD_READERS.get(binaryen.getExpressionId(e));
+  if (reader === undefined) return children;
+  for (const get of reader.scalar) {
+    const child = get(e);
     if (child) children.push(child);
   }
-  const list = LIST_CHILDREN[kind];
-  if (list) for (let i = 0, n = cls[list[0]](e); i < n; i++) children.push(cls[`get${list[1]}`](e, i));
+  if (reader.count !== null) for (let i = 0, n = reader.count(e); i < n; i++) children.push(reader.at!(e, i));
   return children;
+}
+
+/** Each kind's child accessors, by expression id, looked up once (every walk of every pass goes
+ *  through childrenOf). */
+type Get = (e: binaryen.ExpressionRef, i?: number) => binaryen.ExpressionRef;
+const CHILD_READERS = new Map<number, { scalar: Get[]; count: Get | null; at: Get | null }>();
+for (const [id, kind] of KIND_BY_ID) {
+  const cls = classes[kind];
+  const list = LIST_CHILDREN[kind];
+  CHILD_READERS.set(id, {
+    scalar: (SCALAR_CHILDREN[kind] ?? []).map((field) => cls[`get${field}`]),
+    count: list ? cls[list[0]] : null,
+    at: list ? cls[`get${list[1]}`] : null,
+  });
 }
 
 /** Whether an expression sets a local or a global anywhere in it. */
@@ -141,13 +158,20 @@ export const accessName = (a: Access): string =>
 
 /** What a load or store expression does. */
 export const accessOf = (e: binaryen.ExpressionRef): Access => {
+  const { Load, Store } = classes;
   if (kindOf(e) === "Load") {
-    const info = binaryen.getExpressionInfo(e) as binaryen.LoadInfo;
-    return { kind: "ld", type: info.type, bytes: info.bytes, signed: info.isSigned, offset: info.offset >>> 0 };
+    return { kind: "ld", type: binaryen.getExpressionType(e), bytes: Load.getBytes(e), signed: Boolean(Load.isSigned(e)), offset: Load.getOffset(e) >>> 0 };
   }
-  const info = binaryen.getExpressionInfo(e) as binaryen.StoreInfo;
-  return { kind: "st", type: classes.Store.getValueType(e), bytes: info.bytes, signed: false, offset: info.offset >>> 0 };
+  return { kind: "st", type: Store.getValueType(e), bytes: Store.getBytes(e), signed: false, offset: Store.getOffset(e) >>> 0 };
 };
+
+/** A load's or store's pointer, whether it is atomic, and a store's value (0 for a load). */
+export const ptrOf = (e: binaryen.ExpressionRef): binaryen.ExpressionRef =>
+  (kindOf(e) === "Load" ? classes.Load : classes.Store).getPtr(e);
+export const isAtomicAccess = (e: binaryen.ExpressionRef): boolean =>
+  Boolean((kindOf(e) === "Load" ? classes.Load : classes.Store).isAtomic(e));
+export const storeValueOf = (e: binaryen.ExpressionRef): binaryen.ExpressionRef =>
+  (kindOf(e) === "Store" ? classes.Store.getValue(e) : 0);
 
 /** The loads and stores in statements, in evaluation order. */
 export function accessesIn(statements: binaryen.ExpressionRef[]): binaryen.ExpressionRef[] {

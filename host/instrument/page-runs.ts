@@ -34,7 +34,7 @@
 //                                             the entries' stamps written after the loop
 import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";
-import { accessesIn, affine, childrenOf, classes, constValue, kindOf, PREFIX, setsAnything } from "./ir.ts";
+import { accessesIn, accessOf, affine, childrenOf, classes, constValue, isAtomicAccess, kindOf, PREFIX, setsAnything } from "./ir.ts";
 import { stampsAfter, uncheckedCopy } from "./unchecked.ts";
 
 const { i32, i64 } = binaryen;
@@ -144,15 +144,14 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
       case "Drop": coefficient(c.getValue(e)); return null;
       case "Nop": return null;
       case "Load": case "Store": {
-        const info = binaryen.getExpressionInfo(e) as binaryen.LoadInfo;
-        if (info.isAtomic) throw new NotAPageRun();
+        if (isAtomicAccess(e)) throw new NotAPageRun();
         const a = coefficient(c.getPtr(e));
         // Its address as terms (each local at its value here) and a constant: two accesses with
         // equal terms are a constant apart in every iteration.
         const address = affine(c.getPtr(e), (local) => `${local}@${epochs.get(local) ?? 0}`);
         if (kind === "Store") coefficient(c.getValue(e));
         if (a === null) throw new NotAPageRun();
-        addresses.push(address && { terms: address.terms, c: address.c + (info.offset >>> 0) });
+        addresses.push(address && { terms: address.terms, c: address.c + accessOf(e).offset });
         accesses.push(e);
         strides.push(a);
         return null;
@@ -342,8 +341,8 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
   const BIG = 1 << 30;
   const budgetOf = sites.flatMap(({ entry, ea }, k) => {
     const stride = run.strides[k];
-    const bytes = binaryen.getExpressionInfo(run.accesses[k]) as binaryen.LoadInfo;
-    const maxPos = pageSize - bytes.bytes; // the last offset in the page where the access fits
+    const access = accessOf(run.accesses[k]);
+    const maxPos = pageSize - access.bytes; // the last offset in the page where the access fits
     const pos = () => module.i32.sub(lget(ea, i32), module.i32.load(0, 4, c32(entry)));
     // An access that stays put stays on its page, if its entry maps it: a page that is not
     // resident (a remote page under counters) is not, and no iteration may run unchecked.
@@ -353,7 +352,7 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
       (abs & (abs - 1)) === 0 ? module.i32.shr_u(x, c32(Math.log2(abs))) : module.i32.div_u(x, c32(abs));
     // Going down, the pointer (ea less the access's offset) must stay at or above 0 too: below, it
     // wraps to the top of the address space and the access (a 33-bit address) is out of bounds.
-    const offset = (bytes as { offset: number }).offset >>> 0;
+    const offset = access.offset;
     const ptr = () => module.i32.sub(lget(ea, i32), c32(offset));
     const down = offset === 0 ? pos() : module.select(module.i32.lt_u(pos(), ptr()), pos(), ptr());
     const more = over(stride > 0 ? module.i32.sub(c32(maxPos), pos()) : down);

@@ -10,7 +10,7 @@ import type { Rewriter } from "./context.ts";
 import { planDirect } from "./direct.ts";
 import { localWritten } from "./entry-sharing.ts";
 import { fastPath } from "./fast-path.ts";
-import { accessOf, classes, kindOf, LEAVES, LIST_CHILDREN, REFUSED, SCALAR_CHILDREN, typeName } from "./ir.ts";
+import { accessOf, classes, isAtomicAccess, kindOf, LEAVES, LIST_CHILDREN, ptrOf, REFUSED, SCALAR_CHILDREN, storeValueOf, typeName } from "./ir.ts";
 import { pageRunLoop, planPageRuns } from "./page-runs.ts";
 import { planRegions, regionBlock } from "./regions.ts";
 
@@ -63,14 +63,12 @@ function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionR
       return run ? pageRunLoop(rw, expr, run) : expr;
     }
     case "Load": {
-      const info = binaryen.getExpressionInfo(expr) as binaryen.LoadInfo;
-      if (info.isAtomic) rw.refuse(unreachable(expr) ? "an atomic load" : `${typeName(info.type)}.atomic.load`);
-      return unreachable(expr) ? expr : fastPath(rw, expr, accessOf(expr), info.ptr, null);
+      if (isAtomicAccess(expr)) rw.refuse(unreachable(expr) ? "an atomic load" : `${typeName(binaryen.getExpressionType(expr))}.atomic.load`);
+      return unreachable(expr) ? expr : fastPath(rw, expr, accessOf(expr), ptrOf(expr), null);
     }
     case "Store": {
-      const info = binaryen.getExpressionInfo(expr) as binaryen.StoreInfo;
-      if (info.isAtomic) rw.refuse(`${typeName(classes.Store.getValueType(expr))}.atomic.store`);
-      return unreachable(expr) ? expr : fastPath(rw, expr, accessOf(expr), info.ptr, info.value);
+      if (isAtomicAccess(expr)) rw.refuse(`${typeName(classes.Store.getValueType(expr))}.atomic.store`);
+      return unreachable(expr) ? expr : fastPath(rw, expr, accessOf(expr), ptrOf(expr), storeValueOf(expr));
     }
     case "DataDrop":
       // The host writes the (active) data segments through the MMU and the rewritten module has

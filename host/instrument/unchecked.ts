@@ -8,7 +8,7 @@
 //   (f64.store offset=8 (local.get $p) (f64.load (local.get $q)))   (f64.store (local.get $P1) (f64.load (local.get $P2)))
 import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";
-import { accessOf, classes, kindOf, SCALAR_CHILDREN, setsAnything } from "./ir.ts";
+import { accessOf, classes, kindOf, ptrOf, SCALAR_CHILDREN, setsAnything, storeValueOf } from "./ir.ts";
 
 const { i32, i64 } = binaryen;
 
@@ -33,14 +33,14 @@ export function uncheckedCopy(rw: Rewriter, accesses: binaryen.ExpressionRef[], 
     if (k === undefined) return e;
     const site = siteOf(k);
     const a = accessOf(e);
-    const info = binaryen.getExpressionInfo(e) as binaryen.StoreInfo; // ptr (and value, for a store)
+    const ptr = ptrOf(e);
     // The pointer is still evaluated for what it sets (a local.tee), else not at all.
-    const stmts = setsAnything(info.ptr) ? [module.drop(info.ptr)] : [];
+    const stmts = setsAnything(ptr) ? [module.drop(ptr)] : [];
     const phys = lget(site.phys, i32), offset = site.offset;
     if (a.kind === "ld") return stmts.length ? module.block(null, [...stmts, rw.physLoad(a, phys, offset)], a.type) : rw.physLoad(a, phys, offset);
-    if (!stmts.length) return rw.physStore(a, phys, info.value, offset);
+    if (!stmts.length) return rw.physStore(a, phys, storeValueOf(e), offset);
     const value = rw.addVar(a.type);
-    return module.block(null, [...stmts, module.local.set(value, info.value), rw.physStore(a, phys, lget(value, a.type), offset)]);
+    return module.block(null, [...stmts, module.local.set(value, storeValueOf(e)), rw.physStore(a, phys, lget(value, a.type), offset)]);
   };
   return uncheck;
 }
