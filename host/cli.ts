@@ -434,11 +434,11 @@ program
       return;
     }
     console.log(formatTable(
-      ["link", "measured mean µs", "p50", "p99", "modelled µs", "measured / modelled", "calibrated µs", "measured / calibrated", "added by shaping µs: measured", "modelled", "bucket credit µs"],
+      ["link", "measured mean µs", "p50", "p99", "modelled µs", "measured / modelled", "calibrated µs", "measured / calibrated", "shaping added µs: mean", "p50", "modelled", "less bucket credit"],
       report.rows.map((r) => [r.link, r.measuredMeanMicros.toFixed(1), r.measuredP50Micros.toFixed(1), r.measuredP99Micros.toFixed(1),
         r.modelledMicros.toFixed(1), r.ratio.toFixed(2), r.calibratedMicros.toFixed(1), r.calibratedRatio.toFixed(2),
-        r.measuredAddedMicros.toFixed(1), r.modelledAddedMicros.toFixed(1), r.bucketCreditMicros.toFixed(1)])));
-    console.log(`\n${report.workload} size ${report.size}, ${report.localPages} local pages, ${report.faults} page faults a run, median of ${report.repetitions}; unshaped veth (the software floor): ${report.floorMicros.toFixed(1)} µs a fault; calibrated: the link's protocol cost set so that its model on the unshaped veth (${report.unshapedRate}) equals the floor${o.out ? `\nWrote ${join(o.out, "link-validation.json")}` : ""}`);
+        r.measuredAddedMicros.toFixed(1), r.measuredAddedP50Micros.toFixed(1), r.modelledAddedMicros.toFixed(1), r.expectedAddedMicros.toFixed(1)])));
+    console.log(`\n${report.workload} size ${report.size}, ${report.localPages} local pages, ${report.faults} page faults a run, median of ${report.repetitions}; unshaped veth (the software floor): mean ${report.floorMicros.toFixed(1)} µs a fault, p50 ${report.floorP50Micros.toFixed(1)}; calibrated: the link's protocol cost set so that its model on the unshaped veth (${report.unshapedRate}) equals the floor${o.out ? `\nWrote ${join(o.out, "link-validation.json")}` : ""}`);
   });
 
 const servers = program
