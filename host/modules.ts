@@ -66,11 +66,24 @@ export async function prepare(config: Pick<RunConfig, "workload" | "file" | "pag
   if (!prepared) {
     const bytes = moduleBytes(config);
     const cacheFile = join(cacheDir(), `${sha256(bytes)}-${config.pageSizeBytes}-${instrumenterVersion()}`);
-    const instrumented = (diskCache ? readInstrumented(cacheFile) : null) ?? await instrumentInChild(bytes, config.pageSizeBytes, cacheFile);
-    const native = new WebAssembly.Module(bytes);
+    const cached = diskCache ? readInstrumented(cacheFile) : null;
+    // The child instruments while this process compiles the module as it is, on the other core.
+    const instrumenting = cached === null ? instrumentInChild(bytes, config.pageSizeBytes, cacheFile) : null;
+    let native: WebAssembly.Module | null = null;
+    let kind: Prepared["kind"] | null = null;
+    let problem: unknown = null;
+    try {
+      native = new WebAssembly.Module(bytes);
+      kind = checkInterface(native);
+    } catch (e) {
+      problem = e;
+    }
+    // The instrumenter's refusal first, as when it ran alone: it names what it cannot rewrite.
+    const instrumented = cached ?? await instrumenting!;
+    if (problem !== null) throw problem;
     prepared = {
-      kind: checkInterface(native),
-      native,
+      kind: kind!,
+      native: native!,
       instrumented,
       trapped: new WebAssembly.Module(instrumented.binary as Uint8Array<ArrayBuffer>),
     };
