@@ -54,7 +54,10 @@ export interface MemoryEngineOptions {
 }
 
 export interface ResilienceDebug {
+  /** A page as it is stored (a page-out), as it comes back (a page-in from a server), and as it
+   *  was rebuilt after a failure: the stored bytes each time. */
   onStore?(vpage: number, stored: Uint8Array): void;
+  onLoad?(vpage: number, stored: Uint8Array): void;
   onRecover?(vpage: number, stored: Uint8Array): void;
 }
 
@@ -372,7 +375,8 @@ export class MemoryEngine {
     return got;
   }
 
-  /** n buffers of a page each, reused. */
+  /** n buffers of a page each, reused by page-ins (which never run inside one another; repairs,
+   *  which can, have their own). */
   private buffers(n: number): Uint8Array[] {
     while (this.scratch.length < n) this.scratch.push(new Uint8Array(this.options.pageSizeBytes));
     return this.scratch;
@@ -472,6 +476,7 @@ export class MemoryEngine {
       }
       const decoded = redundancy.spec.kind === "ec" ? present.slice(0, redundancy.needed).filter((p) => !p).length : 0;
       redundancy.join(buffers, present, page, into);
+      this.options.debug?.onLoad?.(vpage, into.subarray(0, page));
       this.charge(redundancy.pageInExtra(page, others, decoded));
       this.state.held[s]--;
       if (!this.failed[s]) this.state.full[s] = false;
@@ -523,7 +528,9 @@ export class MemoryEngine {
   private repair(vpage: number, holders: Int32Array, failedServer: number, redundancy: Redundancy): void {
     const page = this.bytesOf[vpage];
     const f = redundancy.fragmentBytes(page);
-    const buffers = this.buffers(holders.length);
+    // Buffers of its own: reading a fragment can notice another failure, whose repairs run
+    // inside this one (the page-in's shared buffers would be overwritten under it).
+    const buffers = Array.from({ length: holders.length }, () => new Uint8Array(this.options.pageSizeBytes));
     const present = new Array<boolean>(holders.length).fill(false);
     let got = 0;
     // Read enough of what is left, and put each back where it was.
