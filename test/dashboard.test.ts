@@ -31,7 +31,7 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
   const { chromium } = await import("playwright-core");
   const dir = mkdtempSync(join(tmpdir(), "remora-dashboard-"));
   writeFileSync(join(dir, "bench.json"), JSON.stringify(await bench({ repetitions: 1, size: "tiny", workloads: ["trans", "mvec"] })));
-  const { failed } = await reproduce({ quick: true, only: ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression"], jobs: 2, out: dir, progress: quiet });
+  const { failed } = await reproduce({ quick: true, only: ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "resilience"], jobs: 2, out: dir, progress: quiet });
   assert.deepEqual(failed, []);
   mkdirSync(SHOTS, { recursive: true });
 

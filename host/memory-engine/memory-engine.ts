@@ -113,6 +113,8 @@ export class MemoryEngine {
   /** The server of each fragment of each page on servers (-1: lost or taken). */
   private readonly holders = new Map<number, Int32Array>();
   private readonly failed: boolean[];
+  /** Resilient mode: bytes each server holds (a failed server's are gone with it). */
+  private readonly remoteBytesOn: number[];
   private readonly failedWhy: string[];
   /** Page transfers so far (pageOut and pageIn calls): the clock of --fail-server. */
   transfers = 0;
@@ -141,6 +143,7 @@ export class MemoryEngine {
     this.serverToClient = pipes();
     this.clientToServer = pipes();
     this.failed = new Array(servers).fill(false);
+    this.remoteBytesOn = new Array(servers).fill(0);
     this.failedWhy = new Array(servers).fill("");
     this.pageScratch = new Uint8Array(options.pageSizeBytes);
   }
@@ -284,7 +287,8 @@ export class MemoryEngine {
     this.bytesOf[vpage] = bytes;
   }
 
-  private addRemote(bytes: number): void {
+  private addRemote(bytes: number, server = -1): void {
+    if (server >= 0) this.remoteBytesOn[server] += bytes;
     this.remoteBytes += bytes;
     if (this.remoteBytes > this.remoteBytesPeak) this.remoteBytesPeak = this.remoteBytes;
   }
@@ -350,7 +354,7 @@ export class MemoryEngine {
         continue;
       }
       if (slot >= 0) {
-        this.addRemote(bytes.length);
+        this.addRemote(bytes.length, s);
         return s;
       }
       this.state.full[s] = true;
@@ -371,6 +375,7 @@ export class MemoryEngine {
     if (got < 0) throw new Error(`memory server ${s} lost fragment ${i} of page ${vpage}`);
     if (got !== expected) throw new Error(`memory server ${s} returned ${got} bytes of fragment ${i} of page ${vpage}, which was stored as ${expected}`);
     this.remoteBytes -= got;
+    this.remoteBytesOn[s] -= got;
     if (!this.failed[s]) this.state.full[s] = false;
     return got;
   }
@@ -510,6 +515,8 @@ export class MemoryEngine {
     this.failedWhy[s] = (error instanceof Error ? error.message : String(error)).replace(/^memory server \d+ /, "");
     this.state.full[s] = true;
     this.serverFailures++;
+    this.remoteBytes -= this.remoteBytesOn[s];
+    this.remoteBytesOn[s] = 0;
     const redundancy = this.options.redundancy!;
     for (const [vpage, holders] of this.holders) {
       let lostHere = false;
