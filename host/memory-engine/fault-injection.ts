@@ -1,9 +1,9 @@
 // --fail-server I@N: memory server I crashes right after the client's N-th page transfer (the
 // memory engine's N-th page-out or page-in). The injector only crashes it, as a power cut would:
 // a worker thread is terminated, an embedded redis-server gets SIGKILL. It tells the engine
-// nothing: the engine finds out from its next request to that server (memory-engine.ts).
-import { readFileSync } from "node:fs";
-
+// nothing: the engine finds out from its next request to that server (memory-engine.ts). No
+// Node-only import here (config.ts reads --fail-server with it): killing a process is killNow in
+// host/servers/redis.ts.
 export interface ServerFailure {
   server: number;
   afterTransfers: number;
@@ -26,27 +26,4 @@ export function failureInjector(failures: ServerFailure[], crash: (server: numbe
     const servers = due.get(transfers);
     if (servers !== undefined) for (const s of servers) crash(s);
   };
-}
-
-/** SIGKILL to a process of ours, then wait (synchronously: inside a fault) until the kernel has
- *  closed its sockets: it is a zombie or gone. At most a second. */
-export function killNow(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    return; // gone already
-  }
-  const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  const until = performance.now() + 1000;
-  while (performance.now() < until) {
-    let state: string;
-    try {
-      // /proc/PID/stat: "PID (name) STATE ..."; Z is a zombie, whose sockets are closed.
-      state = /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1] ?? "Z";
-    } catch {
-      return; // reaped, or no /proc: the signal is delivered by now either way
-    }
-    if (state === "Z" || state === "X") return;
-    Atomics.wait(sleeper, 0, 0, 1);
-  }
 }

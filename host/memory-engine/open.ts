@@ -4,9 +4,9 @@ import { COMPRESSED_SLOTS_PER_PAGE } from "../compression/page-compressor.ts";
 import { DISKS } from "../disks/index.ts";
 import type { PolicyContext } from "../policies/policy.ts";
 import { MemoryServerPool } from "../servers/pool.ts";
-import { startReaper, startRedisServers, type EmbeddedRedis } from "../servers/redis.ts";
+import { killNow, startReaper, startRedisServers, type EmbeddedRedis } from "../servers/redis.ts";
 import { SwapDevice } from "../swap-device.ts";
-import { failureInjector, killNow } from "./fault-injection.ts";
+import { failureInjector } from "./fault-injection.ts";
 import { MemoryEngine } from "./memory-engine.ts";
 import { parseRedundancy, Redundancy } from "./redundancy.ts";
 
