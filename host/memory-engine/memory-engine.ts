@@ -434,9 +434,10 @@ export class MemoryEngine {
     if (s === NOWHERE) return null;
     this.serverOf[vpage] = NOWHERE;
     const page = this.bytesOf[vpage];
-    this.networkBytes += REQUEST_BYTES + page;
+    // none's accounting and first hop (written apart from pageIn's: scripts/mutants.ts finds those).
+    this.networkBytes += page + REQUEST_BYTES;
     const viaEngine = this.options.viaEngine;
-    const atEngine = viaEngine ? this.clientToEngine.send(now, REQUEST_BYTES) : now;
+    const atEngine = this.options.viaEngine ? this.clientToEngine.send(now, REQUEST_BYTES) : now;
     if (viaEngine) this.cacheLookups++;
     let arrived: number;
     if (s === ON_DISK) {
@@ -494,9 +495,9 @@ export class MemoryEngine {
         arrived = this.engineToClient.send(atEngine, page);
       } else {
         const atServer = this.engineToServer[from].send(atEngine, REQUEST_BYTES);
-        arrived = this.options.reply === "direct"
-          ? this.serverToClient[from].send(atServer, page)
-          : this.engineToClient.send(this.serverToEngine[from].send(atServer, page), page);
+        arrived = this.options.reply === "via-engine"
+          ? this.engineToClient.send(this.serverToEngine[from].send(atServer, page), page)
+          : this.serverToClient[from].send(atServer, page);
       }
     }
     this.transferDone();
