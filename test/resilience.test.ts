@@ -258,6 +258,14 @@ describe("remora run with --redundancy and --fail-server", { concurrency: 2 }, (
     assert.ok(r.pagesRecovered > 0);
   });
 
+  test("redis: the same kill under none exits 4 with one line and no result", { skip: !haveRedisServer() && "redis-server is not installed" }, async () => {
+    const r = await remora(["run", "qsort", "--size", "tiny", "--policy", "ram-disk", "--local-pages", "32", "--servers", "2",
+      "--transport", "redis", "--fail-server", "0@300"]);
+    assert.equal(r.status, 4, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^remora: page \d+ is lost: memory server 0 failed \(.*127\.0\.0\.1.*\), and ram-disk with --redundancy none kept no other copy\n$/);
+  });
+
   test("in process: every page read back or rebuilt during a run with a failure is the bytes written (a shadow copy)", async () => {
     const shadow = new Map<number, Uint8Array>();
     let checked = 0;
