@@ -513,7 +513,9 @@ export class MemoryEngine {
   private noticeFailure(s: number, error: unknown): void {
     if (this.failed[s]) return;
     this.failed[s] = true;
-    this.failedWhy[s] = (error instanceof Error ? error.message : String(error)).replace(/^memory server \d+ /, "");
+    // The request's error, without the server's name (the message names it): "cannot serve: ...",
+    // "did not answer within 10 s", or a Redis instance's URL and what its connection said.
+    this.failedWhy[s] = (error instanceof Error ? error.message : String(error)).replace(/^memory server \d+ (\(([^)]*)\): )?/, (_, _all, url) => (url ? `${url}: ` : ""));
     this.state.full[s] = true;
     this.serverFailures++;
     this.remoteBytes -= this.remoteBytesOn[s];
