@@ -1,5 +1,6 @@
 // A piscina worker of `remora reproduce`: runs one job and returns its figures.
 import type { FaultEvent } from "../host/engine.ts";
+import { PageLostError } from "../host/memory-engine/memory-engine.ts";
 import { run } from "../host/run.ts";
 import { poolDefaults } from "../host/servers/pool.ts";
 import type { Job, JobResult } from "./experiments/experiment.ts";
@@ -7,7 +8,17 @@ import type { Job, JobResult } from "./experiments/experiment.ts";
 export default async function runJob({ job, spin }: { job: Job; spin: boolean }): Promise<JobResult> {
   if (!spin) Object.assign(poolDefaults, { serverSpinMicros: 0, clientSpinMicros: 0 });
   const events: FaultEvent[] = [];
-  const r = await run(job.options, job.faultTrace ? { onFault: (e) => events.push(e) } : {});
+  let r: Awaited<ReturnType<typeof run>>;
+  try {
+    r = await run(job.options, job.faultTrace ? { onFault: (e) => events.push(e) } : {});
+  } catch (e) {
+    // A run meant to lose pages: what it lost is its result (no figures: it ended there).
+    if (job.expectLoss && e instanceof PageLostError) {
+      return { key: job.key, options: job.options, figures: { verified: false } as JobResult["figures"], lost: e.message };
+    }
+    throw e;
+  }
+  if (job.expectLoss) throw new Error(`the run lost no page, though ${JSON.stringify(job.key)} should have`);
   const { engine, config: _config, ...figures } = r;
   const result: JobResult = { key: job.key, options: job.options, figures };
   if (job.faultHistogram) result.faultHistogram = histogram(engine.faultLatencyMicros);

@@ -12,6 +12,7 @@ import { ConfigError, REPLACEMENTS, resolveConfig, type RunConfig, type RunOptio
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
 import { wireMicros } from "./links/link.ts";
+import { PageLostError } from "./memory-engine/memory-engine.ts";
 import { PLACEMENTS } from "./memory-engine/placement.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
@@ -69,6 +70,9 @@ program
   .addOption(new Option("--memory-engine <on|off>", "page through a memory engine, or straight to the servers (default: the preset's)").choices(["on", "off"]))
   .option("--engine-cache <bytes>", "page cache at the memory engine, e.g. 1MiB", "0")
   .addOption(new Option("--compress <codec>", "disk, ram-disk: store and carry pages compressed").choices(COMPRESS_CHOICES).default("none"))
+  .option("--redundancy <r>", "ram-disk: how servers keep each page: none, replicate:K (K copies on K servers), ec:D+P (Reed–Solomon: D data and P parity fragments on D+P servers)", "none")
+  .option("--fail-server <I@N>", "ram-disk: memory server I (from 0) crashes after the client's N-th page transfer (repeatable)", collect, [])
+  .option("--server-timeout <seconds>", "threads: how long a request to a memory server may wait before the server counts as failed", "10")
   .option("--counter <n|auto>", "COUNTERS: initial value of each remote page's reference counter; auto: the break-even value of the preset, link and policy", "256")
   .option("--prefetch <p>", "disk, ram-disk: bring pages in ahead of use after each fault: none, readahead:N (Linux swap readahead), leap (Leap's majority stride)", "none")
   .option("--seed <n>", "input seed", "1")
@@ -88,6 +92,9 @@ program
       serverUrl: o.serverUrl.length > 0 ? o.serverUrl : undefined, connectTimeout: o.connectTimeout, keepPages: o.keepPages,
       prefetch: o.prefetch,
       compress: o.compress === "none" ? undefined : o.compress,
+      redundancy: o.redundancy === "none" ? undefined : o.redundancy,
+      failServer: o.failServer.length > 0 ? o.failServer : undefined,
+      serverTimeout: o.serverTimeout === "10" ? undefined : o.serverTimeout,
       memoryEngine: o.memoryEngine === undefined ? undefined : o.memoryEngine === "on",
     };
     if ((await prepare(resolveConfig(options))).kind === "command") {
@@ -166,6 +173,10 @@ function figureLines(r: Figures & { config: RunConfig; policy: string }, head: [
     ...(r.policy === "ram-disk" ? [
       ["network", `${r.networkBytes} bytes over ${c.link.name}; pages held by each server: ${r.servers.join(", ")}${r.pagesOnDisk ? `; ${r.pagesOnDisk} on the engine's disk (servers full)` : ""}`],
       ["engine cache", r.engineCacheHitRate === null ? "off" : `${(r.engineCacheHitRate * 100).toFixed(1)}% hits`],
+      ...(c.redundancy !== "none" || c.failServers.length > 0 ? [
+        ["redundancy", `${c.redundancy}: ${r.redundancyBytes} bytes and ${r.redundancyCycles} cycles beyond none's (modelled); servers held at most ${formatBytes(r.remoteBytesPeak)}`],
+        ["failures", `${r.serverFailures} server${r.serverFailures === 1 ? "" : "s"} failed, ${r.pagesRecovered} pages recovered, ${r.pagesLost} lost; recovery ${r.recoveryBytes} bytes, ${r.recoveryCycles} cycles (modelled, in the background)`],
+      ] as [string, string][] : []),
       ["server page move", r.faultRoundTripMicros ? `p50 ${r.faultRoundTripMicros.p50.toFixed(2)} µs, p99 ${r.faultRoundTripMicros.p99.toFixed(2)} µs (real, ${r.config.transport}${r.serverUrls.length ? ` to ${r.serverUrls.join(", ")}` : ""})` : "-"],
     ] as [string, string][] : []),
     ["fault latency", r.faultLatencyMicros ? `mean ${r.faultLatencyMicros.mean.toFixed(1)} µs, p50 ${r.faultLatencyMicros.p50.toFixed(1)}, p99 ${r.faultLatencyMicros.p99.toFixed(1)} (modelled)` : "no page-ins"],
@@ -483,6 +494,7 @@ export async function main(argv: string[]): Promise<void> {
     const prefix = err instanceof WebAssembly.RuntimeError ? "the program trapped: " : "";
     process.stderr.write(`remora: ${prefix}${err.message ?? String(e)}\n`);
     if (process.env.REMORA_DEBUG) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = err instanceof ConfigError ? 2 : 1;
+    // A lost page: the run's result cannot be trusted, and none was printed.
+    process.exitCode = err instanceof ConfigError ? 2 : err instanceof PageLostError ? 4 : 1;
   }
 }

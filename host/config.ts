@@ -6,7 +6,9 @@ import { CODECS, COMPRESS_CHOICES, COMPRESSING_POLICIES } from "./compression/in
 import { DISKS } from "./disks/index.ts";
 import { LINKS } from "./links/index.ts";
 import { LinkError, withOverrides, type LinkModel } from "./links/link.ts";
+import { parseFailure, type ServerFailure } from "./memory-engine/fault-injection.ts";
 import { PLACEMENTS } from "./memory-engine/placement.ts";
+import { fragmentsOf, formatRedundancy, parseRedundancy } from "./memory-engine/redundancy.ts";
 import { breakEvenCounter, MAX_COUNTER } from "./policies/break-even.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PRESETS } from "./presets/index.ts";
@@ -85,6 +87,9 @@ export const RunOptionsSchema = z.object({
   counter: counterText.optional(),
   prefetch: z.string().optional(),
   compress: oneOf("--compress codec", COMPRESS_CHOICES).optional(),
+  redundancy: z.string().optional(),
+  failServer: z.array(z.string()).optional(),
+  serverTimeout: z.union([z.number(), z.string()]).optional(),
 });
 export type RunOptions = z.input<typeof RunOptionsSchema>;
 
@@ -141,7 +146,21 @@ export interface RunConfig {
    *  speed on its reference core (host/compression/codec.ts) times the preset's codecSpeedRatio. */
   compressMicrosPerPage: number;
   decompressMicrosPerPage: number;
+  /** --redundancy: how many servers keep each page, and in what form (host/memory-engine/redundancy.ts). */
+  redundancy: string;
+  /** --fail-server: servers that crash, each after the client's N-th page transfer. */
+  failServers: ServerFailure[];
+  /** Thread transports: how long a request to a memory server may wait for its answer before the
+   *  server counts as failed. */
+  serverTimeoutMs: number;
+  /** --redundancy ec: the client's Reed–Solomon speed (the preset's). */
+  erasureCodingBytesPerSecond: number;
 }
+
+/** The policies whose pages the memory engine keeps with --redundancy and repairs after
+ *  --fail-server: the one that moves whole pages to servers. The remote policies access a page in
+ *  place on one server, which copies or fragments elsewhere would not see. */
+export const REDUNDANCY_POLICIES = ["ram-disk"];
 
 /** The policies whose page faults can prefetch: the ones that page. */
 export const PREFETCH_POLICIES = ["disk", "ram-disk"];
@@ -207,6 +226,36 @@ export function resolveConfig(options: RunOptions): RunConfig {
   if (compress !== "none" && !COMPRESSING_POLICIES.includes(policy)) {
     throw new ConfigError(`--compress applies to the paging policies ${COMPRESSING_POLICIES.join(" and ")}, not ${policy}`);
   }
+  const redundancy = parseRedundancy(o.redundancy ?? "none");
+  if (typeof redundancy === "string") throw new ConfigError(redundancy);
+  const failServers: ServerFailure[] = [];
+  for (const text of o.failServer ?? []) {
+    const failure = parseFailure(text);
+    if (typeof failure === "string") throw new ConfigError(failure);
+    failServers.push(failure);
+  }
+  const resilience = [o.redundancy !== undefined && "--redundancy", failServers.length > 0 && "--fail-server"].filter(Boolean).join(" and ");
+  if (resilience !== "" && !REDUNDANCY_POLICIES.includes(policy)) {
+    throw new ConfigError(`${resilience} ${failServers.length > 0 && o.redundancy !== undefined ? "apply" : "applies"} to the policy that pages to memory servers (${REDUNDANCY_POLICIES.join(", ")}), not ${policy}${POLICIES[policy]?.remoteMode ? ", which accesses pages in place on one server" : ", which has no memory servers"}`);
+  }
+  const serverCount = serverUrls.length > 0 ? serverUrls.length : o.servers ?? preset.servers;
+  const fragments = fragmentsOf(redundancy);
+  if (fragments > serverCount) {
+    throw new ConfigError(`--redundancy ${formatRedundancy(redundancy)} needs ${fragments} distinct memory servers, and the run has ${serverCount} (--servers)`);
+  }
+  const failed = new Set<number>();
+  for (const f of failServers) {
+    if (f.server >= serverCount) throw new ConfigError(`--fail-server ${f.server}@${f.afterTransfers}: there is no server ${f.server}; the run has servers 0 to ${serverCount - 1}`);
+    if (failed.has(f.server)) throw new ConfigError(`--fail-server names server ${f.server} twice: a server fails once`);
+    failed.add(f.server);
+  }
+  if (failServers.length > 0 && serverUrls.length > 0) {
+    throw new ConfigError("--fail-server crashes the redis-server processes remora starts itself (SIGKILL); it does not kill instances given with --server-url: run without --server-url");
+  }
+  const serverTimeoutSeconds = o.serverTimeout === undefined ? 10 : Number(o.serverTimeout);
+  if (!(serverTimeoutSeconds > 0 && serverTimeoutSeconds <= 3600)) {
+    throw new ConfigError(`--server-timeout must be a number of seconds above 0 and at most 3600, not "${o.serverTimeout}"`);
+  }
   const codecMicros = compress === "none" ? { compress: 0, decompress: 0 }
     : codecMicrosPerPage(CODECS[compress], pageSizeBytes, preset.codecSpeedRatio);
   const config: RunConfig = {
@@ -245,6 +294,10 @@ export function resolveConfig(options: RunOptions): RunConfig {
     compress,
     compressMicrosPerPage: codecMicros.compress,
     decompressMicrosPerPage: codecMicros.decompress,
+    redundancy: formatRedundancy(redundancy),
+    failServers,
+    serverTimeoutMs: Math.round(serverTimeoutSeconds * 1000),
+    erasureCodingBytesPerSecond: preset.erasureCodingBytesPerSecond,
   };
   // Everything the break-even value depends on is resolved above.
   if (config.counterAuto) config.counterInitial = breakEvenCounter(config);

@@ -8,6 +8,7 @@ import { atRoot } from "./paths.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PREFETCHERS } from "./prefetch/index.ts";
 import { newStats, type Stats } from "./stats.ts";
+import type { ResilienceDebug } from "./memory-engine/memory-engine.ts";
 
 const MMU_WASM = atRoot("build/mmu.wasm");
 let mmuModule: WebAssembly.Module | undefined;
@@ -100,6 +101,8 @@ export interface EngineOptions {
    *  is gone from physical memory (its page table entry is updated as soon as this returns). */
   afterFault?: (vpageIn: number, physical: Uint8Array) => void;
   inspect?: (mmu: MmuExports) => void;
+  /** Tests: what the memory engine stores and rebuilds (--redundancy, --fail-server). */
+  resilienceDebug?: ResilienceDebug;
 }
 
 /** Runs an instrumented module under config's policy (by default `run(n, seed)` of a workload)
@@ -114,7 +117,7 @@ export async function runInstrumented(
   const policy = POLICIES[config.policy];
   const pageSize = config.pageSizeBytes;
   const stats = newStats();
-  const backing = await policy.create({ config, stats });
+  const backing = await policy.create({ config, stats, debug: options.resilienceDebug });
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
   const faultMicros: number[] = [];
   const firstTouchMicros: number[] = [];
@@ -156,6 +159,17 @@ export async function runInstrumented(
   /** Modelled arrival of each prefetched page not used yet. */
   const prefetchArrival = new Map<number, number>();
 
+  /** Charges what the store spent beyond its transfers' own path (--redundancy): after them, so
+   *  that it adds exactly; returns it in µs. */
+  const chargeExtra = (): number => {
+    const extra = backing.takeExtraStallMicros?.() ?? 0;
+    if (extra === 0) return 0;
+    const cycles = Math.round(extra * cyclesPerMicro);
+    stats.stallCycles += cycles;
+    stats.redundancyCycles += cycles;
+    return extra;
+  };
+
   /** Evicts vpageOut from `frame`: the store writes it back (or not: null); returns when done. */
   const writeBack = (vpageOut: number, frame: Uint8Array, outDirty: number, now: number): number | null => {
     stats.evictions++;
@@ -194,6 +208,8 @@ export async function runInstrumented(
       frame.fill(0);
     }
     stats.stallCycles += Math.round((done - now) * cyclesPerMicro);
+    const extra = chargeExtra();
+    if (extra > 0 && arrived !== null) faultLatencyMicros[faultLatencyMicros.length - 1] += extra;
     if (options.measureFaults) (arrived !== null ? faultMicros : firstTouchMicros).push((performance.now() - t0) * 1000);
     options.afterFault?.(vpageIn, phys);
     return victimRemote;
@@ -222,6 +238,7 @@ export async function runInstrumented(
     if (arrived === null) frame.fill(0);
     stats.prefetched++;
     prefetchArrival.set(vpage, Math.max(ready, arrived ?? ready));
+    chargeExtra();
   };
   const prefetchHit = (vpage: number): void => {
     stats.prefetchHits++;

@@ -64,6 +64,21 @@ export interface Figures {
   /** --compress: the codec, the compression ratio achieved, pages stored raw and the modelled time
    *  spent (null without --compress). */
   compression: CompressionReport | null;
+  /** --fail-server: servers the memory engine found failed (from a request that failed), pages
+   *  whose lost copy or fragment it rebuilt on survivors, and pages lost (always 0 in a result: a
+   *  lost page ends the run, exit 4); the recovery's bytes and modelled cycles, in the background
+   *  (not in modelledCycles). */
+  serverFailures: number;
+  pagesRecovered: number;
+  pagesLost: number;
+  recoveryBytes: number;
+  recoveryCycles: number;
+  /** --redundancy: bytes beyond none's on the client's link, and the modelled cycles they and the
+   *  coding cost (part of modelledCycles: exactly what the run costs beyond none's). */
+  redundancyBytes: number;
+  redundancyCycles: number;
+  /** The most bytes the memory servers held at once, every copy and fragment counted. */
+  remoteBytesPeak: number;
 }
 
 export interface RunResult extends Figures {
@@ -159,5 +174,13 @@ export function engineFigures(config: RunConfig, engine: EngineRun): Figures {
     prefetchAccuracy: prefetching ? (stats.prefetched > 0 ? stats.prefetchHits / stats.prefetched : 0) : null,
     prefetchCoverage: prefetching ? (stats.prefetchHits + stats.pageIns > 0 ? stats.prefetchHits / (stats.prefetchHits + stats.pageIns) : 0) : null,
     compression: (engine.policyReport.compression as CompressionReport | null | undefined) ?? null,
+    serverFailures: (engine.policyReport.serverFailures as number | undefined) ?? 0,
+    pagesRecovered: (engine.policyReport.pagesRecovered as number | undefined) ?? 0,
+    pagesLost: 0,
+    recoveryBytes: (engine.policyReport.recoveryBytes as number | undefined) ?? 0,
+    recoveryCycles: (engine.policyReport.recoveryCycles as number | undefined) ?? 0,
+    redundancyBytes: (engine.policyReport.redundancyBytes as number | undefined) ?? 0,
+    redundancyCycles: stats.redundancyCycles,
+    remoteBytesPeak: (engine.policyReport.remoteBytesPeak as number | undefined) ?? 0,
   };
 }

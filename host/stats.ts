@@ -9,6 +9,8 @@ export interface Stats {
   diskWrites: number;
   networkBytes: number;
   stallCycles: number;
+  /** The part of stallCycles that --redundancy's extra messages and coding cost. */
+  redundancyCycles: number;
   /** Pages brought in ahead of use (--prefetch), and those the program used before eviction. */
   prefetched: number;
   prefetchHits: number;
@@ -17,7 +19,7 @@ export interface Stats {
 export function newStats(): Stats {
   return {
     pageFaults: 0, pageIns: 0, pageOuts: 0, evictions: 0, migrations: 0,
-    diskReads: 0, diskWrites: 0, networkBytes: 0, stallCycles: 0,
+    diskReads: 0, diskWrites: 0, networkBytes: 0, stallCycles: 0, redundancyCycles: 0,
     prefetched: 0, prefetchHits: 0,
   };
 }

@@ -169,7 +169,8 @@ const FIELD_TYPES: Record<string, { type: string; ok: (v: unknown, run: Record<s
     "accesses", "loads", "stores", "localAccesses", "remoteAccesses", "pageFaults", "pageIns", "pageOuts", "evictions",
     "migrations", "counterInterrupts", "networkBytes", "pagesOnDisk", "diskReads", "diskWrites", "modelledCycles",
     "modelledSeconds", "avgAccessCycles", "wallSeconds", "nativeWallSeconds", "physicalMemoryBytes", "framesUsed",
-    "virtualMemoryBytes", "tlbMisses",
+    "virtualMemoryBytes", "tlbMisses", "redundancyBytes", "redundancyCycles", "remoteBytesPeak", "serverFailures",
+    "pagesRecovered", "pagesLost", "recoveryBytes", "recoveryCycles",
   ].map((f) => [f, { type: "a number", ok: isNumber }])),
   // The README says only "(counter policies)"; the code gives null under the others.
   counterInitial: {

@@ -32,7 +32,7 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
   const { chromium } = await import("playwright-core");
   const dir = mkdtempSync(join(tmpdir(), "remora-dashboard-"));
   writeFileSync(join(dir, "bench.json"), JSON.stringify(await bench({ repetitions: 1, size: "tiny", workloads: ["trans", "mvec"] })));
-  const { failed } = await reproduce({ quick: true, only: ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression"], jobs: 2, out: dir, progress: quiet });
+  const { failed } = await reproduce({ quick: true, only: ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "resilience"], jobs: 2, out: dir, progress: quiet });
   assert.deepEqual(failed, []);
   // The link validation needs root, iproute2 and redis-server: drawn when they are here (CI).
   const validated = linkValidationProblem() === null;
@@ -52,7 +52,7 @@ test("the dashboard draws every experiment from disk, its controls work, its liv
     await page.goto(`file://${join(dir, "dashboard.html")}`);
     const ids: string[] = await page.evaluate("Object.keys(window.remoraCharts)");
     assert.ok(ids.length >= 6, `charts: ${ids}`);
-    for (const id of ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "bench", ...(validated ? ["link-validation"] : [])]) {
+    for (const id of ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "resilience", "bench", ...(validated ? ["link-validation"] : [])]) {
       assert.ok(ids.includes(id), `no ${id} chart`);
       const pixels: number = await page.evaluate(drawnPixels(`chart-${id}`));
       assert.ok(pixels > 2000, `${id}: ${pixels} pixels drawn`);

@@ -13,6 +13,9 @@ export interface Job {
   faultHistogram?: boolean;
   /** Also return the trace of page faults, for the concurrent-clients replay. */
   faultTrace?: boolean;
+  /** The run is meant to lose pages (a server failure with too little redundancy): its lost
+   *  page is its result (JobResult.lost), and a run that loses nothing fails the experiment. */
+  expectLoss?: boolean;
 }
 
 /** What a job's run reports: the result JSON's figures (without the configuration). */
@@ -26,6 +29,9 @@ export interface JobResult {
   };
   /** Log-spaced bins of modelled fault latency (µs): [lower bound, count]. */
   faultHistogram?: [number, number][];
+  /** Job.expectLoss: the lost page's message (the run ended, exit 4); figures then hold only
+   *  `verified: false`. */
+  lost?: string;
   /** Every page fault the MMU took, and the run's accesses (for the concurrent-clients replay). */
   faultTrace?: { events: FaultEvent[]; accesses: number };
 }

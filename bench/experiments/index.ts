@@ -10,8 +10,9 @@ import type { Experiment } from "./experiment.ts";
 import { network } from "./network.ts";
 import { policies } from "./policies.ts";
 import { prefetch } from "./prefetch.ts";
+import { resilience } from "./resilience.ts";
 import { software } from "./software.ts";
 
 export const EXPERIMENTS: Record<string, Experiment> = Object.fromEntries(
-  [policies, network, counter, counterAuto, software, anemoneLatency, anemoneSpeedup, anemoneConcurrent, prefetch, compression].map((e) => [e.name, e]),
+  [policies, network, counter, counterAuto, software, anemoneLatency, anemoneSpeedup, anemoneConcurrent, prefetch, compression, resilience].map((e) => [e.name, e]),
 );

@@ -323,6 +323,32 @@
         };
       }, { picker: { label: "figure", options: Object.keys(figures) }, log: false });
     },
+    resilience(exp) {
+      // One group a redundancy, one bar without and one with server 1 crashing halfway; a run that
+      // lost pages has no time or memory to show (it ended, exit 4): its bar is missing and its
+      // label says so.
+      const rows = exp.derived.rows;
+      const schemes = unique(rows.map((r) => r.redundancy));
+      const figures = {
+        "execution time (modelled s)": (r) => r.modelledSeconds,
+        "remote memory used (MiB)": (r) => (r.remoteBytesPeak === null ? null : r.remoteBytesPeak / 2 ** 20),
+      };
+      const row = (scheme, failure) => rows.find((r) => r.redundancy === scheme && r.failure === failure);
+      const run = (scheme, failure) => exp.runs.find((r) => r.key.redundancy === scheme && (r.key.failure !== "no failure") === failure);
+      card("resilience", `${exp.source}: ${exp.title}`, (picked) => ({
+        type: "bar",
+        data: {
+          labels: schemes.map((s) => (row(s, true)?.lost ? `${s} (server fails: lost, exit 4)` : s)),
+          datasets: [false, true].map((failure, i) => ({
+            label: failure ? `server ${exp.derived.failedServer} fails after ${exp.derived.failAfterTransfers} of ${exp.derived.transfers} page transfers` : "no failure",
+            backgroundColor: color(i),
+            data: schemes.map((s) => figures[picked](row(s, failure))),
+            runs: schemes.map((s) => run(s, failure)),
+          })),
+        },
+        options: baseOptions(`redundancy (qsort ${exp.derived.size}, ram-disk, ${exp.derived.servers} servers)`, picked),
+      }), { picker: { label: "figure", options: Object.keys(figures) }, log: false });
+    },
     "link-validation"(report) {
       const rows = report.rows;
       card("link-validation", `${report.title} (remora validate-link)`, () => ({
@@ -350,7 +376,7 @@
     },
   };
 
-  const order = ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "bench", "link-validation"];
+  const order = ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "resilience", "bench", "link-validation"];
   for (const name of order) if (results[name]) drawers[name](results[name]);
   // link-validation needs root and a command of its own: not missing when absent.
   const missing = order.filter((n) => !results[n] && n !== "link-validation");

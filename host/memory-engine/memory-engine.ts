@@ -19,12 +19,19 @@
 // A page travels and is kept as the bytes it is stored as: the page, or its compressed form
 // (--compress, host/compression/): the wire carries, and the servers hold, that many bytes.
 
+//
+// With --redundancy or --fail-server (resilient mode, below the class's first half) each page is
+// kept as fragments on distinct servers (redundancy.ts), and a server that fails is noticed from
+// a request that throws (an error, a timeout), never from the injector's own flag; its pages'
+// lost fragments are rebuilt on the survivors, and a page that cannot be rebuilt ends the run
+// (PageLostError: no result is ever printed from a page that was lost).
+
 import { LinkPipe, type LinkModel } from "../links/link.ts";
 import type { MemoryServerPool } from "../servers/pool.ts";
 import { PLACEMENTS, type PlacementState } from "./placement.ts";
+import { MAX_FRAGMENTS, REQUEST_BYTES, type Redundancy } from "./redundancy.ts";
 
-/** Bytes of a request message: page number, operation, client id (and framing). */
-export const REQUEST_BYTES = 64;
+export { REQUEST_BYTES };
 
 export type ReplyPath = "via-engine" | "direct";
 
@@ -36,6 +43,31 @@ export interface MemoryEngineOptions {
   viaEngine: boolean;
   engineCachePages: number;
   pageSizeBytes: number;
+  /** Resilient mode: how pages are kept (replicate:1 is none's one copy, with failures noticed). */
+  redundancy?: Redundancy;
+  /** The policy's name, for the message of a lost page. */
+  policy?: string;
+  /** Called after each page transfer with how many there have been (the fault injector). */
+  afterTransfer?: (transfers: number) => void;
+  /** Tests: each page as it is stored, and each page rebuilt after a failure (stored bytes). */
+  debug?: ResilienceDebug;
+}
+
+export interface ResilienceDebug {
+  /** A page as it is stored (a page-out), as it comes back (a page-in from a server), and as it
+   *  was rebuilt after a failure: the stored bytes each time. */
+  onStore?(vpage: number, stored: Uint8Array): void;
+  onLoad?(vpage: number, stored: Uint8Array): void;
+  onRecover?(vpage: number, stored: Uint8Array): void;
+}
+
+/** A page that no server can give back: the run cannot go on (the command line exits 4). */
+export class PageLostError extends Error {
+  constructor(readonly vpage: number, readonly server: number, why: string, redundancy: string, policy: string, left: number, needed: number, fragments: number) {
+    super(`page ${vpage} is lost: memory server ${server} failed (${why}), and ${policy} with --redundancy ${redundancy} `
+      + (fragments === 1 ? "kept no other copy" : `has ${left} of its ${fragments} ${redundancy.startsWith("ec") ? "fragments" : "copies"} left, ${needed} needed`));
+    this.name = "PageLostError";
+  }
 }
 
 /** serverOf's entry for a page the engine does not have, and for one on the engine's disk. */
@@ -74,6 +106,30 @@ export class MemoryEngine {
   /** Payload bytes that crossed the client's own link. */
   networkBytes = 0;
   pagesOnDisk = 0;
+  /** Bytes the servers hold now (every copy and fragment), and the most they held at once. */
+  remoteBytes = 0;
+  remoteBytesPeak = 0;
+  // Resilient mode:
+  /** The server of each fragment of each page on servers (-1: lost or taken). */
+  private readonly holders = new Map<number, Int32Array>();
+  private readonly failed: boolean[];
+  /** Resilient mode: bytes each server holds (a failed server's are gone with it). */
+  private readonly remoteBytesOn: number[];
+  private readonly failedWhy: string[];
+  /** Page transfers so far (pageOut and pageIn calls): the clock of --fail-server. */
+  transfers = 0;
+  serverFailures = 0;
+  pagesRecovered = 0;
+  /** Redundancy's cost beyond none's on the client's link: µs not yet charged to a fault (see
+   *  takeExtraMicros), and bytes and messages in all. */
+  private extraMicros = 0;
+  redundancyBytes = 0;
+  redundancyMessages = 0;
+  /** Rebuilding after failures, in the background: bytes moved and their modelled µs. */
+  recoveryBytes = 0;
+  recoveryMicros = 0;
+  private scratch: Uint8Array[] = [];
+  private readonly pageScratch: Uint8Array;
 
   constructor(private pool: PageServers, private spill: SpillStore, private options: MemoryEngineOptions) {
     if (!(options.placement in PLACEMENTS)) throw new Error(`unknown placement "${options.placement}"`);
@@ -86,11 +142,21 @@ export class MemoryEngine {
     this.serverToEngine = pipes();
     this.serverToClient = pipes();
     this.clientToServer = pipes();
+    this.failed = new Array(servers).fill(false);
+    this.remoteBytesOn = new Array(servers).fill(0);
+    this.failedWhy = new Array(servers).fill("");
+    this.pageScratch = new Uint8Array(options.pageSizeBytes);
+  }
+
+  /** Whether pages are kept by the resilient path (--redundancy, --fail-server). */
+  get resilient(): boolean {
+    return this.options.redundancy !== undefined;
   }
 
   /** Stores a page evicted from the client (bytes: the page, or its compressed form); returns when
    *  it has arrived where it is kept. */
   pageOut(vpage: number, bytes: Uint8Array, now: number): number {
+    if (this.options.redundancy !== undefined) return this.resilientPageOut(vpage, bytes, now, this.options.redundancy);
     const page = bytes.length;
     this.networkBytes += page;
     const viaEngine = this.options.viaEngine;
@@ -123,6 +189,7 @@ export class MemoryEngine {
   /** Brings a page back to the client (into the start of `into`, a page: storedBytes of it), or
    *  returns null if the engine never had it. */
   pageIn(vpage: number, into: Uint8Array, now: number): number | null {
+    if (this.options.redundancy !== undefined) return this.resilientPageIn(vpage, into, now, this.options.redundancy);
     const s = vpage < this.serverOf.length ? this.serverOf[vpage] : NOWHERE;
     if (s === NOWHERE) return null;
     this.serverOf[vpage] = NOWHERE;
@@ -141,6 +208,7 @@ export class MemoryEngine {
       const got = this.pool.pageInBytes(s, vpage, into);
       if (got < 0) throw new Error(`memory server ${s} lost page ${vpage}`);
       if (got !== page) throw new Error(`memory server ${s} returned ${got} bytes of page ${vpage}, which was stored as ${page}`);
+      this.remoteBytes -= page;
       this.state.held[s]--;
       this.state.full[s] = false;
       // A hit is counted where the cache serves the page: the reply comes from the engine.
@@ -208,6 +276,24 @@ export class MemoryEngine {
   }
 
   private place(vpage: number, server: number, slot: number, bytes: number): void {
+    this.grow(vpage);
+    // A page stored again on a server replaces its copy there (the remote policies' displaced pages).
+    if (!this.resilient) {
+      if (this.serverOf[vpage] >= 0) this.remoteBytes -= this.bytesOf[vpage];
+      if (server >= 0) this.addRemote(bytes);
+    }
+    this.serverOf[vpage] = server;
+    this.slotOf[vpage] = slot;
+    this.bytesOf[vpage] = bytes;
+  }
+
+  private addRemote(bytes: number, server = -1): void {
+    if (server >= 0) this.remoteBytesOn[server] += bytes;
+    this.remoteBytes += bytes;
+    if (this.remoteBytes > this.remoteBytesPeak) this.remoteBytesPeak = this.remoteBytes;
+  }
+
+  private grow(vpage: number): void {
     if (vpage >= this.serverOf.length) {
       const length = Math.max(vpage + 1, this.serverOf.length * 2, 1024);
       const servers = new Int32Array(length).fill(NOWHERE);
@@ -220,9 +306,296 @@ export class MemoryEngine {
       this.slotOf = slots;
       this.bytesOf = sizes;
     }
-    this.serverOf[vpage] = server;
-    this.slotOf[vpage] = slot;
-    this.bytesOf[vpage] = bytes;
+  }
+
+  // ---- Resilient mode: fragments on distinct servers, failures noticed and repaired ----
+
+  /** A fragment's key on its server: the page and the fragment's number. */
+  private static key(vpage: number, fragment: number): number {
+    return vpage * MAX_FRAGMENTS + fragment;
+  }
+
+  /** The µs of redundancy not yet charged to a fault; the engine adds them to the fault's stall
+   *  after the page's own path, so that they are exactly the difference from none. */
+  takeExtraMicros(): number {
+    const extra = this.extraMicros;
+    this.extraMicros = 0;
+    return extra;
+  }
+
+  private charge(extra: { micros: number; bytes: number; messages: number }): void {
+    this.extraMicros += extra.micros;
+    this.redundancyBytes += extra.bytes;
+    this.redundancyMessages += extra.messages;
+  }
+
+  private transferDone(): void {
+    this.transfers++;
+    this.options.afterTransfer?.(this.transfers);
+  }
+
+  /** Servers to try for a new fragment, in the placement's order: neither failed nor full, nor
+   *  holding one of `taken`. */
+  private candidates(taken: ArrayLike<number>): number[] {
+    const used = new Set(Array.from(taken));
+    return PLACEMENTS[this.options.placement](this.state).filter((s) => !this.failed[s] && !this.state.full[s] && !used.has(s));
+  }
+
+  /** Stores fragment `i` of vpage on the first of `servers` that takes it; returns that server,
+   *  or -1 when none does (each full one marked full, each failed one noticed). */
+  private storeFragment(vpage: number, i: number, bytes: Uint8Array, servers: number[]): number {
+    for (const s of servers) {
+      if (this.failed[s] || this.state.full[s]) continue;
+      let slot: number;
+      try {
+        slot = this.pool.pageOutToSlot(s, MemoryEngine.key(vpage, i), bytes);
+      } catch (e) {
+        this.noticeFailure(s, e);
+        continue;
+      }
+      if (slot >= 0) {
+        this.addRemote(bytes.length, s);
+        return s;
+      }
+      this.state.full[s] = true;
+    }
+    return -1;
+  }
+
+  /** Takes fragment i of vpage off server s into the start of `into` (a page); its length, or
+   *  -1 when the server failed (noticed). */
+  private takeFragment(vpage: number, i: number, s: number, into: Uint8Array, expected: number): number {
+    let got: number;
+    try {
+      got = this.pool.pageInBytes(s, MemoryEngine.key(vpage, i), into);
+    } catch (e) {
+      this.noticeFailure(s, e);
+      return -1;
+    }
+    if (got < 0) throw new Error(`memory server ${s} lost fragment ${i} of page ${vpage}`);
+    if (got !== expected) throw new Error(`memory server ${s} returned ${got} bytes of fragment ${i} of page ${vpage}, which was stored as ${expected}`);
+    this.remoteBytes -= got;
+    this.remoteBytesOn[s] -= got;
+    if (!this.failed[s]) this.state.full[s] = false;
+    return got;
+  }
+
+  /** n buffers of a page each, reused by page-ins (which never run inside one another; repairs,
+   *  which can, have their own). */
+  private buffers(n: number): Uint8Array[] {
+    while (this.scratch.length < n) this.scratch.push(new Uint8Array(this.options.pageSizeBytes));
+    return this.scratch;
+  }
+
+  private resilientPageOut(vpage: number, bytes: Uint8Array, now: number, redundancy: Redundancy): number {
+    const page = bytes.length;
+    this.networkBytes += page;
+    const viaEngine = this.options.viaEngine;
+    const atEngine = viaEngine ? this.clientToEngine.send(now, page) : now;
+    this.options.debug?.onStore?.(vpage, bytes);
+    const fragments = redundancy.split(bytes);
+    const holders = new Int32Array(redundancy.fragments).fill(-1);
+    let stored = 0;
+    for (let i = 0; i < fragments.length; i++) {
+      let s = this.storeFragment(vpage, i, fragments[i], this.candidates(holders));
+      // Fewer live servers than fragments (after failures): a code's fragments share servers,
+      // so the page still survives any one failure; copies need distinct servers, so there are
+      // fewer of them.
+      if (s < 0 && redundancy.spec.kind === "ec") s = this.storeFragment(vpage, i, fragments[i], this.candidates([]));
+      if (s < 0) break;
+      holders[i] = s;
+      stored++;
+    }
+    let arrived: number;
+    if (stored === holders.length || (redundancy.spec.kind === "replicate" && stored > 0)) {
+      this.remember(vpage);
+      const home = holders[0];
+      this.place(vpage, home, 0, page);
+      this.holders.set(vpage, holders);
+      this.state.held[home]++;
+      this.state.placed++;
+      this.charge(redundancy.pageOutExtra(page));
+      arrived = (viaEngine ? this.engineToServer : this.clientToServer)[home].send(atEngine, page);
+    } else {
+      // Too few servers take it: the fragments stored go back, and the page goes to the engine's
+      // disk whole, as none's does when every server is full.
+      for (let i = 0; i < holders.length && holders[i] >= 0; i++) this.takeFragment(vpage, i, holders[i], this.pageScratch, fragments[i].length);
+      this.cache.delete(vpage);
+      this.place(vpage, ON_DISK, 0, page);
+      this.pagesOnDisk++;
+      arrived = this.spill.write(vpage, bytes, atEngine);
+    }
+    this.transferDone();
+    return arrived;
+  }
+
+  private resilientPageIn(vpage: number, into: Uint8Array, now: number, redundancy: Redundancy): number | null {
+    const s = vpage < this.serverOf.length ? this.serverOf[vpage] : NOWHERE;
+    if (s === NOWHERE) return null;
+    this.serverOf[vpage] = NOWHERE;
+    const page = this.bytesOf[vpage];
+    // none's accounting and first hop (written apart from pageIn's: scripts/mutants.ts finds those).
+    this.networkBytes += page + REQUEST_BYTES;
+    const viaEngine = this.options.viaEngine;
+    const atEngine = this.options.viaEngine ? this.clientToEngine.send(now, REQUEST_BYTES) : now;
+    if (viaEngine) this.cacheLookups++;
+    let arrived: number;
+    if (s === ON_DISK) {
+      this.pagesOnDisk--;
+      const read = this.spill.read(vpage, into, atEngine);
+      if (read === null) throw new Error(`the memory engine's disk lost page ${vpage}`);
+      arrived = viaEngine ? this.engineToClient.send(read, page) : read;
+    } else {
+      // Out of the map first: a failure noticed while reading it rebuilds the other pages only.
+      const holders = this.holders.get(vpage)!;
+      this.holders.delete(vpage);
+      const f = redundancy.fragmentBytes(page);
+      const buffers = this.buffers(holders.length);
+      const present = new Array<boolean>(holders.length).fill(false);
+      let got = 0;
+      let from = -1;
+      let lostOn = -1;
+      // Data fragments (or copies) first: with all of them no decoding is needed.
+      for (let i = 0; i < holders.length && got < redundancy.needed; i++) {
+        const h = holders[i];
+        if (h < 0) continue;
+        holders[i] = -1;
+        if (this.failed[h] || this.takeFragment(vpage, i, h, buffers[i], f) < 0) {
+          lostOn = h;
+          continue;
+        }
+        present[i] = true;
+        got++;
+        if (from < 0) from = h;
+      }
+      if (got < redundancy.needed) {
+        const server = lostOn >= 0 ? lostOn : s;
+        throw new PageLostError(vpage, server, this.failedWhy[server] || "it lost the page", redundancy.name, this.options.policy ?? "the policy",
+          got, redundancy.needed, redundancy.fragments);
+      }
+      // The other copies or fragments are freed: a request each.
+      let others = 0;
+      for (let i = 0; i < holders.length; i++) {
+        const h = holders[i];
+        if (h < 0 || this.failed[h]) continue;
+        if (this.takeFragment(vpage, i, h, this.pageScratch, f) >= 0) others++;
+      }
+      const decoded = redundancy.spec.kind === "ec" ? present.slice(0, redundancy.needed).filter((p) => !p).length : 0;
+      redundancy.join(buffers, present, page, into);
+      this.options.debug?.onLoad?.(vpage, into.subarray(0, page));
+      this.charge(redundancy.pageInExtra(page, others, decoded));
+      this.state.held[s]--;
+      if (!this.failed[s]) this.state.full[s] = false;
+      // none's path, from the server the page came from (its home unless that one failed).
+      const cached = viaEngine && this.cache.delete(vpage);
+      if (cached) this.cacheHits++;
+      if (!viaEngine) {
+        arrived = this.serverToClient[from].send(this.clientToServer[from].send(now, REQUEST_BYTES), page);
+      } else if (cached) {
+        arrived = this.engineToClient.send(atEngine, page);
+      } else {
+        const atServer = this.engineToServer[from].send(atEngine, REQUEST_BYTES);
+        arrived = this.options.reply === "via-engine"
+          ? this.engineToClient.send(this.serverToEngine[from].send(atServer, page), page)
+          : this.serverToClient[from].send(atServer, page);
+      }
+    }
+    this.transferDone();
+    return arrived;
+  }
+
+  /**
+   * Server s failed a request (it threw: an error, a timeout). From now on nothing is placed
+   * there, and every page that had a copy or fragment there gets it back on a survivor, rebuilt
+   * from the others (in the background: the recovery's traffic is modelled and reported, the
+   * program does not wait for it). A page left with too few ends the run.
+   */
+  private noticeFailure(s: number, error: unknown): void {
+    if (this.failed[s]) return;
+    this.failed[s] = true;
+    // The request's error, without the server's name (the message names it): "cannot serve: ...",
+    // "did not answer within 10 s", or a Redis instance's URL and what its connection said.
+    this.failedWhy[s] = (error instanceof Error ? error.message : String(error)).replace(/^memory server \d+ (\(([^)]*)\): )?/, (_, _all, url) => (url ? `${url}: ` : ""));
+    this.state.full[s] = true;
+    this.serverFailures++;
+    this.remoteBytes -= this.remoteBytesOn[s];
+    this.remoteBytesOn[s] = 0;
+    const redundancy = this.options.redundancy!;
+    for (const [vpage, holders] of this.holders) {
+      let lostHere = false;
+      for (let i = 0; i < holders.length; i++) {
+        if (holders[i] === s) {
+          holders[i] = -1;
+          lostHere = true;
+        }
+      }
+      if (!lostHere) continue;
+      this.repair(vpage, holders, s, redundancy);
+    }
+  }
+
+  /** Rebuilds the lost fragments of a page (holders[i] < 0) from the ones left. */
+  private repair(vpage: number, holders: Int32Array, failedServer: number, redundancy: Redundancy): void {
+    const page = this.bytesOf[vpage];
+    const f = redundancy.fragmentBytes(page);
+    // Buffers of its own: reading a fragment can notice another failure, whose repairs run
+    // inside this one (the page-in's shared buffers would be overwritten under it).
+    const buffers = Array.from({ length: holders.length }, () => new Uint8Array(this.options.pageSizeBytes));
+    const present = new Array<boolean>(holders.length).fill(false);
+    let got = 0;
+    // Read enough of what is left, and put each back where it was.
+    for (let i = 0; i < holders.length && got < redundancy.needed; i++) {
+      const h = holders[i];
+      if (h < 0 || this.failed[h]) continue;
+      if (this.takeFragment(vpage, i, h, buffers[i], f) < 0) {
+        holders[i] = -1;
+        continue;
+      }
+      const back = this.storeFragment(vpage, i, buffers[i].subarray(0, f), [h]);
+      if (back < 0) holders[i] = -1;
+      else {
+        present[i] = true;
+        got++;
+      }
+    }
+    if (got < redundancy.needed) {
+      const left = Array.from(holders).filter((h) => h >= 0 && !this.failed[h]).length;
+      throw new PageLostError(vpage, failedServer, this.failedWhy[failedServer], redundancy.name, this.options.policy ?? "the policy",
+        left, redundancy.needed, redundancy.fragments);
+    }
+    const views = buffers.slice(0, holders.length).map((b) => b.subarray(0, f));
+    redundancy.rebuild(views, present);
+    let rebuilt = 0;
+    for (let i = 0; i < holders.length; i++) {
+      if (present[i] || holders[i] >= 0) continue;
+      // A server without a fragment of the page; for a code, if there is none, one that has (it
+      // then survives fewer failures, but any single one still); copies need distinct servers.
+      let target = this.storeFragment(vpage, i, views[i], this.candidates(holders));
+      if (target < 0 && redundancy.spec.kind === "ec") target = this.storeFragment(vpage, i, views[i], this.candidates([]));
+      if (target < 0) continue;
+      holders[i] = target;
+      rebuilt++;
+      if (i === 0) {
+        // The page's home moves with its first fragment.
+        this.state.held[this.serverOf[vpage]]--;
+        this.state.held[target]++;
+        this.serverOf[vpage] = target;
+      }
+    }
+    this.pagesRecovered++;
+    this.recoveryBytes += (got + rebuilt) * f;
+    this.recoveryMicros += (got + rebuilt) * redundancy.messageMicros(f) + got * redundancy.messageMicros(REQUEST_BYTES)
+      + redundancy.codingMicros(rebuilt, page);
+    if (this.options.debug?.onRecover) {
+      const stored = new Uint8Array(page);
+      redundancy.join(views, views.map(() => true), page, stored);
+      this.options.debug.onRecover(vpage, stored);
+    }
+  }
+
+  /** Whether server s has been noticed failed. */
+  hasFailed(s: number): boolean {
+    return this.failed[s];
   }
 
   private remember(vpage: number): void {

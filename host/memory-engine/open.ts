@@ -4,9 +4,11 @@ import { COMPRESSED_SLOTS_PER_PAGE } from "../compression/page-compressor.ts";
 import { DISKS } from "../disks/index.ts";
 import type { PolicyContext } from "../policies/policy.ts";
 import { MemoryServerPool } from "../servers/pool.ts";
-import { startReaper, startRedisServers, type EmbeddedRedis } from "../servers/redis.ts";
+import { killNow, startReaper, startRedisServers, type EmbeddedRedis } from "../servers/redis.ts";
 import { SwapDevice } from "../swap-device.ts";
+import { failureInjector } from "./fault-injection.ts";
 import { MemoryEngine } from "./memory-engine.ts";
+import { parseRedundancy, Redundancy } from "./redundancy.ts";
 
 export interface RemoteMemory {
   pool: MemoryServerPool;
@@ -23,6 +25,11 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
   // --transport redis with no URL: local redis-server processes of this run's own.
   const embedded: EmbeddedRedis | null = config.transport === "redis" && config.serverUrls.length === 0
     ? await startRedisServers(config.servers) : null;
+  const spec = parseRedundancy(config.redundancy);
+  if (typeof spec === "string") throw new Error(spec); // resolveConfig has checked it
+  // Resilient mode: pages kept by the redundancy (none: one copy), and
+  // failures noticed and repaired.
+  const resilient = spec.kind !== "none" || config.failServers.length > 0;
   const runId = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const urls = embedded?.urls ?? config.serverUrls;
   // If remora is cut short (Ctrl-C, a signal), the reaper deletes the run's keys for it.
@@ -31,8 +38,11 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
   try {
     pool = await MemoryServerPool.start({
       servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size, transport: config.transport,
-      // Compressed pages take the slots they fill, so the same memory holds more of them.
-      slotBytes: config.compress === "none" ? size : size / COMPRESSED_SLOTS_PER_PAGE,
+      // Compressed pages and erasure-coded fragments take the slots they fill, so the same memory
+      // holds more of them.
+      slotBytes: config.compress === "none" && spec.kind !== "ec" ? size : size / COMPRESSED_SLOTS_PER_PAGE,
+      // A thread that does not answer within this has failed (redis: connectTimeoutMs governs).
+      timeoutMs: config.transport === "redis" ? undefined : config.serverTimeoutMs,
       redis: config.transport !== "redis" ? undefined : {
         urls,
         // Keys carry the run: several runs can share an instance.
@@ -54,6 +64,16 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
     viaEngine: config.memoryEngine,
     engineCachePages: Math.floor(config.engineCacheBytes / size),
     pageSizeBytes: size,
+    ...(resilient ? {
+      redundancy: new Redundancy(spec, config.link, config.erasureCodingBytesPerSecond),
+      policy: config.policy,
+      debug: ctx.debug,
+      // A thread is terminated; an embedded redis-server gets SIGKILL (config refuses --server-url).
+      afterTransfer: config.failServers.length === 0 ? undefined : failureInjector(config.failServers, (s) => {
+        if (embedded !== null) killNow(embedded.pids[s]);
+        else pool.crashServer(s);
+      }),
+    } : {}),
   });
   return {
     pool,
@@ -64,9 +84,24 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
       stats.diskReads = swap.diskReads;
       stats.diskWrites = swap.diskWrites;
       const moved = pool.roundTripMicros();
+      const cyclesOf = (micros: number) => Math.round(micros * (config.clockHz / 1e6));
       return {
-        // Each server's own count of the pages it holds (a request to each).
-        servers: Array.from({ length: pool.servers }, (_, s) => pool.pagesHeld(s)),
+        // Each server's own count of the pages (or fragments) it holds (a request to each); a
+        // failed server holds none.
+        servers: Array.from({ length: pool.servers }, (_, s) => {
+          if (engine.hasFailed(s)) return 0;
+          try {
+            return pool.pagesHeld(s);
+          } catch {
+            return 0; // crashed, and no request had noticed it yet
+          }
+        }),
+        serverFailures: engine.serverFailures,
+        pagesRecovered: engine.pagesRecovered,
+        recoveryBytes: engine.recoveryBytes,
+        recoveryCycles: cyclesOf(engine.recoveryMicros),
+        redundancyBytes: engine.redundancyBytes,
+        remoteBytesPeak: engine.remoteBytesPeak,
         pagesOnDisk: engine.pagesOnDisk,
         engineCacheHitRate: engine.cacheHitRate,
         // Real time of the pages that moved (none: null).

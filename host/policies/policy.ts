@@ -20,10 +20,13 @@
 import type { RunConfig } from "../config.ts";
 import type { PrefetchStore } from "../prefetch/prefetcher.ts";
 import type { Stats } from "../stats.ts";
+import type { ResilienceDebug } from "../memory-engine/memory-engine.ts";
 
 export interface PolicyContext {
   config: RunConfig;
   stats: Stats;
+  /** Tests: what the memory engine stores and rebuilds (--redundancy, --fail-server). */
+  debug?: ResilienceDebug;
 }
 
 export interface Backing {
@@ -42,6 +45,9 @@ export interface Backing {
   softwareCounter?(vpage: number, accesses: number): number;
   /** The paging policies (DISK, RAM_DISK): what `--prefetch` may ask of the store. */
   prefetchStore?: PrefetchStore;
+  /** Modelled µs the store spent on the last transfers beyond their own path (--redundancy's
+   *  extra messages and coding), to add to the stall; reset by the call. */
+  takeExtraStallMicros?(): number;
   report?(): Promise<Record<string, unknown>> | Record<string, unknown>;
   close(): Promise<void> | void;
 }

@@ -28,6 +28,7 @@ export const ramDiskPolicy: Policy = {
         holds: (vpage) => engine.holds(vpage),
         following: (vpage, n) => Array.from({ length: n }, (_, k) => vpage + 1 + k).filter((v) => engine.holds(v)),
       },
+      takeExtraStallMicros: engine.resilient ? () => engine.takeExtraMicros() : undefined,
       report: () => ({ ...remote.report(), compression: compressor?.report() ?? null }),
       close: () => remote.close(),
     };

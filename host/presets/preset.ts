@@ -27,6 +27,10 @@ export interface Preset {
   /** --compress: how fast the client's core runs the page codecs, relative to the core their
    *  published speeds were measured on (host/compression/codec.ts: a 2.7 GHz Core i5-3340M). */
   codecSpeedRatio: number;
+  /** --redundancy ec:D+P: the client's Reed–Solomon speed, in bytes of page coded against one
+   *  fragment's row of the matrix per second: encoding costs P x page bytes at this rate, and
+   *  rebuilding m lost data fragments m x page bytes (host/memory-engine/redundancy.ts). */
+  erasureCodingBytesPerSecond: number;
   /** Memory servers and the memory each offers, when --servers / --server-mem are not given. */
   servers: number;
   serverMemBytes: number;

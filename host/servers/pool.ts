@@ -87,6 +87,8 @@ interface Server {
   stats: ServerStats | null;
   /** Why the server can no longer be used (it died, or did not answer), or null. */
   failure: string | null;
+  /** One-sided: the server crashed (crashServer) and its memory region went with it. */
+  revoked: boolean;
 }
 
 /** One clear message per bad option; throws the first one found. */
@@ -209,6 +211,7 @@ export class MemoryServerPool {
           done: Promise.resolve(),
           stats: null,
           failure: null,
+          revoked: false,
         };
         const task: ServerTask = {
           channel, storage, slots, capacitySlots, slotBytes, pageSizeBytes, id,
@@ -416,6 +419,24 @@ export class MemoryServerPool {
     s.failure ??= "it was killed";
   }
 
+  /**
+   * Crashes one server now, from inside a fault (--fail-server; synchronous: the fault handler
+   * cannot await): its thread is terminated, and nothing tells the client. A two-sided request
+   * to it then times out (timeoutMs). One-sided, the client reads and writes the server's storage
+   * without its thread, as an RDMA NIC does: when the server machine dies, its memory region goes
+   * with it and the next one-sided operation completes with an error (the queue pair's error
+   * state). The storage here outlives the thread, so the region is revoked with the crash: the
+   * next one-sided access throws. Either way the engine learns of it only from a request.
+   */
+  crashServer(server: number): void {
+    this.checkIndex(server);
+    const s = this.list[server];
+    const threadId = Atomics.load(s.ctrl, THREAD_ID);
+    const worker = this.pool.threads.find((w) => w.threadId === threadId);
+    worker?.terminate().catch(() => {});
+    if (this.transport === "one-sided") s.revoked = true;
+  }
+
   /** Stops every server and the thread pool. Safe to call again, and after a server crashed. */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
@@ -450,6 +471,10 @@ export class MemoryServerPool {
     const s = this.list[server];
     if (this.stopping !== null) throw new Error(`memory server ${server} cannot serve: the pool is stopped`);
     if (s.failure !== null) throw new Error(`memory server ${server} cannot serve: ${s.failure}`);
+    if (s.revoked && this.transport === "one-sided") {
+      s.failure = "a one-sided access failed: its memory region is gone";
+      throw new Error(`memory server ${server} cannot serve: ${s.failure}`);
+    }
     return s;
   }
 

@@ -3,6 +3,7 @@
 // `remora servers start`). They bind 127.0.0.1 only, on free ports, with no persistence, so
 // nothing outlives them. Kept free of heavy imports: the server workers load redactUrl.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -154,4 +155,27 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.once("exit", () => { clearTimeout(timer); resolve(); });
     child.kill("SIGTERM");
   });
+}
+
+/** SIGKILL to a process of ours, then wait (synchronously: inside a fault) until the kernel has
+ *  closed its sockets: it is a zombie or gone. At most a second. */
+export function killNow(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    return; // gone already
+  }
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const until = performance.now() + 1000;
+  while (performance.now() < until) {
+    let state: string;
+    try {
+      // /proc/PID/stat: "PID (name) STATE ..."; Z is a zombie, whose sockets are closed.
+      state = /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1] ?? "Z";
+    } catch {
+      return; // reaped, or no /proc: the signal is delivered by now either way
+    }
+    if (state === "Z" || state === "X") return;
+    Atomics.wait(sleeper, 0, 0, 1);
+  }
 }
