@@ -66,7 +66,7 @@ export const MUTANTS: Mutant[] = [
     find: "backing.pageOut(vpageOut, frame, outDirty !== 0, now)", replace: "backing.pageOut(vpageOut, frame, false, now)",
     why: "the write-back of a dirty victim is dropped (every victim passed on as clean)" },
   { id: "engine-clean-eviction-pageout", file: ENGINE,
-    find: "if (written !== null) {", replace: "if (true) {",
+    find: "if (written !== null) stats.pageOuts++;", replace: "stats.pageOuts++;",
     why: "a clean eviction (nothing written) is counted as a page-out" },
   { id: "engine-no-fault-handling-time", file: ENGINE,
     find: "+ config.faultHandlingMicros", replace: "",
@@ -75,10 +75,10 @@ export const MUTANTS: Mutant[] = [
     find: "done = Math.max(done, written);", replace: "",
     why: "the fault does not wait for the victim's write-back to complete" },
   { id: "engine-first-touch-not-zeroed", file: ENGINE,
-    find: "frame.fill(0);", replace: "",
+    find: "    } else {\n      frame.fill(0);", replace: "    } else {\n",
     why: "a never-touched page served by the host gets its frame's old bytes, not zeros" },
   { id: "engine-stall-overwritten", file: ENGINE,
-    find: "stats.stallCycles += ", replace: "stats.stallCycles = ",
+    find: "stats.stallCycles += Math.round((done - now)", replace: "stats.stallCycles = Math.round((done - now)",
     why: "each fault's stall replaces the stalls so far instead of adding to them" },
   { id: "engine-latency-absolute", file: ENGINE,
     find: "faultLatencyMicros.push(done - now)", replace: "faultLatencyMicros.push(done)",
@@ -132,7 +132,7 @@ export const MUTANTS: Mutant[] = [
     find: "(cleared)) store<u64>(cleared, now);", replace: "(cleared) && false) store<u64>(cleared, now);",
     why: "CLOCK gives no second chance: it evicts the frame under the hand, used or not (FIFO)" },
   { id: "mmu-clock-new-page-unreferenced", file: MMU_TS,
-    find: "store<u64>(frameRefClearedBase + (frame << 3), now - 1);", replace: "store<u64>(frameRefClearedBase + (frame << 3), now);",
+    find: "used ? now - 1 : now);", replace: "now);",
     why: "CLOCK: a page just brought in has its reference bit clear" },
   { id: "mmu-random-skips-last-frame", file: MMU_TS,
     find: "return x % framesUsed;", replace: "return x % (framesUsed - 1);",
@@ -183,7 +183,7 @@ export const MUTANTS: Mutant[] = [
 
   // ---- policies ----
   { id: "disk-clean-written", file: "host/policies/disk.ts",
-    find: "(dirty ? swap.write(vpage, bytes, now) : null)", replace: "swap.write(vpage, bytes, now)",
+    find: "(dirty ? transfers.pageOut(vpage, bytes, now) : null)", replace: "transfers.pageOut(vpage, bytes, now)",
     why: "DISK writes a clean page back again (a clean eviction counted as a page-out)" },
   { id: "disk-reads-report-writes", file: "host/policies/disk.ts",
     find: "stats.diskReads = swap.diskReads;", replace: "stats.diskReads = swap.diskWrites;",
@@ -210,7 +210,7 @@ export const MUTANTS: Mutant[] = [
     find: "displaceTo: \"remote\"", replace: "displaceTo: \"disk\"",
     why: "COUNTERS sends the displaced local page to disk, not to remote memory" },
   { id: "ram-disk-clean-dropped", file: "host/policies/ram-disk.ts",
-    find: "(vpage, bytes, _dirty, now) => engine.pageOut(vpage, bytes, now)", replace: "(vpage, bytes, _dirty, now) => (_dirty ? engine.pageOut(vpage, bytes, now) : null)",
+    find: "(vpage, bytes, _dirty, now) => transfers.pageOut(vpage, bytes, now)", replace: "(vpage, bytes, _dirty, now) => (_dirty ? transfers.pageOut(vpage, bytes, now) : null)",
     why: "RAM_DISK does not send a clean page back, though its page-in took it off the server" },
 
   // ---- link and disk models, the swap device, the memory engine ----
