@@ -3,26 +3,13 @@
 // redis-server (.ci/run has all three); without them the command says so and skips, which is
 // tested everywhere.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { linkValidationProblem, validateLink } from "../bench/link-validation.ts";
+import { remora } from "./remora.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const problem = linkValidationProblem();
 if (problem !== null && process.env.REMORA_REQUIRE_TOOLCHAINS) throw new Error(problem);
-
-function remora(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["bin/remora", ...args], { cwd: ROOT, env, timeout: 240_000 });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const namespaces = () => spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout ?? "";
 
@@ -43,7 +30,7 @@ test("bad options: one line, exit 2", async () => {
 
 test("without iproute2 on the PATH it says so and skips", async () => {
   // No PATH: neither ip nor tc can be found (and, when not root, root is what it names).
-  const r = await remora(["validate-link", "--repetitions", "1"], { ...process.env, PATH: "/nonexistent" });
+  const r = await remora(["validate-link", "--repetitions", "1"], { env: { ...process.env, PATH: "/nonexistent" } });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, "");
   assert.match(r.stderr, /^remora: validate-link needs (root|iproute2 \(ip is missing).*: skipped\n$/);

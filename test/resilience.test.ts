@@ -9,9 +9,7 @@
 //    is none's plus exactly its redundancyCycles; its figures are the same over every transport;
 //  - bad --redundancy / --fail-server values exit 2 with one line.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { LINKS } from "../host/links/index.ts";
 import { MemoryEngine, PageLostError, type MemoryEngineOptions } from "../host/memory-engine/memory-engine.ts";
 import { ReedSolomon } from "../host/memory-engine/reed-solomon.ts";
@@ -19,8 +17,8 @@ import { parseRedundancy, Redundancy, type RedundancySpec } from "../host/memory
 import { run } from "../host/run.ts";
 import { MemoryServerPool } from "../host/servers/pool.ts";
 import { haveRedisServer } from "../host/servers/redis.ts";
+import { remora } from "./remora.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PAGE = 4096;
 
 /** A deterministic stream of numbers (xorshift32). */
@@ -182,20 +180,6 @@ describe("the memory engine with a server crashing", () => {
 });
 
 // ---- the command line ----
-
-interface Outcome { status: number | null; stdout: string; stderr: string }
-
-function remora(args: string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["bin/remora", ...args], { cwd: ROOT, timeout: 300_000 });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const QSORT = ["run", "qsort", "--size", "small", "--policy", "ram-disk"];
 

@@ -211,19 +211,7 @@ export class MemoryEngine {
       this.remoteBytes -= page;
       this.state.held[s]--;
       this.state.full[s] = false;
-      // A hit is counted where the cache serves the page: the reply comes from the engine.
-      const cached = viaEngine && this.cache.delete(vpage);
-      if (cached) this.cacheHits++;
-      if (!viaEngine) {
-        arrived = this.serverToClient[s].send(this.clientToServer[s].send(now, REQUEST_BYTES), page);
-      } else if (cached) {
-        arrived = this.engineToClient.send(atEngine, page);
-      } else {
-        const atServer = this.engineToServer[s].send(atEngine, REQUEST_BYTES);
-        arrived = this.options.reply === "direct"
-          ? this.serverToClient[s].send(atServer, page)
-          : this.engineToClient.send(this.serverToEngine[s].send(atServer, page), page);
-      }
+      arrived = this.pageInPath(vpage, s, now, atEngine, page);
     }
     return arrived;
   }
@@ -273,6 +261,22 @@ export class MemoryEngine {
 
   get cacheHitRate(): number | null {
     return this.options.engineCachePages > 0 && this.cacheLookups > 0 ? this.cacheHits / this.cacheLookups : null;
+  }
+
+  /** A page-in's request and reply from server `s`, as the model has them: straight back (no
+   *  engine), from the engine's cache, or from the server via the engine or directly. Returns
+   *  when the page arrives at the client. */
+  private pageInPath(vpage: number, s: number, now: number, atEngine: number, page: number): number {
+    if (!this.options.viaEngine) return this.serverToClient[s].send(this.clientToServer[s].send(now, REQUEST_BYTES), page);
+    // A hit is counted where the cache serves the page: the reply comes from the engine.
+    if (this.cache.delete(vpage)) {
+      this.cacheHits++;
+      return this.engineToClient.send(atEngine, page);
+    }
+    const atServer = this.engineToServer[s].send(atEngine, REQUEST_BYTES);
+    return this.options.reply === "direct"
+      ? this.serverToClient[s].send(atServer, page)
+      : this.engineToClient.send(this.serverToEngine[s].send(atServer, page), page);
   }
 
   private place(vpage: number, server: number, slot: number, bytes: number): void {
@@ -487,18 +491,7 @@ export class MemoryEngine {
       this.state.held[s]--;
       if (!this.failed[s]) this.state.full[s] = false;
       // none's path, from the server the page came from (its home unless that one failed).
-      const cached = viaEngine && this.cache.delete(vpage);
-      if (cached) this.cacheHits++;
-      if (!viaEngine) {
-        arrived = this.serverToClient[from].send(this.clientToServer[from].send(now, REQUEST_BYTES), page);
-      } else if (cached) {
-        arrived = this.engineToClient.send(atEngine, page);
-      } else {
-        const atServer = this.engineToServer[from].send(atEngine, REQUEST_BYTES);
-        arrived = this.options.reply === "via-engine"
-          ? this.engineToClient.send(this.serverToEngine[from].send(atServer, page), page)
-          : this.serverToClient[from].send(atServer, page);
-      }
+      arrived = this.pageInPath(vpage, from, now, atEngine, page);
     }
     this.transferDone();
     return arrived;
