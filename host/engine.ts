@@ -1,19 +1,17 @@
 // The engine: one run of an instrumented module under a policy. It owns the physical memory,
 // sets up the MMU, serves page faults (write-back, then fill) and turns counts into modelled time.
-import { readFileSync } from "node:fs";
 import type { RunConfig } from "./config.ts";
 import type { Instrumented } from "./instrument/index.ts";
 import { ADDR_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_ZERO_FILLS, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "./layout.ts";
-import { atRoot } from "./paths.ts";
+import { mmuBytes } from "./mmu-bytes.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PREFETCHERS } from "./prefetch/index.ts";
 import { newStats, type Stats } from "./stats.ts";
 
-const MMU_WASM = atRoot("build/mmu.wasm");
 let mmuModule: WebAssembly.Module | undefined;
 
 function loadMmu(): WebAssembly.Module {
-  mmuModule ??= new WebAssembly.Module(readFileSync(MMU_WASM));
+  mmuModule ??= new WebAssembly.Module(mmuBytes());
   return mmuModule;
 }
 
@@ -100,6 +98,22 @@ export interface EngineOptions {
    *  is gone from physical memory (its page table entry is updated as soon as this returns). */
   afterFault?: (vpageIn: number, physical: Uint8Array) => void;
   inspect?: (mmu: MmuExports) => void;
+  /** Live views (the playground): called from the host's side of the run (page faults, remote
+   *  accesses, software counters) at most every tickMillis of real time. The program runs inside
+   *  one wasm call, so these host calls are the only moments anyone can look; with a tick set the
+   *  MMU hands first touches to the host too, so that a run that only touches pages is seen. */
+  tick?: (probe: Probe) => void;
+  /** Default 100 ms. */
+  tickMillis?: number;
+}
+
+/** What a tick sees: the MMU's memory (its page table: host/layout.ts) and the run so far. */
+export interface Probe {
+  memory: WebAssembly.Memory;
+  stats: Stats;
+  /** Modelled time so far, in µs, as the final figure counts it. */
+  modelledMicros: number;
+  remoteMode: number;
 }
 
 /** Runs an instrumented module under config's policy (by default `run(n, seed)` of a workload)
@@ -233,6 +247,28 @@ export async function runInstrumented(
   };
 
   const softwareCounter = (vpage: number, accesses: number): number => (backing.softwareCounter ?? remoteOnly("softwareCounter"))(vpage, accesses);
+
+  // Live views: a real-time check every 64 host calls, a tick when tickMillis have passed.
+  let host = { pageFault, remoteAccess, softwareCounter };
+  const probe = options.tick;
+  if (probe !== undefined) {
+    const every = options.tickMillis ?? 100;
+    let calls = 0;
+    let next = performance.now() + every;
+    const maybeTick = () => {
+      if (++calls < 64) return;
+      calls = 0;
+      const t = performance.now();
+      if (t < next) return;
+      next = t + every;
+      probe({ memory, stats, modelledMicros: nowMicros(), remoteMode: policy.remoteMode ?? 0 });
+    };
+    host = {
+      pageFault: (vpageIn, frameAddr, vpageOut, outDirty) => { maybeTick(); return pageFault(vpageIn, frameAddr, vpageOut, outDirty); },
+      remoteAccess: (vaddr, size, isStore, paddr) => { maybeTick(); remoteAccess(vaddr, size, isStore, paddr); },
+      softwareCounter: (vpage, accesses) => { maybeTick(); return softwareCounter(vpage, accesses); },
+    };
+  }
   const outOfBounds = (vaddr: number, size: number): never => {
     throw new WebAssembly.RuntimeError(
       `memory access out of bounds: ${size} bytes at virtual address 0x${(vaddr >>> 0).toString(16)}`);
@@ -240,13 +276,13 @@ export async function runInstrumented(
 
   const t0 = performance.now();
   try {
-    mmu = new WebAssembly.Instance(loadMmu(), { env: { memory }, host: { pageFault, outOfBounds, placeRemote, remoteAccess, softwareCounter, prefetchNext, prefetchFill, prefetchHit } }).exports as unknown as MmuExports;
+    mmu = new WebAssembly.Instance(loadMmu(), { env: { memory }, host: { ...host, outOfBounds, placeRemote, prefetchNext, prefetchFill, prefetchHit } }).exports as unknown as MmuExports;
     const frames = Math.min(policy.localPages(config.localPages), 0xffffffff);
     mmu.init(Math.log2(pageSize), frames, inst.tlbEntries, inst.initialWasmPages, inst.maxWasmPages,
       REPLACEMENT_CODE[config.replacement], config.seed, policy.remoteMode ?? 0, config.counterInitial,
       // The MMU serves a fault on a never-touched page itself (a zeroed frame), unless each
       // fault is to be seen or timed here.
-      options.onFault === undefined && options.afterFault === undefined && !options.measureFaults);
+      options.onFault === undefined && options.afterFault === undefined && !options.measureFaults && probe === undefined);
     if (prefetcher !== null) (mmu.setPrefetching as (on: number) => void)(1);
     for (const seg of inst.dataSegments) writeVirtual(mmu, memory, seg.offset, seg.data);
     const vm: VirtualMemory = {
@@ -321,7 +357,7 @@ export function abortHandler(read: (ptr: number, length: number) => Uint8Array) 
   const text = (ptr: number): string => {
     if (!ptr) return "";
     const len = new DataView(read(ptr - 4, 4).buffer).getUint32(0, true);
-    return Buffer.from(read(ptr, Math.min(len, 4096))).toString("utf16le");
+    return new TextDecoder("utf-16le").decode(read(ptr, Math.min(len, 4096)));
   };
   return (msg: number, file: number, line: number, column: number): never => {
     throw new RunError(`the workload aborted: ${text(msg)} at ${text(file)}:${line}:${column}`);
