@@ -101,7 +101,8 @@ export interface EngineOptions {
   /** Live views (the playground): called from the host's side of the run (page faults, remote
    *  accesses, software counters) at most every tickMillis of real time. The program runs inside
    *  one wasm call, so these host calls are the only moments anyone can look; with a tick set the
-   *  MMU hands first touches to the host too, so that a run that only touches pages is seen. */
+   *  MMU hands first touches to the host too, so that a run that only touches pages is seen.
+   *  Called once more when the program has returned. */
   tick?: (probe: Probe) => void;
   /** Default 100 ms. */
   tickMillis?: number;
@@ -113,6 +114,8 @@ export interface Probe {
   stats: Stats;
   /** Modelled time so far, in µs, as the final figure counts it. */
   modelledMicros: number;
+  /** Real time since the program started (what wallSeconds counts), in ms. */
+  wallMillis: number;
   remoteMode: number;
 }
 
@@ -261,7 +264,7 @@ export async function runInstrumented(
       const t = performance.now();
       if (t < next) return;
       next = t + every;
-      probe({ memory, stats, modelledMicros: nowMicros(), remoteMode: policy.remoteMode ?? 0 });
+      probe({ memory, stats, modelledMicros: nowMicros(), wallMillis: t - t0, remoteMode: policy.remoteMode ?? 0 });
     };
     host = {
       pageFault: (vpageIn, frameAddr, vpageOut, outDirty) => { maybeTick(); return pageFault(vpageIn, frameAddr, vpageOut, outDirty); },
@@ -298,6 +301,8 @@ export async function runInstrumented(
     });
     const checksum = entry.start(instance);
     const wallSeconds = (performance.now() - t0) / 1000;
+    // The live views' last look: the state the run ended in.
+    probe?.({ memory, stats, modelledMicros: nowMicros(), wallMillis: wallSeconds * 1000, remoteMode: policy.remoteMode ?? 0 });
     options.inspect?.(mmu);
     const view = new DataView(memory.buffer);
     stats.pageFaults += Number(view.getBigUint64(ADDR_ZERO_FILLS, true));

@@ -68,10 +68,7 @@ async function handle(req: RunRequest): Promise<void> {
   const evictedTo = config.policy === "ram-disk" ? "server" : "disk";
   const cyclesPerMicro = config.clockHz / 1e6;
   const remoteCycles = POLICIES[config.policy].remoteAccessCycles?.(config) ?? config.remoteAccessCycles;
-  let started = performance.now();
-  let last: Probe | null = null;
   const tick = (p: Probe) => {
-    last = p;
     const view = new DataView(p.memory.buffer);
     const u64 = (addr: number) => Number(view.getBigUint64(addr, true));
     const pageMap = readPageMap(p.memory, {
@@ -83,7 +80,7 @@ async function handle(req: RunRequest): Promise<void> {
     const remoteAccesses = u64(ADDR_REMOTE_ACCESSES);
     const message: Tick = {
       type: "tick",
-      wallMillis: performance.now() - started,
+      wallMillis: p.wallMillis,
       modelledMicros: p.modelledMicros,
       accesses,
       remoteAccesses,
@@ -100,11 +97,7 @@ async function handle(req: RunRequest): Promise<void> {
     };
     scope.postMessage(message, [pageMap.buffer]);
   };
-  started = performance.now();
   const { engine: _engine, ...result } = await run(req.options, { tickMillis: req.tickMillis ?? 100, tick });
-  // The map as the run left it (the memory outlives the run's last host call).
-  const final = last as Probe | null;
-  if (final !== null) tick({ ...final, modelledMicros: (result.modelledCycles / result.config.clockHz) * 1e6 });
   scope.postMessage({ type: "done", result });
 }
 

@@ -60,6 +60,8 @@ const SERIES = [
  *  own largest interval; below, modelled time against wall time. */
 export function drawTimeline(canvas: HTMLCanvasElement, ticks: Tick[]): void {
   const { ctx, w, h } = fit(canvas);
+  // Every line starts from the run's start: nothing done at wall time 0.
+  ticks = [{ ...ticks[0], wallMillis: 0, modelledMicros: 0, pageFaults: 0, migrations: 0, remoteAccesses: 0 }, ...ticks];
   ctx.font = "11px system-ui, sans-serif";
   const top = Math.round(h * 0.58);
   const wallEnd = Math.max(1, ticks.at(-1)?.wallMillis ?? 1);

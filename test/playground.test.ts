@@ -1,0 +1,100 @@
+// The playground (/playground of `remora dashboard`) in a real browser (Debian's Chromium through
+// playwright-core): the emulator runs in the page's Web Worker and gives the figures of
+// `remora run` (the library's run(), as bin/remora runs it), its live views change while it runs,
+// it is not much slower than the command line, and no request leaves the page's origin.
+// Screenshots go to test-output/.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { startDashboard } from "../bench/web/server.ts";
+import { run } from "../host/run.ts";
+import { buildPlayground } from "../scripts/build-playground.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = fileURLToPath(new URL("../test-output/", import.meta.url));
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (.ci/run installs it: apt-get install -y chromium)`;
+if (skip && process.env.REMORA_REQUIRE_TOOLCHAINS) throw new Error(skip);
+
+const FIGURES = ["checksum", "accesses", "pageFaults", "migrations", "remoteAccesses", "modelledCycles"] as const;
+
+let browser: Browser;
+let server: Awaited<ReturnType<typeof startDashboard>>["server"];
+let origin: string;
+
+before(async () => {
+  if (skip) return;
+  await buildPlayground();
+  mkdirSync(SHOTS, { recursive: true });
+  const { chromium } = await import("playwright-core");
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const started = await startDashboard(mkdtempSync(join(tmpdir(), "remora-playground-")), 0);
+  server = started.server;
+  origin = new URL(started.url).origin;
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A page that records its requests (its workers' included) and errors. */
+async function openPage(width = 1280, height = 720): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  return { page, requests, errors };
+}
+
+/** Polls the page (playwright's waitForFunction lost cross-origin-isolated pages here). */
+async function until<T>(page: Page, expression: string, ok: (v: T) => boolean, timeoutMs = 240_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = (await page.evaluate(expression)) as T;
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression} (last: ${JSON.stringify(v)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs the page at `query` and returns the result JSON it shows when done. */
+async function pageResult(page: Page, query: string, id = "result-json"): Promise<Record<string, unknown>> {
+  await page.goto(`${origin}/playground?${query}`);
+  const text = await until<string>(page, `(() => { const s = document.querySelector('.status.error'); return s ? 'ERROR ' + s.textContent : (document.getElementById(${JSON.stringify(id)})?.textContent ?? ''); })()`, (v) => v !== "");
+  assert.ok(!text.startsWith("ERROR"), text);
+  return JSON.parse(text);
+}
+
+const CASES = [
+  { query: "workload=trans&size=tiny&policy=counters&localPages=64&run=1", options: { workload: "trans", size: "tiny", policy: "counters", localPages: 64 } },
+  { query: "workload=qsort&size=tiny&policy=ram-disk&localPages=64&run=1", options: { workload: "qsort", size: "tiny", policy: "ram-disk", localPages: 64 } },
+  { query: "workload=sort&size=tiny&policy=software-counters&localPages=64&run=1", options: { workload: "sort", size: "tiny", policy: "software-counters", localPages: 64 } },
+] as const;
+
+for (const c of CASES) {
+  test(`the playground's ${c.options.workload} under ${c.options.policy} gives remora run's figures, with no request outside its origin`, { skip, timeout: 300_000 }, async () => {
+    const { page, requests, errors } = await openPage();
+    const got = await pageResult(page, c.query);
+    const { engine: _e, ...want } = await run(c.options);
+    for (const k of FIGURES) assert.equal(got[k], want[k], `${k}: page ${got[k]}, remora run ${want[k]}`);
+    // The whole result has remora run's fields and configuration.
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
+    assert.deepEqual(got.config, JSON.parse(JSON.stringify(want.config)));
+    assert.equal(got.verified, true);
+    assert.deepEqual(errors, []);
+    assert.ok(requests.length >= 5, `requests: ${requests}`);
+    for (const r of requests) assert.ok(r.startsWith(`${origin}/`) || r.startsWith("blob:") || r.startsWith("data:"), `a request outside the origin: ${r}`);
+    // The memory servers of ram-disk are Web Workers loaded from the origin.
+    if (c.options.policy === "ram-disk") assert.ok(requests.some((r) => r.endsWith("/playground/server-worker.js")), "no memory server worker");
+    await page.close();
+  });
+}
