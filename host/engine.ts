@@ -100,9 +100,9 @@ export interface EngineOptions {
   inspect?: (mmu: MmuExports) => void;
   /** Live views (the playground): called from the host's side of the run (page faults, remote
    *  accesses, software counters) at most every tickMillis of real time. The program runs inside
-   *  one wasm call, so these host calls are the only moments anyone can look; with a tick set the
-   *  MMU hands first touches to the host too, so that a run that only touches pages is seen.
-   *  Called once more when the program has returned. */
+   *  one wasm call, so these host calls are the only moments anyone can look (a run under `local`
+   *  makes none: the MMU serves first touches itself). Called once more when the program has
+   *  returned. */
   tick?: (probe: Probe) => void;
   /** Default 100 ms. */
   tickMillis?: number;
@@ -285,7 +285,7 @@ export async function runInstrumented(
       REPLACEMENT_CODE[config.replacement], config.seed, policy.remoteMode ?? 0, config.counterInitial,
       // The MMU serves a fault on a never-touched page itself (a zeroed frame), unless each
       // fault is to be seen or timed here.
-      options.onFault === undefined && options.afterFault === undefined && !options.measureFaults && probe === undefined);
+      options.onFault === undefined && options.afterFault === undefined && !options.measureFaults);
     if (prefetcher !== null) (mmu.setPrefetching as (on: number) => void)(1);
     for (const seg of inst.dataSegments) writeVirtual(mmu, memory, seg.offset, seg.data);
     const vm: VirtualMemory = {

@@ -98,3 +98,66 @@ for (const c of CASES) {
     await page.close();
   });
 }
+
+/** Pixels of a canvas that are not transparent. */
+const drawnPixels = (id: string) => `(() => {
+  const c = document.getElementById(${JSON.stringify(id)});
+  if (!c || c.width === 0) return 0;
+  const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++; return n;
+})()`;
+
+/** Runs the page's configuration again (its worker keeps the instrumented module). */
+async function runAgain(page: Page): Promise<Record<string, unknown>> {
+  await page.evaluate("document.body.dataset.state = ''; document.getElementById('run').click()");
+  await until<string>(page, "document.body.dataset.state ?? ''", (v) => v === "done");
+  return JSON.parse((await page.evaluate("document.getElementById('result-json').textContent")) as string);
+}
+
+test("the live views change while a run is in progress, at least 5 times a second, and are not blank", { skip, timeout: 300_000 }, async () => {
+  const { page, errors } = await openPage();
+  await page.goto(`${origin}/playground?workload=trans&size=small&policy=disk&localPages=256&run=1`);
+  // The first tick drawn: the page map has cells.
+  await until<number>(page, drawnPixels("pagemap-a"), (n) => n > 0);
+  const views = page.locator("#pane-a");
+  const first = await views.screenshot({ path: join(SHOTS, "playground-running-1.png") });
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(await page.evaluate("document.body.dataset.state"), "running", "the run ended before the second screenshot: use a longer one");
+  const second = await views.screenshot({ path: join(SHOTS, "playground-running-2.png") });
+  assert.notDeepEqual(first, second, "the views did not change between two moments of the run");
+  for (const id of ["pagemap-a", "timeline-a", "split-a"]) {
+    const pixels: number = await page.evaluate(drawnPixels(id));
+    assert.ok(pixels > 500, `${id}: ${pixels} pixels drawn`);
+  }
+  await until<string>(page, "document.body.dataset.state ?? ''", (v) => v === "done");
+  const result = JSON.parse((await page.evaluate("document.getElementById('result-json').textContent")) as string);
+  const ticks: number = await page.evaluate("window.remoraPlayground.panes[0].tickCount");
+  const rate = ticks / result.wallSeconds;
+  assert.ok(rate >= 5, `${ticks} ticks in ${result.wallSeconds} s: ${rate.toFixed(1)} a second`);
+  await page.locator("#pane-a").screenshot({ path: join(SHOTS, "playground-done.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the emulator in the browser is at most 1.5x slower than the command line (trans small, local), and the live views cost at most 10%", { skip, timeout: 600_000 }, async () => {
+  const { page, errors } = await openPage();
+  // Best of seven on each side (a run takes about 20 ms): the machine is shared, and its noise only ever adds time.
+  const browserWall: number[] = [(await pageResult(page, "workload=trans&size=small&policy=local&run=1")).wallSeconds as number];
+  for (let i = 0; i < 6; i++) browserWall.push((await runAgain(page)).wallSeconds as number);
+  const cliWall: number[] = [];
+  for (let i = 0; i < 7; i++) cliWall.push((await run({ workload: "trans", size: "small", policy: "local" })).wallSeconds);
+  const ratio = Math.min(...browserWall) / Math.min(...cliWall);
+  console.log(`trans small local: browser ${browserWall.map((s) => s.toFixed(4)).join(", ")} s; command line ${cliWall.map((s) => s.toFixed(4)).join(", ")} s; best against best ${ratio.toFixed(2)}x`);
+  assert.ok(ratio <= 1.5, `the browser took ${ratio.toFixed(2)}x the command line's wall time`);
+
+  // The live views' cost: a run that pages all the time, with and without them.
+  const withViews: number[] = [(await pageResult(page, "workload=trans&size=small&policy=disk&localPages=256&run=1")).wallSeconds as number];
+  for (let i = 0; i < 2; i++) withViews.push((await runAgain(page)).wallSeconds as number);
+  const without: number[] = [(await pageResult(page, "workload=trans&size=small&policy=disk&localPages=256&views=0&run=1")).wallSeconds as number];
+  for (let i = 0; i < 2; i++) without.push((await runAgain(page)).wallSeconds as number);
+  const cost = Math.min(...withViews) / Math.min(...without);
+  console.log(`trans small disk: with live views ${withViews.map((s) => s.toFixed(3)).join(", ")} s; without ${without.map((s) => s.toFixed(3)).join(", ")} s; ${cost.toFixed(3)}x`);
+  assert.ok(cost <= 1.1, `the live views slowed the emulator by ${((cost - 1) * 100).toFixed(1)}%`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

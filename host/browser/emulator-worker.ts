@@ -17,7 +17,8 @@ export interface RunRequest {
   options: RunOptions;
   /** A file dropped on the page: options.workload is its name. */
   file?: { name: string; bytes: ArrayBuffer };
-  tickMillis?: number;
+  /** Live views every tickMillis, or none (null): the run then makes no host call for them. */
+  tickMillis: number | null;
 }
 
 /** The run so far, at one moment (cumulative counts; the page computes rates between ticks). */
@@ -97,7 +98,7 @@ async function handle(req: RunRequest): Promise<void> {
     };
     scope.postMessage(message, [pageMap.buffer]);
   };
-  const { engine: _engine, ...result } = await run(req.options, { tickMillis: req.tickMillis ?? 100, tick });
+  const { engine: _engine, ...result } = await run(req.options, req.tickMillis === null ? {} : { tickMillis: req.tickMillis, tick });
   scope.postMessage({ type: "done", result });
 }
 

@@ -142,7 +142,12 @@ class Pane {
   }
 
   run(live: boolean): void {
-    this.worker?.terminate();
+    // A worker that is done keeps its instrumented modules for the next run; one still running is
+    // stopped.
+    if (this.running) {
+      this.worker?.terminate();
+      this.worker = null;
+    }
     this.ticks = [];
     this.map = null;
     this.running = true;
@@ -151,18 +156,20 @@ class Pane {
     pre.hidden = true;
     pre.textContent = "";
     $("table.figures", this.root).innerHTML = "";
-    this.status("loading the emulator (binaryen and the MMU)...");
-    const worker = new Worker(new URL("./emulator.js", import.meta.url), { type: "module", name: `remora emulator ${this.id}` });
+    const reuse = this.worker !== null;
+    this.status(reuse ? "running..." : "loading the emulator (binaryen and the MMU)...");
+    const worker = this.worker ?? new Worker(new URL("./emulator.js", import.meta.url), { type: "module", name: `remora emulator ${this.id}` });
     this.worker = worker;
     const options = this.options();
     const file = this.file && options.workload === this.file.name ? { name: this.file.name, bytes: this.file.bytes.slice(0) } : undefined;
+    const request = { type: "run", options, file, tickMillis: live ? Number(params.get("tick") ?? 100) : null };
     let finish!: () => void;
     this.done = new Promise((resolve) => (finish = resolve));
     worker.onmessage = (e: MessageEvent) => {
       const m = e.data;
       // The worker's modules (binaryen) finish loading with a top-level await: a message posted
       // before then would find no listener, so the run is posted once the worker says it is ready.
-      if (m.type === "ready") worker.postMessage({ type: "run", options, file, tickMillis: live ? Number(params.get("tick") ?? 100) : 1e9 });
+      if (m.type === "ready") worker.postMessage(request);
       else if (m.type === "status") this.status(`${m.text}...`);
       else if (m.type === "tick") {
         this.ticks.push(m as Tick);
@@ -179,11 +186,18 @@ class Pane {
         finish();
       }
     };
+    if (reuse) worker.postMessage(request);
     worker.onerror = (e) => {
       this.running = false;
+      this.worker = null;
       this.status(`the emulator failed: ${e.message}`, true);
       finish();
     };
+  }
+
+  /** Ticks received in the current run (the tests read the live views' rate from it). */
+  get tickCount(): number {
+    return this.ticks.length;
   }
 
   /** Redraws the views if a tick came since the last frame. */
@@ -244,6 +258,7 @@ function missing(): string | null {
 }
 
 const panes = [new Pane("a", ""), new Pane("b", "b.")];
+(window as unknown as { remoraPlayground: unknown }).remoraPlayground = { panes };
 const sideBySide = $<HTMLInputElement>("#side-by-side");
 sideBySide.checked = params.get("compare") === "1" || [...params.keys()].some((k) => k.startsWith("b."));
 const showPanes = () => {

@@ -28,17 +28,30 @@ export function grid(n: number, w: number, h: number): { cols: number; cell: num
   return { cols: Math.max(1, Math.floor(w / cell)), cell };
 }
 
+/** Every cell colour, made once: 4 places x 256 levels of use (a fillStyle string is parsed on
+ *  each assignment, so the map costs a few fillRects, not thousands of colour strings, a frame). */
+const PALETTE: string[][] = HUES.map(([hue, sat, light0], where) => Array.from({ length: 256 }, (_, use) =>
+  // Used more: darker (light0 + 55 for an unused page, light0 + 20 for the most used).
+  `hsl(${hue} ${sat}% ${where === 0 ? light0 : light0 + 55 - (35 * use) / 255}%)`));
+
 export function drawPageMap(canvas: HTMLCanvasElement, map: Uint8Array): void {
   const { ctx, w, h } = fit(canvas);
   const n = map.length / 2;
   const { cols, cell } = grid(n, w, h);
   const gap = cell >= 4 ? 1 : 0;
-  for (let v = 0; v < n; v++) {
-    const [hue, sat, light0] = HUES[map[2 * v]];
-    // Used more: darker (light0 + 55 for an unused page, light0 + 20 for the most used).
-    const light = map[2 * v] === 0 ? light0 : light0 + 55 - (35 * map[2 * v + 1]) / 255;
-    ctx.fillStyle = `hsl(${hue} ${sat}% ${light}%)`;
-    ctx.fillRect((v % cols) * cell, Math.floor(v / cols) * cell, cell - gap, cell - gap);
+  // Cells of one colour in a row are one rectangle.
+  for (let row = 0; row * cols < n; row++) {
+    const end = Math.min(n, (row + 1) * cols);
+    for (let v = row * cols; v < end;) {
+      const where = map[2 * v];
+      const use = where === 0 ? 0 : map[2 * v + 1];
+      let run = 1;
+      while (v + run < end && map[2 * (v + run)] === where && (where === 0 || map[2 * (v + run) + 1] === use)) run++;
+      ctx.fillStyle = PALETTE[where][use];
+      if (gap === 0) ctx.fillRect((v % cols) * cell, row * cell, run * cell, cell);
+      else for (let k = 0; k < run; k++) ctx.fillRect(((v + k) % cols) * cell, row * cell, cell - gap, cell - gap);
+      v += run;
+    }
   }
 }
 
