@@ -4,12 +4,15 @@
 // it is not much slower than the command line, and no request leaves the page's origin.
 // Screenshots go to test-output/.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
+import { PLAYGROUND_DIR } from "../bench/web/playground-files.ts";
 import { startDashboard } from "../bench/web/server.ts";
 import { run } from "../host/run.ts";
 import { buildPlayground } from "../scripts/build-playground.ts";
@@ -166,4 +169,56 @@ test("the emulator in the browser is at most 1.5x slower than the command line (
   assert.ok(cost <= 1.1, `the live views slowed the emulator by ${((cost - 1) * 100).toFixed(1)}%`);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test("side by side: two configurations run at once, each with remora run's figures; the page fits 1280x720 and a phone's width", { skip, timeout: 300_000 }, async () => {
+  const a = { workload: "sort", size: "tiny", policy: "counters", localPages: 64 } as const;
+  const b = { workload: "sort", size: "tiny", policy: "software-counters", localPages: 64 } as const;
+  const query = `workload=sort&size=tiny&policy=counters&localPages=64&b.workload=sort&b.size=tiny&b.policy=software-counters&b.localPages=64&run=1`;
+  for (const [width, height] of [[1280, 720], [390, 844]]) {
+    const { page, errors } = await openPage(width, height);
+    await page.goto(`${origin}/playground?${query}`);
+    await until<string>(page, "document.body.dataset.state ?? ''", (v) => v === "done");
+    for (const [id, options] of [["result-json", a], ["result-json-b", b]] as const) {
+      const got = JSON.parse((await page.evaluate(`document.getElementById('${id}').textContent`)) as string);
+      const { engine: _e, ...want } = await run(options);
+      for (const k of FIGURES) assert.equal(got[k], want[k], `${id} ${k}: page ${got[k]}, remora run ${want[k]}`);
+    }
+    const boxA = (await page.locator("#pane-a").boundingBox())!;
+    const boxB = (await page.locator("#pane-b").boundingBox())!;
+    if (width >= 1280) assert.ok(boxB.x > boxA.x + boxA.width - 1 && Math.abs(boxB.y - boxA.y) < 1, "the two panes are not next to each other");
+    else assert.ok(boxB.y >= boxA.y + boxA.height - 1, "on a phone the panes stack");
+    const overflow: number = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than a ${width} px screen`);
+    await page.screenshot({ path: join(SHOTS, `playground-side-by-side-${width}.png`), fullPage: width < 1280 });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test("without cross-origin isolation the page says why it cannot run", { skip, timeout: 60_000 }, async () => {
+  // The same files from a server that does not send the isolation headers.
+  const plain = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname.replace(/^\/+/, "") || "index.html";
+    const file = join(PLAYGROUND_DIR, path);
+    if (!file.startsWith(PLAYGROUND_DIR) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": path.endsWith(".js") ? "text/javascript" : path.endsWith(".css") ? "text/css" : "text/html" });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+  try {
+    const { page, errors } = await openPage();
+    await page.goto(`http://127.0.0.1:${(plain.address() as AddressInfo).port}/?run=1`);
+    const message = await until<string>(page, "document.getElementById('unsupported').hidden ? '' : document.getElementById('unsupported').textContent", (v) => v !== "");
+    assert.match(message, /SharedArrayBuffer/);
+    assert.match(message, /Cross-Origin-Opener-Policy: same-origin/);
+    assert.equal(await page.evaluate("document.getElementById('run').disabled"), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    plain.close();
+  }
 });

@@ -63,7 +63,7 @@ async function handle(req: RunRequest): Promise<void> {
   const name = req.options.workload;
   if (req.file) provideModule(req.file.name, new Uint8Array(req.file.bytes));
   else if (!hasModule(name)) provideModule(name, await fetchBytes(asset(`./workloads/${encodeURIComponent(name)}.wasm`)));
-  scope.postMessage({ type: "status", text: "instrumenting and running" });
+  scope.postMessage({ type: "status", text: "running" });
 
   const config = resolveConfig(req.options);
   const evictedTo = config.policy === "ram-disk" ? "server" : "disk";

@@ -16,7 +16,8 @@ export interface PageMapOptions {
 
 /**
  * Two bytes per virtual page: where it is (WHERE), and its use from 0 to 255: for a local page,
- * how recently it was used (the access clock at its frame's last slow-path use, against now); for a
+ * how recently it was used (the access clock at its frame's last slow-path use, from the least
+ * recently used local page, 0, to now, 255); for a
  * remote page under COUNTERS, the share of its counter that remote accesses have used up. The
  * MMU counts no accesses per page (its fast path must stay a few instructions), so these are the
  * use it does record.
@@ -31,15 +32,18 @@ export function readPageMap(memory: WebAssembly.Memory, o: PageMapOptions): Uint
   const pte = new Uint32Array(buffer, ptBase, pages);
   const out = new Uint8Array(pages * 2);
   const evicted = o.evictedTo === "server" ? WHERE.server : WHERE.disk;
+  // Local pages' last uses, to scale them between the least and the most recently used.
+  const touches = new Float64Array(pages).fill(-1);
+  let oldest = now;
   for (let v = 0; v < pages; v++) {
     const e = pte[v];
     let where: number = WHERE.untouched;
     let use = 0;
     if (e & (PTE_PRESENT | PTE_PREFETCHED)) {
       where = WHERE.local;
-      const frame = e >>> PTE_FRAME_SHIFT;
-      const touch = Number(view.getBigUint64(touchBase + frame * 8, true));
-      use = Math.round(255 * Math.min(1, touch / now));
+      const touch = Number(view.getBigUint64(touchBase + (e >>> PTE_FRAME_SHIFT) * 8, true));
+      touches[v] = touch;
+      if (touch < oldest) oldest = touch;
     } else if (e & PTE_REMOTE) {
       where = WHERE.server;
       if (o.counterInitial !== null) use = Math.round(255 * (1 - Math.min(1, (e >>> PTE_FRAME_SHIFT) / o.counterInitial)));
@@ -49,5 +53,7 @@ export function readPageMap(memory: WebAssembly.Memory, o: PageMapOptions): Uint
     out[2 * v] = where;
     out[2 * v + 1] = use;
   }
+  const span = Math.max(1, now - oldest);
+  for (let v = 0; v < pages; v++) if (touches[v] >= 0) out[2 * v + 1] = Math.round((255 * Math.max(0, touches[v] - oldest)) / span);
   return out;
 }

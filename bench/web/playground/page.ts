@@ -210,9 +210,12 @@ class Pane {
     drawTimeline($(".timeline", this.root), this.ticks);
     drawSplit($(".split", this.root), last);
     const pct = (x: number) => `${((100 * x) / Math.max(1, last.accesses)).toFixed(2)}%`;
+    const total = last.localMicros + last.remoteMicros + last.stallMicros;
+    const share = (x: number) => `${((100 * x) / Math.max(1e-9, total)).toFixed(1)}%`;
     $(".now", this.root).textContent = `${last.accesses.toLocaleString("en-US")} accesses: ${pct(last.accesses - last.remoteAccesses)} local, `
       + `${pct(last.remoteAccesses)} remote; ${last.pageIns.toLocaleString("en-US")} pages brought in, ${last.migrations.toLocaleString("en-US")} migrations; `
-      + `average access cost ${last.avgAccessCycles.toFixed(2)} cycles`;
+      + `average access cost ${last.avgAccessCycles.toFixed(2)} cycles; modelled time: ${share(last.localMicros)} local accesses, `
+      + `${share(last.remoteMicros)} remote accesses, ${share(last.stallMicros)} page transfers`;
   }
 
   private showResult(result: Record<string, unknown>): void {
