@@ -85,6 +85,7 @@ export function drawTimeline(canvas: HTMLCanvasElement, ticks: Tick[]): void {
   ctx.lineTo(w, top + 0.5);
   ctx.stroke();
   let legendX = 4;
+  let legendY = 12;
   for (const s of SERIES) {
     const deltas = ticks.map((t, i) => (i === 0 ? t[s.key] : t[s.key] - ticks[i - 1][s.key]));
     const max = Math.max(0, ...deltas);
@@ -92,15 +93,20 @@ export function drawTimeline(canvas: HTMLCanvasElement, ticks: Tick[]): void {
     ctx.lineWidth = 1.5;
     ctx.beginPath();
     ticks.forEach((t, i) => {
-      const y = top - 4 - (max > 0 ? ((top - 22) * deltas[i]) / max : 0);
+      const y = top - 4 - (max > 0 ? ((top - 44) * deltas[i]) / max : 0); // room above for the legend
       if (i === 0) ctx.moveTo(x(t), y);
       else ctx.lineTo(x(t), y);
     });
     ctx.stroke();
     const label = `${s.label} (max ${max.toLocaleString("en-US")} per tick)`;
     ctx.fillStyle = s.colour;
-    ctx.fillText(label, legendX, 12);
-    legendX += ctx.measureText(label).width + 12;
+    const width = ctx.measureText(label).width;
+    if (legendX > 4 && legendX + width > w) {
+      legendX = 4;
+      legendY += 13;
+    }
+    ctx.fillText(label, legendX, legendY);
+    legendX += width + 12;
   }
   // Modelled seconds against wall seconds.
   const modelledEnd = Math.max(1e-9, ticks.at(-1)?.modelledMicros ?? 0);
