@@ -222,3 +222,19 @@ test("without cross-origin isolation the page says why it cannot run", { skip, t
     plain.close();
   }
 });
+
+test("a workload file of one's own, given to the page, runs with remora run's figures", { skip, timeout: 300_000 }, async () => {
+  const file = fileURLToPath(new URL("../build/workloads/mvec.wasm", import.meta.url));
+  const { page, errors } = await openPage();
+  await page.goto(`${origin}/playground?policy=counters&localPages=64`);
+  await page.setInputFiles("#file", file);
+  await until<boolean>(page, "!!document.querySelector('#pane-a input[name=n]')", (v) => v);
+  await page.fill("#pane-a input[name=n]", "150");
+  const got = await runAgain(page);
+  const { engine: _e, ...want } = await run({ workload: file, n: 150, policy: "counters", localPages: 64 });
+  assert.equal(got.workload, "mvec.wasm");
+  for (const k of FIGURES) assert.equal(got[k], want[k], `${k}: page ${got[k]}, remora run ${want[k]}`);
+  assert.equal(got.verified, true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -108,7 +108,9 @@ class Pane {
     for (const el of Array.from($<HTMLFormElement>(".config", this.root).elements) as HTMLInputElement[]) {
       if (el.value !== "") o[el.name] = el.value;
     }
-    if (this.file && o.workload === this.file.name) o.n = Number(params.get(`${this.prefix}n`) ?? (($<HTMLInputElement>("input[name=n]", this.root)?.value) || 0));
+    // n is the size parameter of a workload file; a built-in workload has its sizes.
+    if (this.file && o.workload === this.file.name) o.n = Number(o.n ?? 0);
+    else delete o.n;
     delete o.size;
     if (!String(o.workload).endsWith(".wasm")) o.size = this.value("size");
     return o;
@@ -304,18 +306,21 @@ if (problem !== null) {
     document.body.classList.add("dragging");
   });
   document.addEventListener("dragleave", () => document.body.classList.remove("dragging"));
-  document.addEventListener("drop", async (e) => {
-    e.preventDefault();
-    document.body.classList.remove("dragging");
-    const file = e.dataTransfer?.files[0];
+  const useFile = async (file: File | undefined) => {
     if (!file) return;
     if (!file.name.endsWith(".wasm")) {
       panes[0].status(`${file.name} is not a .wasm file`, true);
       return;
     }
     panes[0].useFile(file.name, await file.arrayBuffer());
-    panes[0].status(`${file.name} loaded: set n and run`);
+    panes[0].status(`${file.name} loaded into configuration A: set n and run`);
+  };
+  document.addEventListener("drop", (e) => {
+    e.preventDefault();
+    document.body.classList.remove("dragging");
+    void useFile(e.dataTransfer?.files[0]);
   });
+  $<HTMLInputElement>("#file").addEventListener("change", (e) => void useFile((e.target as HTMLInputElement).files?.[0]));
   if (params.get("run") === "1") {
     document.body.dataset.state = "running";
     void runAll();
