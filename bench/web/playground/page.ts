@@ -36,6 +36,9 @@ const FIELDS: Field[] = [
   { key: "link", label: "link", choices: Object.keys(LINKS), blank: "preset's", initial: "" },
 ];
 
+/** How often the live views are updated: 8 times a second. */
+const TICK_MILLIS = 125;
+
 const $ = <T extends HTMLElement>(sel: string, root: ParentNode = document) => root.querySelector(sel) as T;
 const params = new URLSearchParams(location.search);
 
@@ -164,7 +167,7 @@ class Pane {
     this.worker = worker;
     const options = this.options();
     const file = this.file && options.workload === this.file.name ? { name: this.file.name, bytes: this.file.bytes.slice(0) } : undefined;
-    const request = { type: "run", options, file, tickMillis: live ? Number(params.get("tick") ?? 100) : null };
+    const request = { type: "run", options, file, tickMillis: live ? Number(params.get("tick") ?? TICK_MILLIS) : null };
     let finish!: () => void;
     this.done = new Promise((resolve) => (finish = resolve));
     worker.onmessage = (e: MessageEvent) => {
@@ -177,9 +180,11 @@ class Pane {
         this.ticks.push(m as Tick);
         this.map = (m as Tick).pageMap;
         this.dirty = true;
+        requestFrame();
       } else if (m.type === "done") {
         this.running = false;
         this.dirty = true;
+        requestFrame();
         this.showResult(m.result);
         finish();
       } else if (m.type === "error") {
@@ -243,6 +248,18 @@ class Pane {
   }
 }
 
+/** One redraw at the next animation frame, of the panes that had news since the last: the page
+ *  draws only when a tick came (the emulator's worker shares the machine's cores with it). */
+let framePending = false;
+function requestFrame(): void {
+  if (framePending) return;
+  framePending = true;
+  requestAnimationFrame(() => {
+    framePending = false;
+    for (const p of panes) p.draw();
+  });
+}
+
 function updateShareLink(): void {
   const q = new URLSearchParams();
   for (const pane of panes.filter((p) => p.id === "a" || sideBySide.checked)) {
@@ -294,12 +311,6 @@ if (problem !== null) {
     document.body.dataset.state = "running";
     void runAll();
   });
-  // One redraw per animation frame at most, and only of panes that had news.
-  const frame = () => {
-    for (const p of panes) p.draw();
-    requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
   // A workload of one's own, dropped anywhere on the page, goes into configuration A.
   document.addEventListener("dragover", (e) => {
     e.preventDefault();
