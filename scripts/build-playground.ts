@@ -4,7 +4,7 @@
 // The browser runs remora's own modules: esbuild bundles host/run.ts and everything it imports.
 // The few modules that reach Node (a file, a thread pool, a child process) are swapped for their
 // browser twins in host/browser/ (same exports; each twin's types are checked against the Node
-// module's), and every node: import for a stub that fails if called (host/browser/node-stub.ts),
+// module's), and every node: import for a stub that fails if called (host/browser/node-stub.cjs),
 // so the bundle loads nothing from Node and requests nothing but its own folder's files.
 import { build, type Plugin } from "esbuild";
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
@@ -30,7 +30,7 @@ const browserSeams: Plugin = {
       return twin === undefined ? undefined : { path: twin };
     });
     b.onResolve({ filter: /^piscina$/ }, () => ({ path: join(root, "host/browser/piscina.ts") }));
-    b.onResolve({ filter: /^node:/ }, () => ({ path: join(root, "host/browser/node-stub.ts") }));
+    b.onResolve({ filter: /^node:/ }, () => ({ path: join(root, "host/browser/node-stub.cjs") }));
   },
 };
 

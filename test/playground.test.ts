@@ -15,6 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import { PLAYGROUND_DIR } from "../bench/web/playground-files.ts";
 import { startDashboard } from "../bench/web/server.ts";
 import { run } from "../host/run.ts";
+import { runCommand } from "../host/wasi/command.ts";
 import { buildPlayground } from "../scripts/build-playground.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -114,6 +115,8 @@ const drawnPixels = (id: string) => `(() => {
 async function runAgain(page: Page): Promise<Record<string, unknown>> {
   await page.evaluate("document.body.dataset.state = ''; document.getElementById('run').click()");
   await until<string>(page, "document.body.dataset.state ?? ''", (v) => v === "done");
+  const failed = (await page.evaluate("document.querySelector('#pane-a .status.error')?.textContent ?? null")) as string | null;
+  assert.equal(failed, null, `the run failed: ${failed}`);
   return JSON.parse((await page.evaluate("document.getElementById('result-json').textContent")) as string);
 }
 
@@ -235,6 +238,23 @@ test("a workload file of one's own, given to the page, runs with remora run's fi
   assert.equal(got.workload, "mvec.wasm");
   for (const k of FIGURES) assert.equal(got[k], want[k], `${k}: page ${got[k]}, remora run ${want[k]}`);
   assert.equal(got.verified, true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a WASI command given to the page runs on @wasmer/wasi with remora run's figures and output", { skip, timeout: 300_000 }, async () => {
+  const file = fileURLToPath(new URL("../build/wasi/trans.wasm", import.meta.url));
+  const { page, errors } = await openPage();
+  await page.goto(`${origin}/playground?policy=counters&localPages=64`);
+  await page.setInputFiles("#file", file);
+  await until<boolean>(page, "!!document.querySelector('#pane-a input[name=args]')", (v) => v);
+  await page.fill("#pane-a input[name=args]", "300 1");
+  const got = await runAgain(page);
+  const { engine: _e, ...want } = await runCommand({ workload: file, policy: "counters", localPages: 64 }, { args: ["300", "1"] });
+  assert.equal(got.program, "trans.wasm");
+  assert.equal(got.exitCode, 0);
+  assert.equal(got.stdout, want.stdout);
+  for (const k of FIGURES.filter((f) => f !== "checksum")) assert.equal(got[k], want[k], `${k}: page ${got[k]}, remora run ${want[k]}`);
   assert.deepEqual(errors, []);
   await page.close();
 });

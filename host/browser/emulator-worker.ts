@@ -9,7 +9,9 @@ import type { Probe } from "../engine.ts";
 import { POLICIES } from "../policies/index.ts";
 import { run } from "../run.ts";
 import { setMmuBytes } from "./mmu-bytes.ts";
-import { hasModule, provideModule } from "./modules.ts";
+import { runCommand } from "../wasi/command.ts";
+import { installBufferShim } from "./buffer-shim.ts";
+import { hasModule, prepare, provideModule } from "./modules.ts";
 import { readPageMap } from "./page-map.ts";
 
 export interface RunRequest {
@@ -17,6 +19,8 @@ export interface RunRequest {
   options: RunOptions;
   /** A file dropped on the page: options.workload is its name. */
   file?: { name: string; bytes: ArrayBuffer };
+  /** A WASI command's arguments (after its name). */
+  args?: string[];
   /** Live views every tickMillis, or none (null): the run then makes no host call for them. */
   tickMillis: number | null;
 }
@@ -98,7 +102,17 @@ async function handle(req: RunRequest): Promise<void> {
     };
     scope.postMessage(message, [pageMap.buffer]);
   };
-  const { engine: _engine, ...result } = await run(req.options, req.tickMillis === null ? {} : { tickMillis: req.tickMillis, tick });
+  const extras = req.tickMillis === null ? {} : { tickMillis: req.tickMillis, tick };
+  // A WASI command (a file with _start) runs as `remora run FILE.wasm -- ARGS` does, on
+  // @wasmer/wasi (node:wasi is Node's own), with its output in the result.
+  if ((await prepare(config)).kind === "command") {
+    installBufferShim();
+    const { n: _n, size: _size, ...options } = req.options;
+    const { engine: _engine, ...result } = await runCommand(options, { wasi: "wasmer", args: req.args ?? [] }, extras);
+    scope.postMessage({ type: "done", result });
+    return;
+  }
+  const { engine: _engine, ...result } = await run(req.options, extras);
   scope.postMessage({ type: "done", result });
 }
 

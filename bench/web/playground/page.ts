@@ -114,6 +114,7 @@ class Pane {
     // n is the size parameter of a workload file; a built-in workload has its sizes.
     if (this.file && o.workload === this.file.name) o.n = Number(o.n ?? 0);
     else delete o.n;
+    delete o.args;
     delete o.size;
     if (!String(o.workload).endsWith(".wasm")) o.size = this.value("size");
     return o;
@@ -130,13 +131,16 @@ class Pane {
     if (!Array.from(select.options).some((o) => o.value === name)) select.add(new Option(`file: ${name}`, name));
     select.value = name;
     if (!$("input[name=n]", this.root)) {
-      const label = document.createElement("label");
-      label.textContent = "n (run(n, seed))";
-      const n = document.createElement("input");
-      n.name = "n";
-      n.value = "100";
-      label.append(n);
-      $(".config", this.root).append(label);
+      // A workload's size parameter, or a WASI command's arguments: the worker knows which it is.
+      for (const [name, text, value] of [["n", "n (a workload's run(n, seed))", "100"], ["args", "arguments (a WASI command's)", ""]]) {
+        const label = document.createElement("label");
+        label.textContent = text;
+        const input = document.createElement("input");
+        input.name = name;
+        input.value = value;
+        label.append(input);
+        $(".config", this.root).append(label);
+      }
     }
   }
 
@@ -167,7 +171,8 @@ class Pane {
     this.worker = worker;
     const options = this.options();
     const file = this.file && options.workload === this.file.name ? { name: this.file.name, bytes: this.file.bytes.slice(0) } : undefined;
-    const request = { type: "run", options, file, tickMillis: live ? Number(params.get("tick") ?? TICK_MILLIS) : null };
+    const args = file ? (($<HTMLInputElement>("input[name=args]", this.root)?.value ?? "").trim().split(/\s+/).filter(Boolean)) : [];
+    const request = { type: "run", options, file, args, tickMillis: live ? Number(params.get("tick") ?? TICK_MILLIS) : null };
     let finish!: () => void;
     this.done = new Promise((resolve) => (finish = resolve));
     worker.onmessage = (e: MessageEvent) => {
@@ -227,20 +232,23 @@ class Pane {
 
   private showResult(result: Record<string, unknown>): void {
     const json = JSON.stringify(result);
+    const command = "exitCode" in result;
     const rows: [string, unknown][] = [
-      ["checksum", `${result.checksum} ${result.verified ? "(verified)" : `(native ${result.nativeChecksum}: differs!)`}`],
+      ...(command
+        ? [["exit code", `${result.exitCode}${result.trap !== null ? ` (trapped: ${result.trap})` : ""}`], ["stdout", String(result.stdout).slice(0, 2000)], ["stderr", String(result.stderr).slice(0, 2000)]] as [string, unknown][]
+        : [["checksum", `${result.checksum} ${result.verified ? "(verified)" : `(native ${result.nativeChecksum}: differs!)`}`]] as [string, unknown][]),
       ...(["accesses", "localAccesses", "remoteAccesses", "pageFaults", "pageIns", "pageOuts", "migrations", "diskReads", "diskWrites", "networkBytes", "modelledCycles"] as const)
         .map((k): [string, unknown] => [k, (result[k] as number).toLocaleString("en-US")]),
       ["modelled time", `${(result.modelledSeconds as number).toPrecision(4)} s`],
       ["average access cost", `${(result.avgAccessCycles as number).toFixed(3)} cycles`],
-      ["wall time", `${(result.wallSeconds as number).toFixed(3)} s (native ${(result.nativeWallSeconds as number).toFixed(3)} s)`],
+      ["wall time", `${(result.wallSeconds as number).toFixed(3)} s${command ? "" : ` (native ${(result.nativeWallSeconds as number).toFixed(3)} s)`}`],
     ];
     const table = $<HTMLTableElement>("table.figures", this.root);
     table.innerHTML = "";
     for (const [k, v] of rows) table.insertRow().append(Object.assign(document.createElement("td"), { textContent: k }), Object.assign(document.createElement("td"), { textContent: String(v) }));
     const a = $<HTMLAnchorElement>(".download", this.root);
     a.href = URL.createObjectURL(new Blob([`${json}\n`], { type: "application/json" }));
-    a.download = `remora-${result.workload}-${result.policy}.json`;
+    a.download = `remora-${result.workload ?? result.program}-${result.policy}.json`;
     a.hidden = false;
     this.status(`done in ${(result.wallSeconds as number).toFixed(2)} s of emulation`);
     const pre = $("pre", this.root);
@@ -324,7 +332,7 @@ if (problem !== null) {
       return;
     }
     panes[0].useFile(file.name, await file.arrayBuffer());
-    panes[0].status(`${file.name} loaded into configuration A: set n and run`);
+    panes[0].status(`${file.name} loaded into configuration A: set n (a workload) or the arguments (a WASI command) and run`);
   };
   document.addEventListener("drop", (e) => {
     e.preventDefault();
