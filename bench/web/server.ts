@@ -67,7 +67,7 @@ export async function startDashboard(resultsDir: string, port: number): Promise<
     };
     const requested = new URL(req.url ?? "/", "http://localhost");
     const path = requested.pathname;
-    if (req.method === "GET" && (path === "/playground" || path.startsWith("/playground/"))) {
+    if ((req.method === "GET" || req.method === "HEAD") && (path === "/playground" || path.startsWith("/playground/"))) {
       servePlayground(path, requested.search, res);
       return;
     }
