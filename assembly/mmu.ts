@@ -646,3 +646,5 @@ export function layoutNoFrame(): u32 { return NO_FRAME; }
 export function layoutPtePresent(): u32 { return PTE_PRESENT; }
 export function layoutPteDirty(): u32 { return PTE_DIRTY; }
 export function layoutPtePrefetched(): u32 { return PTE_PREFETCHED; }
+export function layoutPteRemote(): u32 { return PTE_REMOTE; }
+export function layoutPteSeen(): u32 { return PTE_SEEN; }

@@ -9,6 +9,7 @@ import { Piscina } from "piscina";
 import type { Job, JobResult, SummaryRow } from "./experiments/experiment.ts";
 import { ConfigError } from "../host/config.ts";
 import { EXPERIMENTS } from "./experiments/index.ts";
+import { copyPlayground } from "./web/playground-files.ts";
 import { atRoot, sibling, workerExecArgv } from "../host/paths.ts";
 import { dashboardHtml, readResults } from "./web/page.ts";
 
@@ -117,6 +118,8 @@ export async function reproduce(o: ReproduceOptions): Promise<{ summary: Summary
   if (summary.length > 0) {
     writeAtomic(join(o.out, "summary.md"), summaryMarkdown(summary, o, failed));
     writeAtomic(join(o.out, "dashboard.html"), dashboardHtml(readResults(o.out), null));
+    // The playground, for any static server that sends its isolation headers (README: Playground).
+    copyPlayground(o.out);
   }
   return { summary, interrupted, failed };
 }

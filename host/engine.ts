@@ -1,20 +1,18 @@
 // The engine: one run of an instrumented module under a policy. It owns the physical memory,
 // sets up the MMU, serves page faults (write-back, then fill) and turns counts into modelled time.
-import { readFileSync } from "node:fs";
 import type { RunConfig } from "./config.ts";
 import type { Instrumented } from "./instrument/index.ts";
 import { ADDR_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_ZERO_FILLS, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "./layout.ts";
-import { atRoot } from "./paths.ts";
+import { mmuBytes } from "./mmu-bytes.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PREFETCHERS } from "./prefetch/index.ts";
 import { newStats, type Stats } from "./stats.ts";
 import type { ResilienceDebug } from "./memory-engine/memory-engine.ts";
 
-const MMU_WASM = atRoot("build/mmu.wasm");
 let mmuModule: WebAssembly.Module | undefined;
 
 function loadMmu(): WebAssembly.Module {
-  mmuModule ??= new WebAssembly.Module(readFileSync(MMU_WASM));
+  mmuModule ??= new WebAssembly.Module(mmuBytes());
   return mmuModule;
 }
 
@@ -103,6 +101,25 @@ export interface EngineOptions {
   inspect?: (mmu: MmuExports) => void;
   /** Tests: what the memory engine stores and rebuilds (--redundancy, --fail-server). */
   resilienceDebug?: ResilienceDebug;
+  /** Live views (the playground): called from the host's side of the run (page faults, remote
+   *  accesses, software counters) at most every tickMillis of real time. The program runs inside
+   *  one wasm call, so these host calls are the only moments anyone can look (a run under `local`
+   *  makes none: the MMU serves first touches itself). Called once more when the program has
+   *  returned. */
+  tick?: (probe: Probe) => void;
+  /** Default 100 ms. */
+  tickMillis?: number;
+}
+
+/** What a tick sees: the MMU's memory (its page table: host/layout.ts) and the run so far. */
+export interface Probe {
+  memory: WebAssembly.Memory;
+  stats: Stats;
+  /** Modelled time so far, in µs, as the final figure counts it. */
+  modelledMicros: number;
+  /** Real time since the program started (what wallSeconds counts), in ms. */
+  wallMillis: number;
+  remoteMode: number;
 }
 
 /** Runs an instrumented module under config's policy (by default `run(n, seed)` of a workload)
@@ -250,6 +267,28 @@ export async function runInstrumented(
   };
 
   const softwareCounter = (vpage: number, accesses: number): number => (backing.softwareCounter ?? remoteOnly("softwareCounter"))(vpage, accesses);
+
+  // Live views: a real-time check every 64 host calls, a tick when tickMillis have passed.
+  let host = { pageFault, remoteAccess, softwareCounter };
+  const probe = options.tick;
+  if (probe !== undefined) {
+    const every = options.tickMillis ?? 100;
+    let calls = 0;
+    let next = performance.now() + every;
+    const maybeTick = () => {
+      if (++calls < 64) return;
+      calls = 0;
+      const t = performance.now();
+      if (t < next) return;
+      next = t + every;
+      probe({ memory, stats, modelledMicros: nowMicros(), wallMillis: t - t0, remoteMode: policy.remoteMode ?? 0 });
+    };
+    host = {
+      pageFault: (vpageIn, frameAddr, vpageOut, outDirty) => { maybeTick(); return pageFault(vpageIn, frameAddr, vpageOut, outDirty); },
+      remoteAccess: (vaddr, size, isStore, paddr) => { maybeTick(); remoteAccess(vaddr, size, isStore, paddr); },
+      softwareCounter: (vpage, accesses) => { maybeTick(); return softwareCounter(vpage, accesses); },
+    };
+  }
   const outOfBounds = (vaddr: number, size: number): never => {
     throw new WebAssembly.RuntimeError(
       `memory access out of bounds: ${size} bytes at virtual address 0x${(vaddr >>> 0).toString(16)}`);
@@ -257,7 +296,7 @@ export async function runInstrumented(
 
   const t0 = performance.now();
   try {
-    mmu = new WebAssembly.Instance(loadMmu(), { env: { memory }, host: { pageFault, outOfBounds, placeRemote, remoteAccess, softwareCounter, prefetchNext, prefetchFill, prefetchHit } }).exports as unknown as MmuExports;
+    mmu = new WebAssembly.Instance(loadMmu(), { env: { memory }, host: { ...host, outOfBounds, placeRemote, prefetchNext, prefetchFill, prefetchHit } }).exports as unknown as MmuExports;
     const frames = Math.min(policy.localPages(config.localPages), 0xffffffff);
     mmu.init(Math.log2(pageSize), frames, inst.tlbEntries, inst.initialWasmPages, inst.maxWasmPages,
       REPLACEMENT_CODE[config.replacement], config.seed, policy.remoteMode ?? 0, config.counterInitial,
@@ -279,6 +318,8 @@ export async function runInstrumented(
     });
     const checksum = entry.start(instance);
     const wallSeconds = (performance.now() - t0) / 1000;
+    // The live views' last look: the state the run ended in.
+    probe?.({ memory, stats, modelledMicros: nowMicros(), wallMillis: wallSeconds * 1000, remoteMode: policy.remoteMode ?? 0 });
     options.inspect?.(mmu);
     const view = new DataView(memory.buffer);
     stats.pageFaults += Number(view.getBigUint64(ADDR_ZERO_FILLS, true));
@@ -338,7 +379,7 @@ export function abortHandler(read: (ptr: number, length: number) => Uint8Array) 
   const text = (ptr: number): string => {
     if (!ptr) return "";
     const len = new DataView(read(ptr - 4, 4).buffer).getUint32(0, true);
-    return Buffer.from(read(ptr, Math.min(len, 4096))).toString("utf16le");
+    return new TextDecoder("utf-16le").decode(read(ptr, Math.min(len, 4096)));
   };
   return (msg: number, file: number, line: number, column: number): never => {
     throw new RunError(`the workload aborted: ${text(msg)} at ${text(file)}:${line}:${column}`);

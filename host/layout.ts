@@ -25,3 +25,7 @@ export const PTE_DIRTY = 2;
 /** Not present, but in the frame of bits 8-31: prefetched and not used yet (--prefetch). */
 export const PTE_PREFETCHED = 16;
 export const PTE_FRAME_SHIFT = 8;
+/** On a memory server, accessed in place (remote-main, counters): bits 8-31 hold its counter. */
+export const PTE_REMOTE = 4;
+/** Not present, but has had a frame: its bytes are in the backing store. (0: never touched.) */
+export const PTE_SEEN = 8;

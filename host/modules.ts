@@ -15,7 +15,7 @@ import { readInstrumented } from "./instrument/files.ts";
 import type { Instrumented } from "./instrument/index.ts";
 import { InstrumentError } from "./instrument/error.ts";
 import { atRoot, cacheDir, COMPILED, sibling, workerExecArgv } from "./paths.ts";
-import { PREVIEW1 } from "./wasi/preview1.ts";
+import { checkInterface } from "./module-interface.ts";
 
 // V8's flags, set once, by the main thread, before any module is compiled: changing them while
 // V8 compiles (in background threads, also for worker threads) is not safe: it is the likeliest
@@ -144,23 +144,4 @@ async function runChild(bytes: Uint8Array, pageSize: number, prefix: string): Pr
   const inst = code === 0 ? readInstrumented(prefix) : null;
   if (!inst) throw new Error(`instrumenting failed (${signal ?? `exit code ${code}`}): ${stderr.trim() || `nothing written at ${prefix}`}`);
   return inst;
-}
-
-/** What a module may import: a workload, AssemblyScript's abort; a WASI command, the
- *  wasi_snapshot_preview1 calls. Anything else is named and refused before running. */
-function checkInterface(module: WebAssembly.Module): Prepared["kind"] {
-  const exports = WebAssembly.Module.exports(module);
-  const isCommand = exports.some((e) => e.name === "_start" && e.kind === "function");
-  const provided = (i: WebAssembly.ModuleImportDescriptor) => i.kind === "function" && (isCommand
-    ? i.module === "wasi_snapshot_preview1" && Object.hasOwn(PREVIEW1, i.name)
-    : i.module === "env" && i.name === "abort");
-  const missing = WebAssembly.Module.imports(module).filter((i) => !provided(i)).map((i) => `${i.module}.${i.name} (${i.kind})`);
-  if (missing.length > 0) {
-    const offer = isCommand ? "the wasi_snapshot_preview1 calls" : "env.abort";
-    throw new ConfigError(`the module imports ${missing.join(", ")}, which remora does not provide (it provides ${offer})`);
-  }
-  if (isCommand) return "command";
-  const run = exports.find((e) => e.name === "run");
-  if (run?.kind !== "function") throw new ConfigError("the module exports neither a function run(n, seed) nor a WASI _start");
-  return "workload";
 }

@@ -28,4 +28,6 @@ test("host/layout.ts and assembly/layout.ts give the same addresses", () => {
   assert.equal(mmu.layoutPtePresent(), layout.PTE_PRESENT);
   assert.equal(mmu.layoutPteDirty(), layout.PTE_DIRTY);
   assert.equal(mmu.layoutPtePrefetched(), layout.PTE_PREFETCHED);
+  assert.equal(mmu.layoutPteRemote(), layout.PTE_REMOTE);
+  assert.equal(mmu.layoutPteSeen(), layout.PTE_SEEN);
 });

@@ -92,7 +92,8 @@ test("Ctrl-C in reproduce exits 130 with one line saying so, writes the experime
   for (const name of unwritten) {
     assert.ok(!files.some((f) => f.startsWith(`${name}.`)), `nothing of ${name} is written: ${files.join(", ")}`);
   }
-  assert.deepEqual(files, [...written.flatMap((n) => [`${n}.csv`, `${n}.json`]), "dashboard.html", "summary.md"].sort());
+  // The playground's folder comes with the dashboard (bench/web/playground-files.ts).
+  assert.deepEqual(files, [...written.flatMap((n) => [`${n}.csv`, `${n}.json`]), "dashboard.html", "playground", "summary.md"].sort());
   const summary = readFileSync(join(out, "summary.md"), "utf8");
   for (const name of unwritten) assert.match(summary, new RegExp(`^- ${name}: \\d+ of \\d+ runs did not finish$`, "m"));
   assert.match(stdout, /^\| figure \| paper \| ours \| ours \/ paper \|$/m);
@@ -137,7 +138,7 @@ test("a run that fails leaves its experiment unwritten, names it in failed, and 
   } finally {
     for (const e of added) delete EXPERIMENTS[e.name];
   }
-  assert.deepEqual(readdirSync(out).sort(), ["dashboard.html", "summary.md", "test-succeeds.csv", "test-succeeds.json"]);
+  assert.deepEqual(readdirSync(out).sort(), ["dashboard.html", "playground", "summary.md", "test-succeeds.csv", "test-succeeds.json"]);
   assertComplete(out, "test-succeeds", 1);
   assert.equal(existsSync(join(out, "test-traps.json")), false);
   const summary = readFileSync(join(out, "summary.md"), "utf8");

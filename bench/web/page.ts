@@ -50,6 +50,7 @@ export function dashboardHtml(results: Record<string, unknown>, live: LiveChoice
 <body>
 <h1>remora: both papers' experiments</h1>
 <p>Modelled figures from <code>./bin/remora reproduce</code>; black crosses are the papers' numbers. Click a legend entry to hide or show a series; wheel to zoom the sweeps, drag to pan.</p>
+<p>Or turn the knobs yourself: <a href="playground/">the playground</a> runs the emulator in this browser and shows its pages moving.</p>
 <p id="missing"></p>
 <section id="live"><h2>Live run</h2></section>
 <div id="charts"></div>

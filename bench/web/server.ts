@@ -12,6 +12,7 @@ import { run } from "../../host/run.ts";
 import { runCommand } from "../../host/wasi/command.ts";
 import { WORKLOADS } from "../../workloads/index.ts";
 import { dashboardHtml, readResults } from "./page.ts";
+import { servePlayground } from "./playground-files.ts";
 
 /** What the live panel may set: the options of `remora run` it shows. */
 const LIVE_OPTIONS = ["workload", "size", "policy", "preset", "localMem", "counter", "link", "compress", "prefetch"] as const;
@@ -64,7 +65,12 @@ export async function startDashboard(resultsDir: string, port: number): Promise<
       res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
       res.end(body);
     };
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const requested = new URL(req.url ?? "/", "http://localhost");
+    const path = requested.pathname;
+    if ((req.method === "GET" || req.method === "HEAD") && (path === "/playground" || path.startsWith("/playground/"))) {
+      servePlayground(path, requested.search, res);
+      return;
+    }
     if (req.method === "GET" && (path === "/" || path === "/index.html")) {
       send(200, "text/html; charset=utf-8", dashboardHtml(readResults(resultsDir), live));
       return;

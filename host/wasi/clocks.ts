@@ -1,7 +1,8 @@
 // The WASI clocks at the host's full resolution, the same on every WASI implementation remora uses
 // (node:wasi and @wasmer/wasi both get these two calls from here).
 //
-// - CLOCK_MONOTONIC: process.hrtime.bigint(), nanoseconds of the host's monotonic clock.
+// - CLOCK_MONOTONIC: process.hrtime.bigint(), nanoseconds of the host's monotonic clock (in a
+//   browser, performance.now()).
 // - CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID: the same monotonic clock, counted from the
 //   start of the run. The host's own CPU-time clocks would count remora's work too (the MMU,
 //   memory-server threads spinning on other cores), which is not the program's; the program runs
@@ -24,6 +25,12 @@ const ERRNO_OVERFLOW = 61;
 /** Every clock advances in nanoseconds. */
 export const CLOCK_RESOLUTION_NS = 1n;
 
+/** The host's monotonic clock in ns: Node's hrtime; in a browser (the playground), performance.now(),
+ *  which a cross-origin isolated page reads to 5 µs. */
+const monotonicNs: () => bigint = typeof process === "object" && typeof process.hrtime?.bigint === "function"
+  ? () => process.hrtime.bigint()
+  : () => BigInt(Math.round(performance.now() * 1e6));
+
 /** The clocks of one run, counted from `new Clocks()` and again from begin(). */
 export class Clocks {
   private start = 0n;
@@ -36,13 +43,13 @@ export class Clocks {
 
   /** The program starts now: the CPU-time clocks read 0, and real time is read again. */
   begin(): void {
-    this.start = process.hrtime.bigint();
+    this.start = monotonicNs();
     this.realStart = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
   }
 
   /** The clock's time in ns, or null for a clock WASI does not have. */
   now(id: number): bigint | null {
-    const t = process.hrtime.bigint();
+    const t = monotonicNs();
     switch (id) {
       case CLOCK_MONOTONIC: return t;
       case CLOCK_REALTIME: return this.realStart + (t - this.start);

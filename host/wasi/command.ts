@@ -48,6 +48,20 @@ export interface CommandResult extends Figures {
 /** The exit code of a program that trapped, as a Unix shell reports an abort (128 + SIGABRT). */
 export const TRAP_EXIT_CODE = 134;
 
+// TextEncoder and TextDecoder rather than Buffer: the playground runs this in a browser too.
+const UTF8 = new TextEncoder();
+
+/** The chunks of an output stream as text (invalid UTF-8 as U+FFFD, as Buffer's toString does). */
+function decodeUtf8(chunks: Uint8Array[]): string {
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(all);
+}
+
 /** "HOST:GUEST" or "DIR" (the same path in both) -> a mapping; GUEST is absolute in the program.
  *  From --dir the program sees the host directory itself; from --dir-copy, a private copy. */
 export function parseDir(text: string, option: "--dir" | "--dir-copy" = "--dir"): DirMapping {
@@ -77,7 +91,7 @@ export function parseEnv(text: string): [string, string] {
 }
 
 const utf8Bytes = (strings: string[]): [number, number] =>
-  [strings.length, strings.reduce((sum, s) => sum + Buffer.byteLength(s) + 1, 0)];
+  [strings.length, strings.reduce((sum, s) => sum + UTF8.encode(s).length + 1, 0)];
 
 /** Runs a WASI command under the options' policy; the program's output is in the result and,
  *  as it is written, passed to onStdout / onStderr. */
@@ -136,8 +150,8 @@ export async function runCommand(options: RunOptions, command: CommandOptions = 
     args: args.slice(1),
     exitCode: engine.checksum,
     trap,
-    stdout: Buffer.concat(stdout).toString(),
-    stderr: Buffer.concat(stderr).toString(),
+    stdout: decodeUtf8(stdout),
+    stderr: decodeUtf8(stderr),
     ...engineFigures(config, engine),
     engine,
   };
