@@ -3,7 +3,7 @@
 // and instrumenting compiles many of its functions again, lazily. Node 20 has no compile cache for
 // modules, but vm.Script takes V8's cached data: the instrumenting child (child.ts) saves it after
 // its first module, functions compiled while instrumenting included, and every later start loads
-// binaryen from it (about 0.18 s). The cache is a file in code/ of the cache folder of instrumented
+// binaryen from it (0.18 s against 0.37-0.43 s: bench/RESULTS.md). The cache is a file in code/ of the cache folder of instrumented
 // modules (host/modules.ts), one per binaryen version, Node version and architecture; V8 rejects
 // data made under other flags, and the code then compiles as usual. It changes nothing binaryen
 // does, so --no-cache, which is about instrumented modules, leaves it on.
