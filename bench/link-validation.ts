@@ -97,6 +97,16 @@ export function linkValidationProblem(): string | null {
   }
   const r = spawnSync(REDIS_SERVER, ["--version"], { stdio: "ignore", timeout: 5000 });
   if (r.error !== undefined || r.status !== 0) return `validate-link needs ${REDIS_SERVER} (Debian: apt-get install redis-server): skipped`;
+  // Root is not always enough (a container without CAP_NET_ADMIN, a kernel without tbf): try both.
+  const probe = `remora-lv-probe-${process.pid}`;
+  try {
+    sh(["ip", "netns", "add", probe]);
+    sh(["tc", "-n", probe, "qdisc", "add", "dev", "lo", "root", "tbf", "rate", "1mbit", "burst", "1600", "latency", "10ms"]);
+  } catch (e) {
+    return `validate-link cannot make a network namespace with a tc token bucket here (${(e as Error).message}): skipped`;
+  } finally {
+    spawnSync("ip", ["netns", "del", probe], { stdio: "ignore", timeout: 10000 });
+  }
   return null;
 }
 

@@ -9,7 +9,8 @@ import { linkValidationProblem, validateLink } from "../bench/link-validation.ts
 import { remora } from "./remora.ts";
 
 const problem = linkValidationProblem();
-if (problem !== null && process.env.REMORA_REQUIRE_TOOLCHAINS) throw new Error(problem);
+// CI installs the tools: missing, they fail the test there; root and namespaces are the machine's.
+if (problem !== null && /apt-get install/.test(problem) && process.env.REMORA_REQUIRE_TOOLCHAINS) throw new Error(problem);
 
 const namespaces = () => spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout ?? "";
 
