@@ -189,7 +189,6 @@ export class MemoryEngine {
   /** Brings a page back to the client (into the start of `into`, a page: storedBytes of it), or
    *  returns null if the engine never had it. */
   pageIn(vpage: number, into: Uint8Array, now: number): number | null {
-    if (this.options.redundancy !== undefined) return this.resilientPageIn(vpage, into, now, this.options.redundancy);
     const s = vpage < this.serverOf.length ? this.serverOf[vpage] : NOWHERE;
     if (s === NOWHERE) return null;
     this.serverOf[vpage] = NOWHERE;
@@ -198,12 +197,15 @@ export class MemoryEngine {
     const viaEngine = this.options.viaEngine;
     const atEngine = viaEngine ? this.clientToEngine.send(now, REQUEST_BYTES) : now;
     if (viaEngine) this.cacheLookups++;
+    const redundancy = this.options.redundancy;
     let arrived: number;
     if (s === ON_DISK) {
       this.pagesOnDisk--;
       const read = this.spill.read(vpage, into, atEngine);
       if (read === null) throw new Error(`the memory engine's disk lost page ${vpage}`);
       arrived = viaEngine ? this.engineToClient.send(read, page) : read; // no engine: the client's own disk
+    } else if (redundancy !== undefined) {
+      arrived = this.resilientPageIn(vpage, into, now, atEngine, page, s, redundancy);
     } else {
       const got = this.pool.pageInBytes(s, vpage, into);
       if (got < 0) throw new Error(`memory server ${s} lost page ${vpage}`);
@@ -213,6 +215,8 @@ export class MemoryEngine {
       this.state.full[s] = false;
       arrived = this.pageInPath(vpage, s, now, atEngine, page);
     }
+    // Transfers are counted where failures are injected after the N-th: in resilient mode.
+    if (redundancy !== undefined) this.transferDone();
     return arrived;
   }
 
@@ -433,68 +437,51 @@ export class MemoryEngine {
     return arrived;
   }
 
-  private resilientPageIn(vpage: number, into: Uint8Array, now: number, redundancy: Redundancy): number | null {
-    const s = vpage < this.serverOf.length ? this.serverOf[vpage] : NOWHERE;
-    if (s === NOWHERE) return null;
-    this.serverOf[vpage] = NOWHERE;
-    const page = this.bytesOf[vpage];
-    // none's accounting and first hop (written apart from pageIn's: scripts/mutants.ts finds those).
-    this.networkBytes += page + REQUEST_BYTES;
-    const viaEngine = this.options.viaEngine;
-    const atEngine = this.options.viaEngine ? this.clientToEngine.send(now, REQUEST_BYTES) : now;
-    if (viaEngine) this.cacheLookups++;
-    let arrived: number;
-    if (s === ON_DISK) {
-      this.pagesOnDisk--;
-      const read = this.spill.read(vpage, into, atEngine);
-      if (read === null) throw new Error(`the memory engine's disk lost page ${vpage}`);
-      arrived = viaEngine ? this.engineToClient.send(read, page) : read;
-    } else {
-      // Out of the map first: a failure noticed while reading it rebuilds the other pages only.
-      const holders = this.holders.get(vpage)!;
-      this.holders.delete(vpage);
-      const f = redundancy.fragmentBytes(page);
-      const buffers = this.buffers(holders.length);
-      const present = new Array<boolean>(holders.length).fill(false);
-      let got = 0;
-      let from = -1;
-      let lostOn = -1;
-      // Data fragments (or copies) first: with all of them no decoding is needed.
-      for (let i = 0; i < holders.length && got < redundancy.needed; i++) {
-        const h = holders[i];
-        if (h < 0) continue;
-        holders[i] = -1;
-        if (this.failed[h] || this.takeFragment(vpage, i, h, buffers[i], f) < 0) {
-          lostOn = h;
-          continue;
-        }
-        present[i] = true;
-        got++;
-        if (from < 0) from = h;
+  /** A page-in from the servers in resilient mode: the fastest sufficient set of its copies or
+   *  fragments, the rest freed; the page lost (PageLostError) when too few are left. */
+  private resilientPageIn(vpage: number, into: Uint8Array, now: number, atEngine: number, page: number, s: number, redundancy: Redundancy): number {
+    // Out of the map first: a failure noticed while reading it rebuilds the other pages only.
+    const holders = this.holders.get(vpage)!;
+    this.holders.delete(vpage);
+    const f = redundancy.fragmentBytes(page);
+    const buffers = this.buffers(holders.length);
+    const present = new Array<boolean>(holders.length).fill(false);
+    let got = 0;
+    let from = -1;
+    let lostOn = -1;
+    // Data fragments (or copies) first: with all of them no decoding is needed.
+    for (let i = 0; i < holders.length && got < redundancy.needed; i++) {
+      const h = holders[i];
+      if (h < 0) continue;
+      holders[i] = -1;
+      if (this.failed[h] || this.takeFragment(vpage, i, h, buffers[i], f) < 0) {
+        lostOn = h;
+        continue;
       }
-      if (got < redundancy.needed) {
-        const server = lostOn >= 0 ? lostOn : s;
-        throw new PageLostError(vpage, server, this.failedWhy[server] || "it lost the page", redundancy.name, this.options.policy ?? "the policy",
-          got, redundancy.needed, redundancy.fragments);
-      }
-      // The other copies or fragments are freed: a request each.
-      let others = 0;
-      for (let i = 0; i < holders.length; i++) {
-        const h = holders[i];
-        if (h < 0 || this.failed[h]) continue;
-        if (this.takeFragment(vpage, i, h, this.pageScratch, f) >= 0) others++;
-      }
-      const decoded = redundancy.spec.kind === "ec" ? present.slice(0, redundancy.needed).filter((p) => !p).length : 0;
-      redundancy.join(buffers, present, page, into);
-      this.options.debug?.onLoad?.(vpage, into.subarray(0, page));
-      this.charge(redundancy.pageInExtra(page, others, decoded));
-      this.state.held[s]--;
-      if (!this.failed[s]) this.state.full[s] = false;
-      // none's path, from the server the page came from (its home unless that one failed).
-      arrived = this.pageInPath(vpage, from, now, atEngine, page);
+      present[i] = true;
+      got++;
+      if (from < 0) from = h;
     }
-    this.transferDone();
-    return arrived;
+    if (got < redundancy.needed) {
+      const server = lostOn >= 0 ? lostOn : s;
+      throw new PageLostError(vpage, server, this.failedWhy[server] || "it lost the page", redundancy.name, this.options.policy ?? "the policy",
+        got, redundancy.needed, redundancy.fragments);
+    }
+    // The other copies or fragments are freed: a request each.
+    let others = 0;
+    for (let i = 0; i < holders.length; i++) {
+      const h = holders[i];
+      if (h < 0 || this.failed[h]) continue;
+      if (this.takeFragment(vpage, i, h, this.pageScratch, f) >= 0) others++;
+    }
+    const decoded = redundancy.spec.kind === "ec" ? present.slice(0, redundancy.needed).filter((p) => !p).length : 0;
+    redundancy.join(buffers, present, page, into);
+    this.options.debug?.onLoad?.(vpage, into.subarray(0, page));
+    this.charge(redundancy.pageInExtra(page, others, decoded));
+    this.state.held[s]--;
+    if (!this.failed[s]) this.state.full[s] = false;
+    // none's path, from the server the page came from (its home unless that one failed).
+    return this.pageInPath(vpage, from, now, atEngine, page);
   }
 
   /**

@@ -162,6 +162,25 @@ export const DEFAULT_CLIENT_SPIN_MICROS = 500;
  */
 export const PREEMPTED_MS = 0.05;
 
+/** A server's wait for its next request before it sleeps: polls STATE while it is the pool's
+ *  SPINNER, for at most spinMs (a fault's next request, its page-in after the write-back, then
+ *  needs no wake-up), stopping early when descheduled. Returns the last STATE seen. */
+export function spinForRequest(ctrl: Int32Array, pool: Int32Array, id: number, spinMs: number): number {
+  let s = Atomics.load(ctrl, STATE);
+  let last = performance.now();
+  const until = last + spinMs;
+  for (let i = 1; Atomics.load(pool, SPINNER) === id; i++) {
+    s = Atomics.load(ctrl, STATE);
+    if (s === State.REQUEST) break;
+    if ((i & 63) === 0) {
+      const now = performance.now();
+      if (now > until || now - last > PREEMPTED_MS) break; // out of time, or descheduled
+      last = now;
+    }
+  }
+  return s;
+}
+
 /** What one server task receives (through piscina, structured-cloned; the buffers are shared). */
 export interface ServerTask {
   channel: SharedArrayBuffer;

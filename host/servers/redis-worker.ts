@@ -21,7 +21,7 @@
 import { threadId } from "node:worker_threads";
 import { Redis } from "ioredis";
 import {
-  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_SERVER_SPIN_MICROS, LENGTH, OFFSET, OP, Op, POOL_BYTES, PREEMPTED_MS, RESULT, Result, SEQ, SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, VPAGE,
+  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_SERVER_SPIN_MICROS, LENGTH, OFFSET, OP, Op, POOL_BYTES, spinForRequest, RESULT, Result, SEQ, SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, VPAGE,
   type ServerStats, type ServerTask,
 } from "./protocol.ts";
 import { redactUrl } from "./redis.ts";
@@ -98,6 +98,7 @@ export default async function serveRedis(task: ServerTask): Promise<ServerStats>
     for (;;) {
       // Sleep until a request: the flag first, then the re-check (protocol.ts), then the wait.
       let s = Atomics.load(ctrl, STATE);
+      // The spin holds the event loop, which only delays the replies to SETs no one waits for.
       if (s !== State.REQUEST) s = spinForRequest(ctrl, pool, id, spinMs);
       if (s !== State.REQUEST) {
         stats.sleeps++;
@@ -195,25 +196,6 @@ export default async function serveRedis(task: ServerTask): Promise<ServerStats>
     Atomics.notify(ctrl, STATE);
   }
   return stats;
-}
-
-/** Polls STATE while this server is the SPINNER, for at most spinMs, as server-worker.ts does: a
- *  fault's next request (its GET after the write-back's SET) then needs no wake-up. It holds the
- *  event loop meanwhile, which only delays the replies to SETs no one waits for. */
-function spinForRequest(ctrl: Int32Array, pool: Int32Array, id: number, spinMs: number): number {
-  let s = Atomics.load(ctrl, STATE);
-  let last = performance.now();
-  const until = last + spinMs;
-  for (let i = 1; Atomics.load(pool, SPINNER) === id; i++) {
-    s = Atomics.load(ctrl, STATE);
-    if (s === State.REQUEST) break;
-    if ((i & 63) === 0) {
-      const now = performance.now();
-      if (now > until || now - last > PREEMPTED_MS) break; // out of time, or descheduled
-      last = now;
-    }
-  }
-  return s;
 }
 
 /** Counts the keys matching `pattern`, handing each batch to `each`. */

@@ -11,7 +11,7 @@
 // Kept free of heavy imports: each worker loads this file through tsx on its own.
 import { threadId } from "node:worker_threads";
 import {
-  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_SERVER_SPIN_MICROS, LENGTH, OP, Op, POOL_BYTES, PREEMPTED_MS, RESULT, Result, SEQ,
+  CLIENT_SLEEPING, CONTROL_BYTES, DEFAULT_SERVER_SPIN_MICROS, LENGTH, OP, Op, POOL_BYTES, spinForRequest, RESULT, Result, SEQ,
   SERVER_SLEEPING, SPINNER, STATE, State, THREAD_ID, VPAGE, type ServerStats, type ServerTask,
 } from "./protocol.ts";
 import { pagesInTable, SlotStore } from "./slots.ts";
@@ -39,19 +39,7 @@ export default function serve(task: ServerTask): ServerStats {
       // Wait for a request: poll while this server is the SPINNER, for at most spinMs, then sleep.
       let s = Atomics.load(ctrl, STATE);
       if (s !== State.REQUEST) {
-        let last = performance.now();
-        const until = last + spinMs;
-        for (let i = 1; Atomics.load(pool, SPINNER) === id; i++) {
-          s = Atomics.load(ctrl, STATE);
-          if (s === State.REQUEST) break;
-          if ((i & 63) === 0) {
-            // Out of time, or descheduled (the machine is oversubscribed: polling only steals
-            // the core from the thread that has work; a sleeper is woken promptly instead).
-            const now = performance.now();
-            if (now > until || now - last > PREEMPTED_MS) break;
-            last = now;
-          }
-        }
+        s = spinForRequest(ctrl, pool, id, spinMs);
         if (s !== State.REQUEST) {
           stats.sleeps++;
           Atomics.store(ctrl, SERVER_SLEEPING, 1);
