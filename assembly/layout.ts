@@ -1,11 +1,11 @@
 // The fixed part of physical memory, shared by the MMU and the instrumented workload.
 // host/layout.ts holds the same numbers for the instrumenter; test/layout.test.ts checks they agree.
 //
-//   0      8           16        24       28        32         36          40          48      56        64        80  128
-//   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---------+---+-----------+
-//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   | zero      |u64    | counter | scratch |   | TLB: one  |
-//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 | fills u64 |remote | intr u64| 16 B    |   | entry per |
-//   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---------+---+ site      |
+//   0      8           16        24       28        32         36          40          48      56        64        80   88       96  128
+//   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---------+----+--------+---+-----------+
+//   |      | accesses  | stores  | ptBase | touch   | frames   | virtual   | zero      |u64    | counter | scratch |byte| TLB    |   | TLB: one  |
+//   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 | fills u64 |remote | intr u64| 16 B    |    | misses |   | entry per |
+//   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---------+----+--------+---+ site      |
 //
 // ptBase and touchBase move when the MMU's tables grow; the MMU rewrites them here each time, so
 // the workload's refill path (host/instrument/) can walk the page table without calling it.
@@ -20,8 +20,7 @@
 //   +20 wbase   u32  vbase again if the page is dirty, so stores may use the entry too; else
 //                    TLB_INVALID (a store through it misses and dirties the page). Loads test
 //                    vbase, stores wbase: the loads and stores of one record share one entry
-//   +24 misses  u64  the misses it has had (the run's tlbMisses is their sum): a count per entry,
-//                    not one shared word that every miss would wait on
+//   +24 (unused: 32 bytes keep an entry's index a shift)
 //
 // The access counter is also the clock: every load and store adds one, so a page's last-use time
 // is the number of accesses made before it. Everything past the TLB belongs to the MMU (mmu.ts).
@@ -40,10 +39,12 @@ export const ADDR_REMOTE_ACCESSES: u32 = 48;
  *  SOFTWARE_COUNTERS, in host code, which tells the MMU). */
 export const ADDR_COUNTER_INTERRUPTS: u32 = 56;
 export const ADDR_SCRATCH: u32 = 64;
+/** u64: the run's TLB misses. Each function counts its own in a local (a count in memory made
+ *  every miss wait on the one before) and adds them here when it returns, as it does its stores. */
+export const ADDR_TLB_MISSES: u32 = 88;
 export const SCRATCH_BYTES: u32 = 16;
 export const ADDR_TLB: u32 = 128;
 export const TLB_ENTRY_BYTES: u32 = 32;
-export const TLB_MISSES_OFFSET: u32 = 24;
 export const TLB_WBASE_OFFSET: u32 = 20;
 export const NO_FRAME: u32 = 0xffffffff;
 /** An empty entry's vbase: the last page of the 32-bit space, which the MMU never maps. */

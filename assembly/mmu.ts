@@ -16,7 +16,7 @@
 
 import {
   ADDR_ACCESSES, ADDR_STORES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_FRAMES_BASE, ADDR_VIRTUAL_BYTES, ADDR_ZERO_FILLS,
-  TLB_MISSES_OFFSET, TLB_WBASE_OFFSET, ADDR_REMOTE_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
+  ADDR_TLB_MISSES, TLB_WBASE_OFFSET, ADDR_REMOTE_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
 } from "./layout";
 
 /** Host: make virtual page vpageIn resident in the frame at frameAddr; first write back vpageOut
@@ -151,10 +151,10 @@ export function init(
     store<u64>(entry, 0, 8);
     store<u32>(entry, NO_FRAME, 16);
     store<u32>(entry, TLB_INVALID, TLB_WBASE_OFFSET);
-    store<u64>(entry, 0, TLB_MISSES_OFFSET);
   }
   store<u64>(ADDR_ACCESSES, 0);
   store<u64>(ADDR_STORES, 0);
+  store<u64>(ADDR_TLB_MISSES, 0);
   store<u64>(ADDR_REMOTE_ACCESSES, 0);
   store<u64>(ADDR_ZERO_FILLS, 0);
   store<u64>(ADDR_COUNTER_INTERRUPTS, 0);
@@ -637,7 +637,7 @@ export function layoutTouchBase(): u32 { return ADDR_TOUCH_BASE; }
 export function layoutZeroFills(): u32 { return ADDR_ZERO_FILLS; }
 export function layoutFramesBase(): u32 { return ADDR_FRAMES_BASE; }
 export function layoutVirtualBytes(): u32 { return ADDR_VIRTUAL_BYTES; }
-export function layoutTlbMissesOffset(): u32 { return TLB_MISSES_OFFSET; }
+export function layoutTlbMisses(): u32 { return ADDR_TLB_MISSES; }
 export function layoutTlbWbaseOffset(): u32 { return TLB_WBASE_OFFSET; }
 export function layoutTlbInvalid(): u32 { return TLB_INVALID; }
 export function layoutRemoteAccesses(): u32 { return ADDR_REMOTE_ACCESSES; }

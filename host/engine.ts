@@ -2,7 +2,7 @@
 // sets up the MMU, serves page faults (write-back, then fill) and turns counts into modelled time.
 import type { RunConfig } from "./config.ts";
 import type { Instrumented } from "./instrument/index.ts";
-import { ADDR_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_ZERO_FILLS, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "./layout.ts";
+import { ADDR_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_REMOTE_ACCESSES, ADDR_STORES, ADDR_TLB_MISSES, ADDR_ZERO_FILLS } from "./layout.ts";
 import { mmuBytes } from "./mmu-bytes.ts";
 import { POLICIES } from "./policies/index.ts";
 import { PREFETCHERS } from "./prefetch/index.ts";
@@ -336,7 +336,7 @@ export async function runInstrumented(
       framesUsed,
       virtualBytes: Number((mmu.getVirtualBytes as () => bigint)()),
       tlbEntries: inst.tlbEntries,
-      tlbMisses: tlbMisses(view, inst.tlbEntries),
+      tlbMisses: Number(view.getBigUint64(ADDR_TLB_MISSES, true)),
       faultLatencyMicros,
       faultMicros,
       firstTouchMicros,
@@ -384,13 +384,6 @@ export function abortHandler(read: (ptr: number, length: number) => Uint8Array) 
   return (msg: number, file: number, line: number, column: number): never => {
     throw new RunError(`the workload aborted: ${text(msg)} at ${text(file)}:${line}:${column}`);
   };
-}
-
-/** Every TLB entry's count of its misses (see assembly/layout.ts). */
-function tlbMisses(view: DataView, entries: number): number {
-  let misses = 0n;
-  for (let e = 1; e < entries; e++) misses += view.getBigUint64(ADDR_TLB + e * TLB_ENTRY_BYTES + TLB_MISSES_OFFSET, true);
-  return Number(misses);
 }
 
 /** Runs the original, uninstrumented module: the reference for `verified` and for speed. */

@@ -10,12 +10,12 @@ export const ADDR_ZERO_FILLS = 40;
 export const ADDR_REMOTE_ACCESSES = 48;
 export const ADDR_COUNTER_INTERRUPTS = 56;
 export const ADDR_SCRATCH = 64;
+/** u64: the run's TLB misses, added by each function when it returns (see assembly/layout.ts). */
+export const ADDR_TLB_MISSES = 88;
 export const ADDR_TLB = 128;
 export const TLB_ENTRY_BYTES = 32;
 /** Offset in a TLB entry of the u32 vbase that stores test (TLB_INVALID unless the page is dirty). */
 export const TLB_WBASE_OFFSET = 20;
-/** Offset in a TLB entry of its u64 count of misses. */
-export const TLB_MISSES_OFFSET = 24;
 export const NO_FRAME = 0xffffffff;
 /** An empty entry's vbase (and a clean page's wbase): the last page of the 32-bit space, never mapped. */
 export const TLB_INVALID = 0xffff0000;

@@ -18,7 +18,7 @@ test("host/layout.ts and assembly/layout.ts give the same addresses", () => {
   assert.equal(mmu.layoutTouchBase(), layout.ADDR_TOUCH_BASE);
   assert.equal(mmu.layoutFramesBase(), layout.ADDR_FRAMES_BASE);
   assert.equal(mmu.layoutVirtualBytes(), layout.ADDR_VIRTUAL_BYTES);
-  assert.equal(mmu.layoutTlbMissesOffset(), layout.TLB_MISSES_OFFSET);
+  assert.equal(mmu.layoutTlbMisses(), layout.ADDR_TLB_MISSES);
   assert.equal(mmu.layoutTlbWbaseOffset(), layout.TLB_WBASE_OFFSET);
   assert.equal(mmu.layoutTlbInvalid() >>> 0, layout.TLB_INVALID);
   assert.equal(mmu.layoutRemoteAccesses(), layout.ADDR_REMOTE_ACCESSES);

@@ -9,7 +9,7 @@
 // only ever added to (here and by the MMU) and read when the run is over: a function counts its
 // own stores from 0 and adds them to memory when it returns.
 import binaryen from "./binaryen.ts";
-import { ADDR_ACCESSES, ADDR_STORES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_MISSES_OFFSET } from "../layout.ts";
+import { ADDR_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_TLB_MISSES, TLB_ENTRY_BYTES } from "../layout.ts";
 import { typeName, type Access } from "./ir.ts";
 import type { PageRun } from "./page-runs.ts";
 import type { Region } from "./regions.ts";
@@ -22,9 +22,10 @@ export interface FunctionState {
   ref: binaryen.FunctionRef;
   /** For error messages: its name, or its index and export name. */
   name: string;
-  /** The access clock and the store count (i64 locals). */
+  /** The access clock, the store count and the TLB miss count (i64 locals). */
   clk: number;
   stc: number;
+  msc: number;
   /** Entry sharing (entry-sharing.ts): the entry of each address's terms, and each local's version. */
   sharedEntries: Map<string, number>;
   localVersions: Map<number, number>;
@@ -59,11 +60,12 @@ export class Rewriter {
   /** Starts rewriting a function: fresh per-function state, and its clock and store count locals. */
   beginFunction(ref: binaryen.FunctionRef, name: string): void {
     this.fn = {
-      ref, name, clk: 0, stc: 0, sharedEntries: new Map(), localVersions: new Map(), refillLocals: null,
+      ref, name, clk: 0, stc: 0, msc: 0, sharedEntries: new Map(), localVersions: new Map(), refillLocals: null,
       pageRuns: new Map(), pageRunOf: new Map(), regionsOf: new Map(), regionOf: new Map(), direct: new Set(),
     };
     this.fn.clk = this.addVar(binaryen.i64);
     this.fn.stc = this.addVar(binaryen.i64);
+    this.fn.msc = this.addVar(binaryen.i64);
   }
 
   refuse(what: string): never {
@@ -102,12 +104,14 @@ export class Rewriter {
   flush = () => [this.module.i64.store(0, 8, this.c32(ADDR_ACCESSES), this.lget(this.fn.clk, binaryen.i64))];
   /** The clock read back after a call. */
   reload = () => [this.module.local.set(this.fn.clk, this.module.i64.load(0, 8, this.c32(ADDR_ACCESSES)))];
-  /** Before the function returns (or tail-calls): the clock, and its stores added to the count. */
-  leave = () => [...this.flush(), this.module.i64.store(0, 8, this.c32(ADDR_STORES),
-    this.module.i64.add(this.module.i64.load(0, 8, this.c32(ADDR_STORES)), this.lget(this.fn.stc, binaryen.i64)))];
+  /** Before the function returns (or tail-calls): the clock, and its stores and misses added to
+   *  the run's counts. */
+  leave = () => [...this.flush(), this.addTo(ADDR_STORES, this.lget(this.fn.stc, binaryen.i64)), this.addTo(ADDR_TLB_MISSES, this.lget(this.fn.msc, binaryen.i64))];
   tick = (index: number) => this.module.local.set(index, this.module.i64.add(this.lget(index, binaryen.i64), this.module.i64.const(1n as unknown as number)));
-  /** Adds one to the miss count of the TLB entry whose address `entry` makes (called twice: an
-   *  expression has one parent). */
-  countMiss = (entry: () => binaryen.ExpressionRef) =>
-    this.module.i64.store(TLB_MISSES_OFFSET, 8, entry(), this.module.i64.add(this.module.i64.load(TLB_MISSES_OFFSET, 8, entry()), this.module.i64.const(1n as unknown as number)));
+  /** One TLB miss more, in the function's count (a local: a count in memory made each miss wait
+   *  for the one before to store it). */
+  countMiss = () => this.tick(this.fn.msc);
+  /** Adds an i64 to the u64 at a fixed address. */
+  addTo = (addr: number, value: binaryen.ExpressionRef) =>
+    this.module.i64.store(0, 8, this.c32(addr), this.module.i64.add(this.module.i64.load(0, 8, this.c32(addr)), value));
 }

@@ -21,7 +21,7 @@
 // also counts itself in the function's store count ($stc).
 import binaryen from "./binaryen.ts";
 import {
-  ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_DIRTY,
+  ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_TLB_MISSES, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_DIRTY,
   PTE_FRAME_SHIFT, PTE_PRESENT, TLB_INVALID, TLB_WBASE_OFFSET,
 } from "../layout.ts";
 import type { Rewriter } from "./context.ts";
@@ -106,7 +106,7 @@ function slowHelper(rw: Rewriter, a: Access): string {
   const g = (i: number) => lget(i, i32);
   const access = (ptr: binaryen.ExpressionRef) => (isStore ? rw.physStore(a, ptr, lget(1, a.type)) : rw.physLoad(a, ptr));
   const body: binaryen.ExpressionRef[] = [
-    rw.countMiss(() => g(E)),
+    rw.addTo(ADDR_TLB_MISSES, module.i64.const(1n as unknown as number)),
     module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(CLK, i64)), // the MMU reads the clock
     module.local.set(PHYS, module.call(PREFIX + "translate", [g(0), c32(a.bytes), c32(isStore), rw.entryIndex(g(E))], i32)),
     access(g(PHYS)),
@@ -179,7 +179,7 @@ function pageWalk(rw: Rewriter, bytes: number, isStore: boolean, E: number, eaLo
     module.br(fail, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
     module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
     module.br(fail, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
-    rw.countMiss(() => c32(E)),
+    rw.countMiss(),
     module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
   );
   return walk;
