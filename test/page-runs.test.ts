@@ -194,3 +194,61 @@ test("a page run's access that stays put (stride 0) runs unchecked only while it
     { policy: "remote-main", localPages: 4, seed: 3 },
   ]);
 });
+
+test("a column walk in a do-while loop is walked through the page table in unchecked iterations, with the same figures as checking every access", async () => {
+  // A column of a matrix whose rows are a run-time stride apart ($s, from the seed: 4092 to 4098
+  // bytes, so some 4-byte accesses straddle two pages), loaded and stored (offset 4) in a loop that
+  // also streams through a row ($q): the stream runs unchecked, the column is walked. The matrix is
+  // read before (its pages present and clean: a walked store must not write one unchecked), and
+  // memory past it is swept after (its pages evicted: a write lost shows in the checksum). Few
+  // local pages make walked pages fault: unchecked iterations give way to checked ones.
+  const wat = `(module
+    (memory 8)
+    (func (export "run") (param $n i32) (param $seed i32) (result i32)
+      (local $p i32) (local $q i32) (local $s i32) (local $i i32) (local $j i32) (local $h i32)
+      (loop $read
+        (local.set $h (i32.add (local.get $h) (i32.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $read (i32.lt_u (local.get $p) (i32.const 180000))))
+      (local.set $s (i32.add (i32.const 4092) (i32.shl (i32.and (local.get $seed) (i32.const 3)) (i32.const 1))))
+      (loop $cols
+        (local.set $p (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $q (i32.add (i32.const 196608) (i32.shl (local.get $j) (i32.const 6))))
+        (local.set $i (i32.const 0))
+        (loop $rows
+          (i32.store offset=4 (local.get $p) (i32.add (i32.load (local.get $p)) (i32.add (i32.load (local.get $q)) (local.get $seed))))
+          (i32.store (local.get $q) (i32.add (local.get $i) (local.get $j)))
+          (local.set $p (i32.add (local.get $p) (local.get $s)))
+          (local.set $q (i32.add (local.get $q) (i32.const 4)))
+          (br_if $rows (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 40))))
+        (br_if $cols (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+      (local.set $p (i32.const 262144))
+      (loop $sweep
+        (i32.store (local.get $p) (local.get $h))
+        (local.set $p (i32.add (local.get $p) (i32.const 512)))
+        (br_if $sweep (i32.lt_u (local.get $p) (i32.const 524288))))
+      (local.set $p (i32.const 0))
+      (loop $sum
+        (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 31)) (i32.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $sum (i32.lt_u (local.get $p) (i32.const 262144))))
+      (local.get $h)))`;
+  const module = binaryen.parseText(wat);
+  const bytes = module.emitBinary();
+  module.dispose();
+  const inst = instrument(bytes, 4096);
+  assert.equal(inst.pageRuns, 4, "read, rows, sweep and sum");
+  assert.equal(inst.directAccesses, 2, "the column's load and store");
+  const file = join(mkdtempSync(join(tmpdir(), "remora-walked-")), "columns.wasm");
+  writeFileSync(file, bytes);
+  for (const seed of [1, 2]) {
+    await sameFigures(file, bytes, [
+      { policy: "local", n: 600, seed },
+      { policy: "disk", localPages: 3, n: 300, seed },
+      { policy: "disk", localPages: 60, n: 300, seed },
+      { policy: "disk", localPages: 5, replacement: "clock", n: 300, seed },
+      { policy: "counters", localPages: 4, n: 300, seed },
+      { policy: "remote-main", localPages: 4, n: 200, seed },
+    ]);
+  }
+});

@@ -17,7 +17,8 @@
 import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";
 import type { Region } from "./regions.ts";
-import { affine, childrenOf, classes, constValue, kindOf } from "./ir.ts";
+import { affine, childrenOf, classes, kindOf } from "./ir.ts";
+import { runtimeSteps } from "./page-runs.ts";
 
 /** Marks the function's accesses to translate directly: in its innermost loop, the address has a
  *  term in a local that the loop steps by a non-constant amount. Not those of page runs, which
@@ -25,8 +26,8 @@ import { affine, childrenOf, classes, constValue, kindOf } from "./ir.ts";
 export function planDirect(rw: Rewriter, root: binaryen.ExpressionRef): void {
   if (!rw.useDirect) return;
   const walk = (e: binaryen.ExpressionRef, stepped: Set<number>): void => {
-    if (kindOf(e) === "Loop") stepped = runtimeSteps(e);
-    if ((kindOf(e) === "Load" || kindOf(e) === "Store") && stepped.size > 0 && !rw.fn.pageRunOf.has(e)) {
+    if (kindOf(e) === "Loop") stepped = runtimeSteps([e]);
+    if ((kindOf(e) === "Load" || kindOf(e) === "Store") && stepped.size > 0 && !rw.fn.pageRunOf.has(e) && !rw.fn.direct.has(e)) {
       const address = affine(classes[kindOf(e)].getPtr(e), (local) => `${local}`);
       if (address?.terms.split("+").some((term) => stepped.has(Number(term.split("*")[1])))) {
         rw.fn.direct.add(e);
@@ -48,22 +49,4 @@ function giveUp(rw: Rewriter, region: Region): void {
     if (kept.length) rw.fn.regionsOf.set(block, kept);
     else rw.fn.regionsOf.delete(block);
   }
-}
-
-/** The locals a loop sets to themselves plus something not a constant: $p = $p + $s. */
-function runtimeSteps(loop: binaryen.ExpressionRef): Set<number> {
-  const stepped = new Set<number>();
-  const find = (e: binaryen.ExpressionRef): void => {
-    childrenOf(e).forEach(find);
-    if (kindOf(e) !== "LocalSet") return;
-    const local = classes.LocalSet.getIndex(e);
-    const value = classes.LocalSet.getValue(e);
-    if (kindOf(value) !== "Binary" || classes.Binary.getOp(value) !== binaryen.AddInt32) return;
-    const [l, r] = [classes.Binary.getLeft(value), classes.Binary.getRight(value)];
-    const isLocal = (x: binaryen.ExpressionRef) => kindOf(x) === "LocalGet" && classes.LocalGet.getIndex(x) === local;
-    const other = isLocal(l) ? r : isLocal(r) ? l : 0;
-    if (other && constValue(other) === null) stepped.add(local);
-  };
-  find(loop);
-  return stepped;
 }

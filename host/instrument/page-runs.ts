@@ -34,7 +34,8 @@
 //                                             the entries' stamps written after the loop
 import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";
-import { accessesIn, accessOf, affine, childrenOf, classes, constValue, isAtomicAccess, kindOf, PREFIX, setsAnything } from "./ir.ts";
+import { accessesIn, accessOf, affine, childrenOf, classes, constValue, isAtomicAccess, kindOf, PREFIX, setsAnything, type Access } from "./ir.ts";
+import { ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, PTE_DIRTY, PTE_FRAME_SHIFT, PTE_PRESENT } from "../layout.ts";
 import { stampsAfter, uncheckedCopy } from "./unchecked.ts";
 
 const { i32, i64 } = binaryen;
@@ -59,6 +60,15 @@ export interface PageRun {
   stepAfter: { local: number; step: number }[];
   /** Each access's TLB entry and effective-address local, recorded as it is instrumented. */
   sites: Map<binaryen.ExpressionRef, { entry: number; ea: number }>;
+  /** Walked accesses (do-while loops only): those whose address moves by a run-time amount (a
+   *  column walk). Each is translated through the page table at the top of every unchecked
+   *  iteration, from a copy of its pointer (it reads only locals the iteration has not set yet),
+   *  and translated directly (direct.ts) in checked ones. */
+  walked: { expr: binaryen.ExpressionRef; access: Access; ptr: binaryen.ExpressionRef }[];
+  /** Where each access, regular (`accesses`) and walked, comes among all of an iteration's
+   *  accesses (the clock ticks at each): regular k at order[k], walked w at walkedAt[w]. */
+  order: number[];
+  walkedAt: number[];
 }
 
 class NotAPageRun extends Error {}
@@ -101,6 +111,7 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
   };
   [cond, ...statements].forEach(findSteps);
   if (steps.size === 0) return null;
+  const runtimeStepped = doWhile && rw.useDirect ? runtimeSteps([cond, ...statements], setCount) : new Set<number>();
 
   // How much each address changes from one iteration to the next, in evaluation order (null:
   // not an affine function of the induction locals and of locals the loop does not change).
@@ -109,6 +120,10 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
   const addresses: PageRun["addresses"] = [];
   const accesses: binaryen.ExpressionRef[] = [];
   const strides: number[] = [];
+  const order: number[] = [];
+  const walked: PageRun["walked"] = [];
+  const walkedAt: number[] = [];
+  const walkedReads = new Set<number>(); // locals the walked accesses' pointers read
   const coefficient = (e: binaryen.ExpressionRef): number | null => {
     const kind = kindOf(e);
     const c = classes[kind];
@@ -146,12 +161,20 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
       case "Load": case "Store": {
         if (isAtomicAccess(e)) throw new NotAPageRun();
         const a = coefficient(c.getPtr(e));
+        if (a === null && walkable(c.getPtr(e), runtimeStepped, epochs)) {
+          if (kind === "Store") coefficient(c.getValue(e));
+          localsIn(c.getPtr(e))!.forEach((local) => walkedReads.add(local));
+          walked.push({ expr: e, access: accessOf(e), ptr: c.getPtr(e) });
+          walkedAt.push(order.length + walkedAt.length);
+          return null;
+        }
         // Its address as terms (each local at its value here) and a constant: two accesses with
         // equal terms are a constant apart in every iteration.
         const address = affine(c.getPtr(e), (local) => `${local}@${epochs.get(local) ?? 0}`);
         if (kind === "Store") coefficient(c.getValue(e));
         if (a === null) throw new NotAPageRun();
         addresses.push(address && { terms: address.terms, c: address.c + accessOf(e).offset });
+        order.push(order.length + walkedAt.length);
         accesses.push(e);
         strides.push(a);
         return null;
@@ -175,12 +198,13 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
   }
   // A stride of over an eighth of a page leaves its page within 8 iterations: too few unchecked
   // ones to pay for the budget (trans's column walk ran 10% slower as a page run).
-  if (accesses.length === 0 || strides.some((st) => Math.abs(st) * 8 > rw.pageSize)) return null;
+  if (accesses.length + walked.length === 0 || strides.some((st) => Math.abs(st) * 8 > rw.pageSize)) return null;
   // Induction locals that only make addresses (a pointer walking an array) are not stepped in
   // unchecked iterations, whose accesses use physical address locals: stepped once after them.
   const skipped = statements.flatMap((st, i) => {
     if (kindOf(st) !== "LocalSet" || classes.LocalSet.isTee(st) || !steps.has(classes.LocalSet.getIndex(st))) return [];
     const local = classes.LocalSet.getIndex(st);
+    if (walkedReads.has(local)) return []; // the walked accesses' translation reads it
     const others = [cond, ...statements.filter((_, j) => j !== i)];
     return others.some((x) => readOutsideAddresses(x, local)) || readOutsideAddresses(classes.LocalSet.getValue(st), local, true)
       ? [] : [{ statement: i, local, step: steps.get(local)! }];
@@ -188,8 +212,59 @@ function planPageRun(rw: Rewriter, loop: binaryen.ExpressionRef): PageRun | null
   const kept = statements.filter((_, i) => !skipped.some((s) => s.statement === i));
   const fastStatements = kept.map((st) => rw.module.copyExpression(st));
   const fastAccesses = accessesIn(fastStatements);
-  if (fastAccesses.length !== accesses.length) return null;
-  return { doWhile, accesses, strides, addresses, fastStatements, fastAccesses, stepAfter: skipped, sites: new Map() };
+  if (fastAccesses.length !== accesses.length + walked.length) return null;
+  for (const { expr } of walked) {
+    rw.fn.direct.add(expr); // direct.ts's choice for them too
+    rw.directCount++;
+  }
+  walked.forEach((w) => (w.ptr = rw.module.copyExpression(w.ptr)));
+  return { doWhile, accesses, strides, addresses, fastStatements, fastAccesses, stepAfter: skipped, sites: new Map(), walked, order, walkedAt };
+}
+
+/** Whether a walked access's pointer can be computed at the top of the iteration: locals the
+ *  iteration has not set yet (and no local.tee), constants, and arithmetic that cannot trap; and
+ *  it moves by a run-time step of the loop. */
+function walkable(ptr: binaryen.ExpressionRef, runtimeStepped: Set<number>, epochs: Map<number, number>): boolean {
+  const locals = localsIn(ptr);
+  if (!locals || !locals.some((local) => runtimeStepped.has(local))) return false;
+  return locals.every((local) => !epochs.get(local));
+}
+
+const PURE_OPS = new Set([binaryen.AddInt32, binaryen.SubInt32, binaryen.MulInt32, binaryen.ShlInt32, binaryen.ShrUInt32,
+  binaryen.ShrSInt32, binaryen.AndInt32, binaryen.OrInt32, binaryen.XorInt32]);
+
+/** The locals an i32 expression of local.gets, constants and PURE_OPS reads; null for anything else. */
+function localsIn(e: binaryen.ExpressionRef): number[] | null {
+  switch (kindOf(e)) {
+    case "Const": return binaryen.getExpressionType(e) === binaryen.i32 ? [] : null;
+    case "LocalGet": return [classes.LocalGet.getIndex(e)];
+    case "Binary": {
+      if (!PURE_OPS.has(classes.Binary.getOp(e))) return null;
+      const [l, r] = [localsIn(classes.Binary.getLeft(e)), localsIn(classes.Binary.getRight(e))];
+      return l && r ? [...l, ...r] : null;
+    }
+    default: return null;
+  }
+}
+
+/** The locals a loop sets (once per iteration) to themselves plus something not a constant:
+ *  $p = $p + $s, a column walk's pointer. */
+export function runtimeSteps(parts: binaryen.ExpressionRef[], setCount?: Map<number, number>): Set<number> {
+  const stepped = new Set<number>();
+  const find = (e: binaryen.ExpressionRef): void => {
+    childrenOf(e).forEach(find);
+    if (kindOf(e) !== "LocalSet") return;
+    const local = classes.LocalSet.getIndex(e);
+    if (setCount && setCount.get(local) !== 1) return;
+    const value = classes.LocalSet.getValue(e);
+    if (kindOf(value) !== "Binary" || classes.Binary.getOp(value) !== binaryen.AddInt32) return;
+    const [l, r] = [classes.Binary.getLeft(value), classes.Binary.getRight(value)];
+    const isLocal = (x: binaryen.ExpressionRef) => kindOf(x) === "LocalGet" && classes.LocalGet.getIndex(x) === local;
+    const other = isLocal(l) ? r : isLocal(r) ? l : 0;
+    if (other && constValue(other) === null) stepped.add(local);
+  };
+  parts.forEach(find);
+  return stepped;
 }
 
 /** Whether `e` reads `local` other than in the address of an access the unchecked copy makes at
@@ -282,19 +357,24 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
     module.i32.add(module.i32.add(lget(sites[base].ea, i32), c32(run.strides[base])), module.i32.load(4, 4, c32(sites[base].entry)))));
   const stride = () => [...groups.values()].map(({ base, local }) => module.local.set(local, module.i32.add(lget(local, i32), c32(run.strides[base]))));
 
-  const uncheck = uncheckedCopy(rw, run.fastAccesses, physOf);
+  // Walked accesses: each one's physical address in the unchecked iteration, from the page table.
+  const walkedPhys = run.walked.map(() => addVar(i32));
+  const positionOf = new Map<number, { phys: number; offset: number }>();
+  run.order.forEach((j, k) => positionOf.set(j, physOf(k)));
+  run.walkedAt.forEach((j, w) => positionOf.set(j, { phys: walkedPhys[w], offset: 0 }));
+  const uncheck = uncheckedCopy(rw, run.fastAccesses, (j) => positionOf.get(j)!);
   // Unchecked iterations run as a tight inner loop while the budget lasts and the condition
   // holds; the clock and the store count then advance once, by the accesses and stores of the
   // iterations it ran. The entries' stamps are not written in unchecked iterations: after any,
   // each entry's stamp is the clock at its last access in the last iteration, the clock now
   // less the accesses after that one; written before the next checked iteration and after the
   // loop, the only places from which the MMU can be reached.
-  const m = run.accesses.length;
-  const stores = run.accesses.filter((a) => kindOf(a) === "Store").length;
+  const m = run.accesses.length + run.walked.length;
+  const stores = run.accesses.filter((a) => kindOf(a) === "Store").length + run.walked.filter((w) => w.access.kind === "st").length;
   const advance = (local: number, by: number) => module.local.set(local, module.i64.add(lget(local, i64),
     module.i64.mul(module.i64.extend_u(module.i32.sub(lget(rem, i32), lget(budget, i32))), module.i64.const(BigInt(by) as unknown as number))));
   const unchecked = addVar(i32); // 1 after an unchecked iteration whose stamps are not written yet
-  const lastUse = new Map(sites.map(({ entry }, k) => [entry, k]));
+  const lastUse = new Map(sites.map(({ entry }, k) => [entry, run.order[k]]));
   const writeStamps = () => module.if(lget(unchecked, i32), module.block(null, [
     ...stampsAfter(rw, lastUse, m),
     module.local.set(unchecked, c32(0)),
@@ -310,11 +390,16 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
   const br = classes.Block.getChildAt(statementsBlock, n - 1);
   const cond = run.doWhile ? classes.Break.getCondition(br) : classes.If.getCondition(body);
   const more = run.doWhile ? addVar(i32) : 0; // the condition after the last unchecked iteration
+  const walk = walkedTranslation(rw, run, walkedPhys, rem, budget, spent, id);
   const fast = [
     module.local.set(rem, lget(budget, i32)), // the budget before: rem - budget iterations ran
+    ...walk.before,
+    ...(run.walked.length ? [module.local.set(more, c32(1))] : []), // a bail goes on checked
     module.block(spent, [module.loop(fastLoop, module.block(null, [
+      ...walk.translate,
       ...run.fastStatements.map(uncheck),
       ...stride(),
+      ...walk.step(m),
       module.local.set(budget, module.i32.sub(lget(budget, i32), c32(1))),
       // Another unchecked iteration while the budget lasts and the condition holds (the
       // condition has no access and no call; a copy evaluates it exactly as the loop would,
@@ -326,7 +411,7 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
         : [module.br(spent, module.i32.eqz(lget(budget, i32))),
           module.br(fastLoop, module.copyExpression(cond))]),
     ]))]),
-    advance(clk, m), ...(stores ? [advance(stc, stores)] : []),
+    advance(clk, m), ...(stores ? [advance(stc, stores)] : []), ...(run.walked.length ? [advance(rw.fn.msc, run.walked.length)] : []),
     ...run.stepAfter.map(({ local, step }) => module.local.set(local, module.i32.add(lget(local, i32),
       module.i32.mul(module.i32.sub(lget(rem, i32), lget(budget, i32)), c32(step))))),
     module.local.set(unchecked, c32(1)),
@@ -371,4 +456,70 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
   if (run.doWhile) classes.Loop.setBody(loop, iteration);
   else classes.If.setIfTrue(body, iteration);
   return module.block(null, [module.local.set(budget, c32(0)), module.local.set(unchecked, c32(0)), module.block(out, [loop]), writeStamps()], binaryen.getExpressionType(loop));
+}
+
+/** The walked accesses' translation at the top of an unchecked iteration: each one's address from
+ *  a copy of its pointer, then the page table. If any page is not resident (or not dirty, for a
+ *  store), or an access is out of bounds or straddles two pages, the iteration is not run
+ *  unchecked: the iterations so far are counted (rem), the budget is spent, and the loop goes on
+ *  with a checked iteration, which calls the MMU where it must. Only when all pass are the frames'
+ *  last uses stamped, each with the clock its access will have (no MMU call can happen before
+ *  it), and the physical addresses set. The tables' bases cannot move during unchecked iterations
+ *  (no MMU call): read once before them.
+ *
+ *    (block $walked (block $bail                    ;; for each walked access w:
+ *        (local.set $wa (PTR)) (br_if $bail (page crossed, or wa past virtual memory))
+ *        (local.set $pte (i32.load (pt + (wa >> shift) * 4))) (br_if $bail (not resident))
+ *        (br $walked))
+ *      (local.set $rem (i32.sub $rem $budget)) (local.set $budget (i32.const 0)) (br $spent))
+ *    (i64.store (touch + frame * 8) (clock + position + 1)) (local.set $P (frames + frame * page + wa % page))
+ */
+function walkedTranslation(rw: Rewriter, run: PageRun, walkedPhys: number[], rem: number, budget: number, spent: string, id: number) {
+  const { module, c32, lget, addVar, pageSize } = rw;
+  if (run.walked.length === 0) return { before: [], translate: [], step: () => [] };
+  const shift = Math.log2(pageSize), mask = pageSize - 1;
+  const [PT, TOUCH, FRAMES, VIRTUAL] = [addVar(i32), addVar(i32), addVar(i32), addVar(i32)];
+  const runClk = addVar(i64); // the clock at the top of this unchecked iteration
+  const g = (local: number) => lget(local, i32);
+  const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
+  const before = [
+    module.local.set(PT, ld32(ADDR_PT_BASE)), module.local.set(TOUCH, ld32(ADDR_TOUCH_BASE)),
+    module.local.set(FRAMES, ld32(ADDR_FRAMES_BASE)), module.local.set(VIRTUAL, ld32(ADDR_VIRTUAL_BYTES)),
+    module.local.set(runClk, lget(rw.fn.clk, i64)),
+  ];
+  const bail = `${PREFIX}bail${id}`, walked = `${PREFIX}walked${id}`;
+  const checks: binaryen.ExpressionRef[] = [];
+  const translate: binaryen.ExpressionRef[] = [];
+  run.walked.forEach(({ access, ptr }, w) => {
+    const ea = addVar(i32), pte = addVar(i32);
+    const want = PTE_PRESENT | (access.kind === "st" ? PTE_DIRTY : 0);
+    checks.push(module.local.set(ea, access.offset ? module.i32.add(ptr, c32(access.offset)) : ptr));
+    // ptr + offset past 2^32 wraps: the checked iteration traps as the access would.
+    if (access.offset) checks.push(module.br(bail, module.i32.lt_u(g(ea), c32(access.offset))));
+    if (access.bytes > 1) checks.push(module.br(bail, module.i32.gt_u(module.i32.add(module.i32.and(g(ea), c32(mask)), c32(access.bytes)), c32(pageSize))));
+    checks.push(
+      module.br(bail, module.i32.ge_u(g(ea), g(VIRTUAL))),
+      module.local.set(pte, module.i32.load(0, 4, module.i32.add(g(PT), module.i32.shl(module.i32.shr_u(g(ea), c32(shift)), c32(2))))),
+      module.br(bail, module.i32.ne(module.i32.and(g(pte), c32(want)), c32(want))),
+    );
+    const frame = () => module.i32.shr_u(g(pte), c32(PTE_FRAME_SHIFT));
+    translate.push(
+      module.i64.store(0, 8, module.i32.add(g(TOUCH), module.i32.shl(frame(), c32(3))),
+        module.i64.add(lget(runClk, i64), module.i64.const(BigInt(run.walkedAt[w] + 1) as unknown as number))),
+      module.local.set(walkedPhys[w], module.i32.add(module.i32.add(g(FRAMES), module.i32.shl(frame(), c32(shift))), module.i32.and(g(ea), c32(mask)))),
+    );
+  });
+  return {
+    before,
+    translate: [
+      module.block(walked, [
+        module.block(bail, [...checks, module.br(walked)]),
+        module.local.set(rem, module.i32.sub(g(rem), g(budget))),
+        module.local.set(budget, c32(0)),
+        module.br(spent),
+      ]),
+      ...translate,
+    ],
+    step: (m: number) => [module.local.set(runClk, module.i64.add(lget(runClk, i64), module.i64.const(BigInt(m) as unknown as number)))],
+  };
 }
