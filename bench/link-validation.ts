@@ -23,7 +23,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { LINKS } from "../host/links/index.ts";
 import { formatBandwidth, parseBandwidth, type LinkModel } from "../host/links/link.ts";
-import { sibling, workerExecArgv } from "../host/paths.ts";
+import { packageModule, workerExecArgv } from "../host/paths.ts";
 import { run } from "../host/run.ts";
 import { REDIS_SERVER } from "../host/servers/redis.ts";
 import type { ValidationJob } from "./link-validation-run.ts";
@@ -196,7 +196,7 @@ interface Measured { verified: boolean; faults: number; measuredMicros: { mean: 
 
 /** One faulting run in the client's namespace (bench/link-validation-run.ts). */
 function measure(ns: string, job: ValidationJob): Promise<Measured> {
-  const script = sibling(import.meta.url, "link-validation-run").pathname;
+  const script = packageModule("bench/link-validation-run").pathname;
   return new Promise((resolve, reject) => {
     const child = spawn("ip", ["netns", "exec", ns, process.execPath, ...workerExecArgv(true), script, JSON.stringify(job)],
       { stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });

@@ -10,7 +10,7 @@ import type { Job, JobResult, SummaryRow } from "./experiments/experiment.ts";
 import { ConfigError } from "../host/config.ts";
 import { EXPERIMENTS } from "./experiments/index.ts";
 import { copyPlayground } from "./web/playground-files.ts";
-import { atRoot, sibling, workerExecArgv } from "../host/paths.ts";
+import { atRoot, packageModule, workerExecArgv } from "../host/paths.ts";
 import { dashboardHtml, readResults } from "./web/page.ts";
 
 export interface ReproduceOptions {
@@ -62,7 +62,7 @@ export async function reproduce(o: ReproduceOptions): Promise<{ summary: Summary
   for (const { jobs } of planned) for (const job of jobs) unique.set(jobKey(job), mergeJob(unique.get(jobKey(job)), job));
 
   const pool = new Piscina<{ job: Job; spin: boolean }, JobResult>({
-    filename: sibling(import.meta.url, "./reproduce-worker").href,
+    filename: packageModule("bench/reproduce-worker").href,
     minThreads: 1,
     maxThreads: o.jobs,
     idleTimeout: 1000,

@@ -14,7 +14,7 @@ import { ConfigError, type RunConfig } from "./config.ts";
 import { readInstrumented } from "./instrument/files.ts";
 import type { Instrumented } from "./instrument/index.ts";
 import { InstrumentError } from "./instrument/error.ts";
-import { atRoot, cacheDir, COMPILED, sibling, workerExecArgv } from "./paths.ts";
+import { atRoot, cacheDir, COMPILED, packageModule, workerExecArgv } from "./paths.ts";
 import { checkInterface } from "./module-interface.ts";
 
 // V8's flags, set once, by the main thread, before any module is compiled: changing them while
@@ -101,8 +101,8 @@ function instrumenterVersion(): string {
   if (version === undefined) {
     const hash = createHash("sha256");
     const ext = COMPILED ? "js" : "ts";
-    const passes = readdirSync(new URL("instrument/", import.meta.url)).filter((f) => f.endsWith(`.${ext}`)).sort().map((f) => `instrument/${f}`);
-    for (const file of [...passes, `branch-hints.${ext}`, `layout.${ext}`, `wasm-sections.${ext}`]) hash.update(readFileSync(new URL(file, import.meta.url)));
+    const passes = readdirSync(atRoot(`${COMPILED ? "dist/" : ""}host/instrument/`)).filter((f) => f.endsWith(`.${ext}`)).sort().map((f) => `instrument/${f}`);
+    for (const file of [...passes, `branch-hints.${ext}`, `layout.${ext}`, `wasm-sections.${ext}`]) hash.update(readFileSync(atRoot(`${COMPILED ? "dist/" : ""}host/${file}`)));
     hash.update(readFileSync(atRoot("build/mmu.wasm")));
     hash.update(readFileSync(new URL("package.json", import.meta.resolve("binaryen"))));
     version = hash.digest("hex").slice(0, 16);
@@ -132,7 +132,7 @@ async function instrumentInChild(bytes: Uint8Array, pageSize: number, cacheFile:
 }
 
 async function runChild(bytes: Uint8Array, pageSize: number, prefix: string): Promise<Instrumented> {
-  const child = spawn(process.execPath, [...workerExecArgv(true), sibling(import.meta.url, "instrument/child").pathname, String(pageSize), prefix],
+  const child = spawn(process.execPath, [...workerExecArgv(true), packageModule("host/instrument/child").pathname, String(pageSize), prefix],
     { stdio: ["pipe", "ignore", "pipe"], env: { ...process.env, REMORA_INSTRUMENTER: "1" } });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));

@@ -15,10 +15,12 @@ export function atRoot(path: string): URL {
   return new URL(path, ROOT);
 }
 
-/** The module `name` (no extension) beside the module `from` (its import.meta.url), in the form
- *  this code runs in: a worker thread is started from it. */
-export function sibling(from: string, name: string): URL {
-  return new URL(`${name}.${COMPILED ? "js" : "ts"}`, from);
+/** One of the package's modules, by its path from the root without extension (e.g.
+ *  "host/servers/server-worker"), in the form this code runs in: a worker thread or a child
+ *  process is started from it. Not beside the caller's import.meta.url: compiled, the caller may
+ *  be part of the command line's bundle (scripts/build-cli.ts), not its own file. */
+export function packageModule(path: string): URL {
+  return atRoot(COMPILED ? `dist/${path}.js` : `${path}.ts`);
 }
 
 /** The execArgv a worker thread needs to load such a module: nothing for compiled code; tsx's

@@ -3,7 +3,7 @@
 import { COMPRESSED_SLOTS_PER_PAGE } from "../compression/page-compressor.ts";
 import { DISKS } from "../disks/index.ts";
 import type { PolicyContext } from "../policies/policy.ts";
-import { MemoryServerPool } from "../servers/pool.ts";
+import type { MemoryServerPool } from "../servers/pool.ts";
 import { killNow, startReaper, startRedisServers, type EmbeddedRedis } from "../servers/redis.ts";
 import { SwapDevice } from "../swap-device.ts";
 import { failureInjector } from "./fault-injection.ts";
@@ -36,6 +36,8 @@ export async function openRemoteMemory(ctx: PolicyContext): Promise<RemoteMemory
   const reaper = config.transport === "redis" ? startReaper(urls, `remora:${runId}:*`, embedded?.pids ?? [], config.connectTimeoutMs) : null;
   let pool: MemoryServerPool;
   try {
+    // Loaded here: piscina is not needed by the runs that have no memory server.
+    const { MemoryServerPool } = await import("../servers/pool.ts");
     pool = await MemoryServerPool.start({
       servers: config.servers, capacityBytes: config.serverMemBytes, pageSizeBytes: size, transport: config.transport,
       // Compressed pages and erasure-coded fragments take the slots they fill, so the same memory

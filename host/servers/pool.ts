@@ -27,7 +27,7 @@ import {
   type ServerTask, type Transport,
 } from "./protocol.ts";
 import { SlotStore } from "./slots.ts";
-import { sibling, workerExecArgv } from "../paths.ts";
+import { packageModule, workerExecArgv } from "../paths.ts";
 import { LatencyHistogram } from "./latency.ts";
 import { redactUrl } from "./redis.ts";
 
@@ -173,7 +173,7 @@ export class MemoryServerPool {
     const { servers, capacityBytes, pageSizeBytes } = options;
     const slotBytes = options.slotBytes ?? pageSizeBytes;
     const pool = new Piscina<ServerTask, ServerStats>({
-      filename: sibling(import.meta.url, options.redis ? "./redis-worker" : "./server-worker").href,
+      filename: packageModule(options.redis ? "host/servers/redis-worker" : "host/servers/server-worker").href,
       minThreads: servers,
       maxThreads: servers,
       idleTimeout: Infinity,

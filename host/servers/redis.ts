@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { sibling, workerExecArgv } from "../paths.ts";
+import { packageModule, workerExecArgv } from "../paths.ts";
 
 /** The binary the embedded servers run (Debian: apt-get install redis-server). */
 export const REDIS_SERVER = process.env.REMORA_REDIS_SERVER ?? "redis-server";
@@ -105,7 +105,7 @@ export async function startRedisServers(count: number, firstPort?: number): Prom
  *  deletes the keys matching `pattern` from each instance and stops the embedded servers. */
 export function startReaper(urls: string[], pattern: string, pids: number[], connectTimeoutMs: number): { dismiss(): void } {
   const child = spawn(process.execPath, [
-    ...workerExecArgv(false), fileURLToPath(sibling(import.meta.url, "./redis-reaper")),
+    ...workerExecArgv(false), fileURLToPath(packageModule("host/servers/redis-reaper")),
     JSON.stringify({ urls, pattern, pids, connectTimeoutMs }),
   ], { stdio: ["pipe", "ignore", "ignore"], detached: true });
   child.on("error", () => {});
