@@ -16,6 +16,9 @@
 // under it, and nobody reads the entries' stamps until the next checked iteration or the end
 // of the loop, where they are written as the checked loop would have left them. Counts, stamps
 // and modelled figures are exactly those of checking every access (test/page-runs.test.ts).
+// In clang's do-while loops an access may also move by a run-time step (a column walk: p += n):
+// it is walked, translated through the page table at the top of each unchecked iteration, and
+// when its page is not resident the iteration runs checked instead (walkedTranslation, below).
 //
 // Before:                                   After (B: the budget, P: the access's physical address):
 //   (loop $L                                  (local.set $B (i32.const 0))
