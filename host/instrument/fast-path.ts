@@ -56,9 +56,16 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
     stmts.push(module.if(module.i32.lt_u(ea(), c32(a.offset)), module.drop(module.i32.load(0xffffffff, 1, c32(-1)))));
   }
   stmts.push(rw.tick(rw.fn.clk));
+  // A miss is refilled inline where code repeats: in a loop, or in a function with no loop (a
+  // small function a loop calls, likely). Elsewhere, code that runs once per call of its function,
+  // by one helper per access kind, a call: the inline refill was half of an instrumented module's
+  // size (clocks.wasm: 458 KB, 311 KB without it there), and a module's every function is compiled
+  // when it is first called, so a first run paid for it (bench/RESULTS.md, "Start-up").
+  const inline = rw.loopDepth > 0 || !rw.fn.hasLoop || rw.fn.direct.has(expr);
+  const helper = slowHelper(rw, a, !inline);
   const slow = isLoad
-    ? module.call(slowHelper(rw, a), [ea(), c32(entryAddr), lget(rw.fn.clk, i64)], a.type)
-    : module.call(slowHelper(rw, a), [ea(), lget(valueLocal, a.type), c32(entryAddr), lget(rw.fn.clk, i64)], none);
+    ? module.call(helper, [ea(), c32(entryAddr), lget(rw.fn.clk, i64)], a.type)
+    : module.call(helper, [ea(), lget(valueLocal, a.type), c32(entryAddr), lget(rw.fn.clk, i64)], none);
   if (rw.fn.direct.has(expr)) {
     stmts.push(directTranslation(rw, a, entryAddr, eaLocal, valueLocal, slow));
     return module.block(null, stmts, isLoad ? a.type : none);
@@ -68,15 +75,12 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
   const hit = module.i32.lt_u(module.i32.xor(module.i32.load(isLoad ? 0 : TLB_WBASE_OFFSET, 4, c32(entryAddr)), ea()), c32(pageSize - a.bytes + 1));
   const phys = module.i32.add(ea(), module.i32.load(4, 4, c32(entryAddr)));
   const touch = module.i64.store(8, 8, c32(entryAddr), lget(rw.fn.clk, i64));
+  const miss = inline ? inlineRefill(rw, a, entryAddr, eaLocal, valueLocal, slow) : slow;
   if (isLoad) {
-    stmts.push(module.if(hit,
-      module.block(null, [touch, rw.physLoad(a, phys)], a.type),
-      inlineRefill(rw, a, entryAddr, eaLocal, 0, slow)));
+    stmts.push(module.if(hit, module.block(null, [touch, rw.physLoad(a, phys)], a.type), miss));
     return module.block(null, stmts, a.type);
   }
-  stmts.push(module.if(hit,
-    module.block(null, [touch, rw.physStore(a, phys, lget(valueLocal, a.type))]),
-    inlineRefill(rw, a, entryAddr, eaLocal, valueLocal, slow)));
+  stmts.push(module.if(hit, module.block(null, [touch, rw.physStore(a, phys, lget(valueLocal, a.type))]), miss));
   return module.block(null, stmts);
 }
 
@@ -92,31 +96,42 @@ export function isFastPathIf(e: binaryen.ExpressionRef): boolean {
 /** The out-of-line slow path of one access kind, one function per kind, for the misses the
  *  inline refill (below) leaves: the page is not resident (or not dirty, for a store), the
  *  access is out of bounds or straddles two pages. It counts the miss and calls the MMU's
- *  translate, which writes the access clock it reads from memory.
+ *  translate, which writes the access clock it reads from memory. With `refill`, the helper of
+ *  the accesses outside loops, which have no inline refill: it first refills the entry as the
+ *  inline refill does, and calls the MMU only when that cannot.
  *  Params: ea, [value,] entry address, clock. */
-function slowHelper(rw: Rewriter, a: Access): string {
+function slowHelper(rw: Rewriter, a: Access, refill: boolean): string {
   const { module, c32, lget } = rw;
-  const name = `${PREFIX}slow_${a.kind}_${accessName(a)}`;
+  const name = `${PREFIX}${refill ? "refill" : "slow"}_${a.kind}_${accessName(a)}`;
   if (rw.helpers.has(name)) return name;
   rw.helpers.add(name);
   const isStore = a.kind === "st" ? 1 : 0;
-  // Locals: ea 0, [value 1,] entry E, clk; then phys.
+  // Locals: ea 0, [value 1,] entry E, clk; then phys and the refill's.
   const P = isStore ? 1 : 0;
   const E = 1 + P, CLK = 2 + P, PHYS = 3 + P;
   const g = (i: number) => lget(i, i32);
   const access = (ptr: binaryen.ExpressionRef) => (isStore ? rw.physStore(a, ptr, lget(1, a.type)) : rw.physLoad(a, ptr));
-  const body: binaryen.ExpressionRef[] = [
-    rw.addTo(ADDR_TLB_MISSES, module.i64.const(1n as unknown as number)),
+  const countMiss = () => rw.addTo(ADDR_TLB_MISSES, module.i64.const(1n as unknown as number));
+  const mmu: binaryen.ExpressionRef[] = [
+    countMiss(),
     module.i64.store(0, 8, c32(ADDR_ACCESSES), lget(CLK, i64)), // the MMU reads the clock
     module.local.set(PHYS, module.call(PREFIX + "translate", [g(0), c32(a.bytes), c32(isStore), rw.entryIndex(g(E))], i32)),
     access(g(PHYS)),
   ];
   if (isStore) {
-    body.push(module.if(module.i32.eq(g(PHYS), c32(ADDR_SCRATCH)),
+    mmu.push(module.if(module.i32.eq(g(PHYS), c32(ADDR_SCRATCH)),
       module.call(PREFIX + "commitScratch", [g(0), c32(a.bytes)], none)));
   }
+  const type = isStore ? none : a.type;
+  let body = module.block(null, mmu, type);
+  const locals = [i32];
+  if (refill) {
+    const walker: Walker = { entry: () => g(E), locals: [PHYS + 1, PHYS + 2, PHYS + 3, PHYS + 4, PHYS + 5], clock: () => lget(CLK, i64), countMiss };
+    locals.push(i32, i32, i32, i32, i32);
+    body = refillThen(rw, walker, a, 0, P, body);
+  }
   const params = isStore ? [i32, a.type, i32, i64] : [i32, i32, i64];
-  module.addFunction(name, binaryen.createType(params), isStore ? none : a.type, [i32], module.block(null, body, isStore ? none : a.type));
+  module.addFunction(name, binaryen.createType(params), type, locals, body);
   return name;
 }
 
@@ -125,20 +140,41 @@ function slowHelper(rw: Rewriter, a: Access): string {
  *  entry as the MMU's pagePhysical() does and access the frame; otherwise `slow` (the helper that
  *  calls the MMU). Unlike pagePhysical it does not write the frame's last-use time: the entry's
  *  own stamp (the clock now) is folded into it before the MMU ever compares frames
- *  (foldAllEntries), or when the entry is refilled again. Inlined because a call per miss cost
- *  eventsim, with about 40% of its accesses missing, 10% of its time. */
+ *  (foldAllEntries), or when the entry is refilled again. Inlined in loops because a call per
+ *  miss cost eventsim, with about 40% of its accesses missing, 10% of its time. */
 function inlineRefill(rw: Rewriter, a: Access, entryAddr: number, eaLocal: number, valueLocal: number, slow: binaryen.ExpressionRef): binaryen.ExpressionRef {
+  return refillThen(rw, inFunction(rw, entryAddr), a, eaLocal, valueLocal, slow);
+}
+
+/** How a walk reaches its entry, its scratch locals, the clock and the miss count: inline, in the
+ *  function being rewritten (its locals, a constant entry); or in a helper (its own). */
+interface Walker {
+  entry: () => binaryen.ExpressionRef;
+  /** PTE, frame, fbase, touch base, old frame (i32 locals). */
+  locals: number[];
+  clock: () => binaryen.ExpressionRef;
+  countMiss: () => binaryen.ExpressionRef;
+}
+
+/** The walker of the function being rewritten, for entry E. */
+function inFunction(rw: Rewriter, E: number): Walker {
+  rw.fn.refillLocals ??= [rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32)];
+  return { entry: () => rw.c32(E), locals: rw.fn.refillLocals, clock: () => rw.lget(rw.fn.clk, i64), countMiss: rw.countMiss };
+}
+
+/** The walk and refill, then the access at the frame; `otherwise` when the walk fails. */
+function refillThen(rw: Rewriter, w: Walker, a: Access, eaLocal: number, valueLocal: number, otherwise: binaryen.ExpressionRef): binaryen.ExpressionRef {
   const { module, c32, lget, pageSize } = rw;
   const slowLabel = `${PREFIX}walk${++rw.labels.refill}`, done = `${PREFIX}done${rw.labels.refill}`; // unique in the function
-  const walk = refillWalk(rw, a.bytes, a.kind === "st", entryAddr, eaLocal, slowLabel);
-  const [, , FBASE] = rw.fn.refillLocals!;
+  const walk = [...pageWalk(rw, w, a.bytes, a.kind === "st", eaLocal, slowLabel), ...refillEntry(rw, w, a.kind === "st", eaLocal)];
+  const [, , FBASE] = w.locals;
   const at = module.i32.add(lget(FBASE, i32), module.i32.and(lget(eaLocal, i32), c32(pageSize - 1)));
   if (a.kind === "st") {
     walk.push(rw.physStore(a, at, lget(valueLocal, a.type)), module.br(done));
-    return module.block(done, [module.block(slowLabel, walk), slow]);
+    return module.block(done, [module.block(slowLabel, walk), otherwise]);
   }
   walk.push(module.br(done, undefined, rw.physLoad(a, at)));
-  return module.block(done, [module.block(slowLabel, walk), slow], a.type);
+  return module.block(done, [module.block(slowLabel, walk), otherwise], a.type);
 }
 
 /** An access translated through the page table, not its entry (direct.ts): the same checks as the
@@ -146,7 +182,7 @@ function inlineRefill(rw: Rewriter, a: Access, entryAddr: number, eaLocal: numbe
 function directTranslation(rw: Rewriter, a: Access, E: number, eaLocal: number, valueLocal: number, slow: binaryen.ExpressionRef): binaryen.ExpressionRef {
   const { module, c32, lget, pageSize } = rw;
   const slowLabel = `${PREFIX}walk${++rw.labels.refill}`, done = `${PREFIX}done${rw.labels.refill}`; // unique in the function
-  const walk = pageWalk(rw, a.bytes, a.kind === "st", E, eaLocal, slowLabel);
+  const walk = pageWalk(rw, inFunction(rw, E), a.bytes, a.kind === "st", eaLocal, slowLabel);
   const [, FRAME] = rw.fn.refillLocals!;
   const shift = Math.log2(pageSize);
   const mask = pageSize - 1;
@@ -162,12 +198,12 @@ function directTranslation(rw: Rewriter, a: Access, E: number, eaLocal: number, 
   return module.block(done, [module.block(slowLabel, walk), slow], a.type);
 }
 
-/** The page-table walk of a miss of entry E for `bytes` at the address in eaLocal: branches to
- *  `fail` unless the page is resident (and dirty, for a store) and the bytes stay inside it;
- *  counts the miss and leaves the frame number in the refill local frame. */
-function pageWalk(rw: Rewriter, bytes: number, isStore: boolean, E: number, eaLocal: number, fail: string): binaryen.ExpressionRef[] {
+/** The page-table walk of a miss for `bytes` at the address in eaLocal: branches to `fail`
+ *  unless the page is resident (and dirty, for a store) and the bytes stay inside it; counts the
+ *  miss and leaves the frame number in the walker's frame local. */
+function pageWalk(rw: Rewriter, w: Walker, bytes: number, isStore: boolean, eaLocal: number, fail: string): binaryen.ExpressionRef[] {
   const { module, c32, lget, pageSize } = rw;
-  const [PTE, FRAME] = rw.fn.refillLocals ??= [rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32)];
+  const [PTE, FRAME] = w.locals;
   const shift = Math.log2(pageSize);
   const mask = pageSize - 1;
   const g = (i: number) => lget(i, i32);
@@ -179,7 +215,7 @@ function pageWalk(rw: Rewriter, bytes: number, isStore: boolean, E: number, eaLo
     module.br(fail, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
     module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
     module.br(fail, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
-    rw.countMiss(),
+    w.countMiss(),
     module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
   );
   return walk;
@@ -189,29 +225,35 @@ function pageWalk(rw: Rewriter, bytes: number, isStore: boolean, E: number, eaLo
  *  `fail` unless the page is resident (and dirty, for a store) and the bytes stay inside it;
  *  leaves the frame's address in the refill local fbase. Regions (regions.ts) use it too. */
 export function refillWalk(rw: Rewriter, bytes: number, isStore: boolean, E: number, eaLocal: number, fail: string): binaryen.ExpressionRef[] {
+  const w = inFunction(rw, E);
+  return [...pageWalk(rw, w, bytes, isStore, eaLocal, fail), ...refillEntry(rw, w, isStore, eaLocal)];
+}
+
+/** The refill of the walker's entry with the page at eaLocal, after its walk: the old frame's
+ *  stamp folded, the entry rewritten, the frame's address left in the fbase local. */
+function refillEntry(rw: Rewriter, w: Walker, isStore: boolean, eaLocal: number): binaryen.ExpressionRef[] {
   const { module, c32, lget, pageSize } = rw;
-  const walk = pageWalk(rw, bytes, isStore, E, eaLocal, fail);
-  const [PTE, FRAME, FBASE, TB, OLD] = rw.fn.refillLocals!;
+  const [PTE, FRAME, FBASE, TB, OLD] = w.locals;
   const shift = Math.log2(pageSize);
   const mask = pageSize - 1;
   const g = (i: number) => lget(i, i32);
   const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
-  walk.push(
+  const E = w.entry;
+  return [
     module.local.set(FBASE, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift)))),
     module.local.set(TB, ld32(ADDR_TOUCH_BASE)),
     // The entry's hits so far were uses of its old frame.
-    module.local.set(OLD, ld32(E + 16)),
+    module.local.set(OLD, module.i32.load(16, 4, E())),
     module.if(module.i32.ne(g(OLD), c32(NO_FRAME)), module.block(null, [
       module.local.set(OLD, module.i32.add(g(TB), module.i32.shl(g(OLD), c32(3)))),
-      module.if(module.i64.gt_u(module.i64.load(0, 8, c32(E + 8)), module.i64.load(0, 8, g(OLD))),
-        module.i64.store(0, 8, g(OLD), module.i64.load(0, 8, c32(E + 8)))),
+      module.if(module.i64.gt_u(module.i64.load(8, 8, E()), module.i64.load(0, 8, g(OLD))),
+        module.i64.store(0, 8, g(OLD), module.i64.load(8, 8, E()))),
     ])),
-    module.i32.store(0, 4, c32(E), module.i32.and(g(eaLocal), c32(~mask))),
-    module.i32.store(TLB_WBASE_OFFSET, 4, c32(E), isStore ? module.i32.and(g(eaLocal), c32(~mask))
+    module.i32.store(0, 4, E(), module.i32.and(g(eaLocal), c32(~mask))),
+    module.i32.store(TLB_WBASE_OFFSET, 4, E(), isStore ? module.i32.and(g(eaLocal), c32(~mask))
       : module.select(module.i32.and(g(PTE), c32(PTE_DIRTY)), module.i32.and(g(eaLocal), c32(~mask)), c32(TLB_INVALID))),
-    module.i32.store(0, 4, c32(E + 4), module.i32.sub(g(FBASE), module.i32.and(g(eaLocal), c32(~mask)))),
-    module.i64.store(0, 8, c32(E + 8), lget(rw.fn.clk, i64)),
-    module.i32.store(0, 4, c32(E + 16), g(FRAME)),
-  );
-  return walk;
+    module.i32.store(4, 4, E(), module.i32.sub(g(FBASE), module.i32.and(g(eaLocal), c32(~mask)))),
+    module.i64.store(8, 8, E(), w.clock()),
+    module.i32.store(16, 4, E(), g(FRAME)),
+  ];
 }

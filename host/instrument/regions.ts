@@ -9,7 +9,8 @@
 // copy runs: each access at the span's physical address plus a constant; the clock, the store
 // count and the entries' stamps advance once, as the checked accesses would have left them.
 // Otherwise the checked statements run as they are. Nothing in the run can reach the MMU, so
-// no entry changes under it.
+// no entry changes under it. Only in loops, or in functions with no loop: elsewhere the run is
+// done once per call, and its copy costs more to compile than it saves.
 //
 // Before:                                   After (E: the entry both fields share, L: the span's
 //                                           virtual base, P: its physical base):
@@ -108,10 +109,16 @@ function symbolic(rw: Rewriter, statement: binaryen.ExpressionRef, env: Map<numb
 /** Finds the regions of every block of the function outside page runs, innermost first. */
 export function planRegions(rw: Rewriter, root: binaryen.ExpressionRef): void {
   if (!rw.usePageRuns) return;
+  let depth = 0;
   const walk = (e: binaryen.ExpressionRef): void => {
     if (rw.fn.pageRuns.has(e)) return; // a page run has its own unchecked copy
+    if (kindOf(e) === "Loop") depth++;
     childrenOf(e).forEach(walk);
+    if (kindOf(e) === "Loop") depth--;
     if (kindOf(e) !== "Block") return;
+    // Only where code repeats, as the inline refill (fast-path.ts): a region outside the loops of
+    // a function that has some runs once per call, and its copy costs more to compile than it saves.
+    if (depth === 0 && rw.fn.hasLoop) return;
     const children = childrenOf(e);
     const regions: Region[] = [];
     let env = new Map<number | string, binaryen.ExpressionRef | null>();

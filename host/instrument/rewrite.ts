@@ -10,7 +10,7 @@ import type { Rewriter } from "./context.ts";
 import { planDirect } from "./direct.ts";
 import { localWritten } from "./entry-sharing.ts";
 import { fastPath } from "./fast-path.ts";
-import { accessOf, classes, isAtomicAccess, kindOf, LEAVES, LIST_CHILDREN, ptrOf, REFUSED, SCALAR_CHILDREN, storeValueOf, typeName } from "./ir.ts";
+import { accessOf, childrenOf, classes, isAtomicAccess, kindOf, LEAVES, LIST_CHILDREN, ptrOf, REFUSED, SCALAR_CHILDREN, storeValueOf, typeName } from "./ir.ts";
 import { pageRunLoop, planPageRuns } from "./page-runs.ts";
 import { planRegions, regionBlock } from "./regions.ts";
 
@@ -18,6 +18,7 @@ import { planRegions, regionBlock } from "./regions.ts";
 export function rewriteFunction(rw: Rewriter, fn: binaryen.FunctionRef, name: string): void {
   const info = binaryen.getFunctionInfo(fn);
   rw.beginFunction(fn, name);
+  rw.fn.hasLoop = containsLoop(info.body);
   planPageRuns(rw, info.body);
   planRegions(rw, info.body);
   planDirect(rw, info.body);
@@ -34,6 +35,7 @@ function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionR
   if (!(kind in SCALAR_CHILDREN) && !(kind in LIST_CHILDREN) && !LEAVES.has(kind)) {
     rw.refuse(`the ${kind} instruction (not supported by remora's instrumenter)`);
   }
+  if (kind === "Loop") rw.loopDepth++;
   for (const field of SCALAR_CHILDREN[kind] ?? []) {
     const child = cls[`get${field}`](expr);
     if (child) {
@@ -50,6 +52,7 @@ function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionR
       if (replaced !== child) cls[`set${list[1]}`](expr, i, replaced);
     }
   }
+  if (kind === "Loop") rw.loopDepth--;
   switch (kind) {
     case "LocalSet":
       localWritten(rw, expr);
@@ -84,3 +87,14 @@ function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionR
  *  binaryen types it unreachable, a load with no value type to rewrite it with. Its operands are
  *  rewritten; the access stays as it is. */
 const unreachable = (expr: binaryen.ExpressionRef): boolean => binaryen.getExpressionType(expr) === binaryen.unreachable;
+
+/** Whether an expression has a loop in it. */
+function containsLoop(root: binaryen.ExpressionRef): boolean {
+  const stack = [root];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (kindOf(e) === "Loop") return true;
+    stack.push(...childrenOf(e));
+  }
+  return false;
+}
