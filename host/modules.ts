@@ -3,7 +3,6 @@
 // $REMORA_CACHE) keyed by the module's hash, the page size and the instrumenter's version, so a
 // module run again starts without binaryen. A module is instrumented in a child process
 // (instrument/child.ts), which loads binaryen (10 MB of JavaScript) with V8's default flags.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +13,8 @@ import { ConfigError, type RunConfig } from "./config.ts";
 import { readInstrumented } from "./instrument/files.ts";
 import type { Instrumented } from "./instrument/index.ts";
 import { InstrumentError } from "./instrument/error.ts";
-import { atRoot, cacheDir, COMPILED, packageModule, workerExecArgv } from "./paths.ts";
+import { discardInstrumenter, takeInstrumenter } from "./instrument/spawn.ts";
+import { atRoot, cacheDir, COMPILED } from "./paths.ts";
 import { checkInterface } from "./module-interface.ts";
 
 // V8's flags, set once, by the main thread, before any module is compiled: changing them while
@@ -67,6 +67,7 @@ export async function prepare(config: Pick<RunConfig, "workload" | "file" | "pag
     const bytes = moduleBytes(config);
     const cacheFile = join(cacheDir(), `${sha256(bytes)}-${config.pageSizeBytes}-${instrumenterVersion()}`);
     const cached = diskCache ? readInstrumented(cacheFile) : null;
+    if (cached !== null) discardInstrumenter();
     // The child instruments while this process compiles the module as it is, on the other core.
     const instrumenting = cached === null ? instrumentInChild(bytes, config.pageSizeBytes, cacheFile) : null;
     let native: WebAssembly.Module | null = null;
@@ -132,12 +133,11 @@ async function instrumentInChild(bytes: Uint8Array, pageSize: number, cacheFile:
 }
 
 async function runChild(bytes: Uint8Array, pageSize: number, prefix: string): Promise<Instrumented> {
-  const child = spawn(process.execPath, [...workerExecArgv(true), packageModule("host/instrument/child").pathname, String(pageSize), prefix],
-    { stdio: ["pipe", "ignore", "pipe"], env: { ...process.env, REMORA_INSTRUMENTER: "1" } });
+  const child = takeInstrumenter();
   let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  child.stdin.on("error", () => {}); // a child that fails early closes its stdin: its exit says why
-  child.stdin.end(bytes);
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  child.stdin!.on("error", () => {}); // a child that fails early closes its stdin: its exit says why
+  child.stdin!.end(Buffer.concat([Buffer.from(`${JSON.stringify({ pageSize, prefix })}\n`), bytes]));
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) =>
     child.on("error", reject).on("close", (c, s) => resolve([c, s])));
   if (code === 2) throw new InstrumentError(stderr.trim());
