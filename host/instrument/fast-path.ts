@@ -1,7 +1,8 @@
 // The fast path: every load and store tests its TLB entry (a 32-byte slot in physical memory, see
 // assembly/layout.ts) inline and, on a hit, accesses the frame directly. A miss on a resident page
-// is refilled in place from the page table, also inlined (no call); everything else goes to one
-// out-of-line function per access kind, which calls the MMU.
+// is refilled from the page table: inline (no call) in loops and loop-free functions, by one helper
+// per access kind elsewhere; everything else goes to one out-of-line function per access kind,
+// which calls the MMU.
 //
 // Before:                                   After ($clk: the access clock, a local of the function;
 //                                           E: this instruction's TLB entry address):
