@@ -111,6 +111,20 @@ test("the same program with its directory as a private copy (--dir-copy), and on
   }
 });
 
+test("a C program that ends by exit() from deep in its calls has its stores, loads and TLB misses counted as when it returns", { skip: noToolchain, timeout: 120_000 }, async () => {
+  const file = fixture("exit-counts");
+  const returned = await runCommand({ workload: file, policy: "local" }, { args: [] });
+  const exited = await runCommand({ workload: file, policy: "local" }, { args: ["exit"] });
+  for (const r of [returned, exited]) {
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.loads + r.stores, r.accesses);
+    assert.ok(r.stores >= 100_000, `${r.stores} stores: the loop's 100000 are missing`);
+  }
+  // exit() runs libc's exit handlers, and the loop's stores follow the same path either way.
+  assert.ok(Math.abs(exited.stores - returned.stores) < 1000, `stores ${exited.stores} after exit(), ${returned.stores} after a return`);
+  assert.ok(exited.tlbMisses >= returned.tlbMisses - 100, `TLB misses ${exited.tlbMisses} after exit(), ${returned.tlbMisses} after a return`);
+});
+
 test("a C program that traps after printing: its output arrives, the trap is reported with the virtual address, and the exit is non-zero", { skip: noToolchain, timeout: 120_000 }, async () => {
   const file = fixture("trap");
   for (const [how, message] of [["oob", /memory access out of bounds: 4 bytes at virtual address 0xfffff020/], ["unreachable", /unreachable/]] as const) {

@@ -1,11 +1,12 @@
 // Calls, returns and the memory instructions: the function's access clock is written to memory
-// before anything that can reach the MMU or another function, and read back after; its stores are
-// added to the count when it returns. memory.size, memory.grow, memory.fill and memory.copy
+// before anything that can reach the MMU or another function, and read back after; its stores and
+// TLB misses are added to the run's counts before each call and when it returns. memory.size, memory.grow, memory.fill and memory.copy
 // become calls into the MMU, which sees virtual memory.
 //
 // Before:                                   After:
 //   (call $f (X) (Y))                         (local.set $a X) (local.set $b Y)      ;; operands first
 //                                             (i64.store (i32.const ACCESSES) (local.get $clk))
+//                                             $stc and $msc added to STORES and TLB_MISSES, then 0
 //                                             (local.set $r (call $f (local.get $a) (local.get $b)))
 //                                             (local.set $clk (i64.load (i32.const ACCESSES)))
 //                                             (local.get $r)
@@ -34,7 +35,7 @@ function wrapCall(rw: Rewriter, operands: binaryen.ExpressionRef[], makeCall: (o
   if (operands.some((op) => binaryen.getExpressionType(op) === binaryen.unreachable)) {
     return makeCall(operands); // never reaches the call
   }
-  stmts.push(...(isReturn ? rw.leave() : rw.flush()));
+  stmts.push(...(isReturn ? rw.leave() : rw.beforeCall()));
   const call = makeCall(ops);
   if (isReturn) return module.block(null, [...stmts, call], binaryen.unreachable);
   if (resultType === none || resultType === binaryen.unreachable) {

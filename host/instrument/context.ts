@@ -7,7 +7,8 @@
 // memory round trip per access). The clock is written to physical memory before every call and
 // return and read back after every call, so the MMU and callees see it exact. The store count is
 // only ever added to (here and by the MMU) and read when the run is over: a function counts its
-// own stores from 0 and adds them to memory when it returns.
+// own stores from 0 and adds them to memory before each call and when it returns. So does the TLB
+// miss count.
 import binaryen from "./binaryen.ts";
 import { ADDR_ACCESSES, ADDR_STORES, ADDR_TLB, ADDR_TLB_MISSES, TLB_ENTRY_BYTES } from "../layout.ts";
 import { typeName, type Access } from "./ir.ts";
@@ -111,6 +112,11 @@ export class Rewriter {
   /** Before the function returns (or tail-calls): the clock, and its stores and misses added to
    *  the run's counts. */
   leave = () => [...this.flush(), this.addTo(ADDR_STORES, this.lget(this.fn.stc, binaryen.i64)), this.addTo(ADDR_TLB_MISSES, this.lget(this.fn.msc, binaryen.i64))];
+  /** Before a call: the same, and the function's counts start again from 0. A call may never
+   *  return (a C program's exit() unwinds the stack from WASI's proc_exit): the counts of the
+   *  functions it leaves behind are in memory already. */
+  beforeCall = () => [...this.leave(), this.module.local.set(this.fn.stc, this.module.i64.const(0n as unknown as number)),
+    this.module.local.set(this.fn.msc, this.module.i64.const(0n as unknown as number))];
   tick = (index: number) => this.module.local.set(index, this.module.i64.add(this.lget(index, binaryen.i64), this.module.i64.const(1n as unknown as number)));
   /** One TLB miss more, in the function's count (a local: a count in memory made each miss wait
    *  for the one before to store it). */
