@@ -59,6 +59,11 @@ const LINK = "host/links/link.ts";
 const DISK = "host/disks/disk.ts";
 const SWAP = "host/swap-device.ts";
 const MENGINE = "host/memory-engine/memory-engine.ts";
+const PAGE_RUNS = "host/instrument/page-runs.ts";
+const FAST_PATH = "host/instrument/fast-path.ts";
+const CONTEXT = "host/instrument/context.ts";
+const PAGE_RUNS_TEST = "test/page-runs.test.ts";
+const WASI = "test/wasi.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // ---- host/engine.ts: the host's half of the fault path, the counts, the modelled clock ----
@@ -250,4 +255,24 @@ export const MUTANTS: Mutant[] = [
   { id: "engine-network-bytes-no-request", file: MENGINE,
     find: "this.networkBytes += REQUEST_BYTES + page;", replace: "this.networkBytes += page;",
     why: "a page-in's request is not counted in the network bytes" },
+
+  // ---- host/instrument/: walked accesses in page runs, the refill helper, the counts at calls ----
+  { id: "walked-store-clean-page", file: PAGE_RUNS, tests: [PAGE_RUNS_TEST],
+    find: "const want = PTE_PRESENT | (access.kind === \"st\" ? PTE_DIRTY : 0);", replace: "const want = PTE_PRESENT;",
+    why: "a walked store writes a clean page unchecked, which then never counts as dirty" },
+  { id: "walked-clock-stands-still", file: PAGE_RUNS, tests: [PAGE_RUNS_TEST],
+    find: "module.i64.add(lget(runClk, i64), module.i64.const(BigInt(m) as unknown as number))", replace: "lget(runClk, i64)",
+    why: "unchecked iterations with walked accesses stamp every frame with the clock of the first" },
+  { id: "walked-stamp-late", file: PAGE_RUNS, tests: [PAGE_RUNS_TEST],
+    find: "BigInt(run.walkedAt[w] + 1)", replace: "BigInt(run.walkedAt[w] + 3)",
+    why: "a walked access stamps its frame with a clock two accesses later than its own" },
+  { id: "walked-bail-counts-unrun", file: PAGE_RUNS, tests: [PAGE_RUNS_TEST],
+    find: "module.local.set(rem, module.i32.sub(g(rem), g(budget))),", replace: "module.nop(),",
+    why: "giving way to a checked iteration counts the unchecked iterations that did not run" },
+  { id: "refill-helper-stamp", file: FAST_PATH, tests: [PINNED],
+    find: "clock: () => lget(CLK, i64), countMiss };", replace: "clock: () => module.i64.add(lget(CLK, i64), module.i64.const(5n as unknown as number)), countMiss };",
+    why: "the refill helper (misses outside loops) stamps its entry five accesses late" },
+  { id: "counts-only-at-return", file: CONTEXT, tests: [WASI],
+    find: "beforeCall = () => [...this.leave(),", replace: "beforeCall = () => [...this.flush(),",
+    why: "stores and TLB misses reach the run's counts only when a function returns (lost at exit())" },
 ];
