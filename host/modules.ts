@@ -14,7 +14,7 @@ import { readInstrumented } from "./instrument/files.ts";
 import type { Instrumented } from "./instrument/index.ts";
 import { InstrumentError } from "./instrument/error.ts";
 import { discardInstrumenter, takeInstrumenter } from "./instrument/spawn.ts";
-import { atRoot, cacheDir, COMPILED } from "./paths.ts";
+import { atRoot, cacheDir, COMPILED, packageFile } from "./paths.ts";
 import { checkInterface } from "./module-interface.ts";
 
 // V8's flags, set once, by the main thread, before any module is compiled: changing them while
@@ -102,8 +102,8 @@ function instrumenterVersion(): string {
   if (version === undefined) {
     const hash = createHash("sha256");
     const ext = COMPILED ? "js" : "ts";
-    const passes = readdirSync(atRoot(`${COMPILED ? "dist/" : ""}host/instrument/`)).filter((f) => f.endsWith(`.${ext}`)).sort().map((f) => `instrument/${f}`);
-    for (const file of [...passes, `branch-hints.${ext}`, `layout.${ext}`, `wasm-sections.${ext}`]) hash.update(readFileSync(atRoot(`${COMPILED ? "dist/" : ""}host/${file}`)));
+    const passes = readdirSync(packageFile("host/instrument/")).filter((f) => f.endsWith(`.${ext}`)).sort().map((f) => `instrument/${f}`);
+    for (const file of [...passes, `branch-hints.${ext}`, `layout.${ext}`, `wasm-sections.${ext}`]) hash.update(readFileSync(packageFile(`host/${file}`)));
     hash.update(readFileSync(atRoot("build/mmu.wasm")));
     hash.update(readFileSync(new URL("package.json", import.meta.resolve("binaryen"))));
     version = hash.digest("hex").slice(0, 16);

@@ -20,7 +20,13 @@ export function atRoot(path: string): URL {
  *  process is started from it. Not beside the caller's import.meta.url: compiled, the caller may
  *  be part of the command line's bundle (scripts/build-cli.ts), not its own file. */
 export function packageModule(path: string): URL {
-  return atRoot(COMPILED ? `dist/${path}.js` : `${path}.ts`);
+  return packageFile(`${path}.${COMPILED ? "js" : "ts"}`);
+}
+
+/** A file or folder of the code as it runs, by its path in the sources (e.g. "host/instrument/"):
+ *  under dist/ when compiled. */
+export function packageFile(path: string): URL {
+  return atRoot(COMPILED ? `dist/${path}` : path);
 }
 
 /** The execArgv a worker thread needs to load such a module: nothing for compiled code; tsx's

@@ -258,7 +258,7 @@ export const MUTANTS: Mutant[] = [
 
   // ---- host/instrument/: walked accesses in page runs, the refill helper, the counts at calls ----
   { id: "walked-store-clean-page", file: PAGE_RUNS, tests: [PAGE_RUNS_TEST],
-    find: "const want = PTE_PRESENT | (access.kind === \"st\" ? PTE_DIRTY : 0);", replace: "const want = PTE_PRESENT;",
+    find: "access.bytes, access.kind === \"st\", ea, bail));", replace: "access.bytes, false, ea, bail));",
     why: "a walked store writes a clean page unchecked, which then never counts as dirty" },
   { id: "walked-clock-stands-still", file: PAGE_RUNS, tests: [PAGE_RUNS_TEST],
     find: "module.i64.add(lget(runClk, i64), module.i64.const(BigInt(m) as unknown as number))", replace: "lget(runClk, i64)",

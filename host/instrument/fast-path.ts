@@ -147,14 +147,22 @@ function inlineRefill(rw: Rewriter, a: Access, entryAddr: number, eaLocal: numbe
   return refillThen(rw, inFunction(rw, entryAddr), a, eaLocal, valueLocal, slow);
 }
 
-/** How a walk reaches its entry, its scratch locals, the clock and the miss count: inline, in the
- *  function being rewritten (its locals, a constant entry); or in a helper (its own). */
-interface Walker {
-  entry: () => binaryen.ExpressionRef;
-  /** PTE, frame, fbase, touch base, old frame (i32 locals). */
+/** What a page-table walk (pageWalk) uses: its scratch locals, how it counts a miss (none: its
+ *  caller counts), and where the page table and the size of virtual memory are (by default read
+ *  from memory at each walk; page-runs.ts reads them once, before its unchecked iterations). */
+export interface WalkPlace {
+  /** PTE, frame, and for a refill fbase, touch base, old frame (i32 locals). */
   locals: number[];
+  countMiss?: () => binaryen.ExpressionRef;
+  ptBase?: () => binaryen.ExpressionRef;
+  virtualBytes?: () => binaryen.ExpressionRef;
+}
+
+/** How a refill reaches its entry and the clock, besides its walk: inline, in the function being
+ *  rewritten (its locals, a constant entry); or in a helper (its own). */
+interface Walker extends WalkPlace {
+  entry: () => binaryen.ExpressionRef;
   clock: () => binaryen.ExpressionRef;
-  countMiss: () => binaryen.ExpressionRef;
 }
 
 /** The walker of the function being rewritten, for entry E. */
@@ -201,8 +209,8 @@ function directTranslation(rw: Rewriter, a: Access, E: number, eaLocal: number, 
 
 /** The page-table walk of a miss for `bytes` at the address in eaLocal: branches to `fail`
  *  unless the page is resident (and dirty, for a store) and the bytes stay inside it; counts the
- *  miss and leaves the frame number in the walker's frame local. */
-function pageWalk(rw: Rewriter, w: Walker, bytes: number, isStore: boolean, eaLocal: number, fail: string): binaryen.ExpressionRef[] {
+ *  miss and leaves the PTE and the frame number in the walk's first two locals. */
+export function pageWalk(rw: Rewriter, w: WalkPlace, bytes: number, isStore: boolean, eaLocal: number, fail: string): binaryen.ExpressionRef[] {
   const { module, c32, lget, pageSize } = rw;
   const [PTE, FRAME] = w.locals;
   const shift = Math.log2(pageSize);
@@ -213,12 +221,12 @@ function pageWalk(rw: Rewriter, w: Walker, bytes: number, isStore: boolean, eaLo
   const walk: binaryen.ExpressionRef[] = [];
   if (bytes > 1) walk.push(module.br(fail, module.i32.gt_u(module.i32.add(module.i32.and(g(eaLocal), c32(mask)), c32(bytes)), c32(pageSize))));
   walk.push(
-    module.br(fail, module.i32.ge_u(g(eaLocal), ld32(ADDR_VIRTUAL_BYTES))),
-    module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
+    module.br(fail, module.i32.ge_u(g(eaLocal), w.virtualBytes?.() ?? ld32(ADDR_VIRTUAL_BYTES))),
+    module.local.set(PTE, module.i32.load(0, 4, module.i32.add(w.ptBase?.() ?? ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
     module.br(fail, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
-    w.countMiss(),
-    module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))),
   );
+  if (w.countMiss) walk.push(w.countMiss());
+  walk.push(module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))));
   return walk;
 }
 

@@ -38,7 +38,8 @@
 import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";
 import { accessesIn, accessOf, affine, childrenOf, classes, constValue, isAtomicAccess, kindOf, PREFIX, setsAnything, type Access } from "./ir.ts";
-import { ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, PTE_DIRTY, PTE_FRAME_SHIFT, PTE_PRESENT } from "../layout.ts";
+import { ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES } from "../layout.ts";
+import { pageWalk } from "./fast-path.ts";
 import { stampsAfter, uncheckedCopy } from "./unchecked.ts";
 
 const { i32, i64 } = binaryen;
@@ -494,22 +495,17 @@ function walkedTranslation(rw: Rewriter, run: PageRun, walkedPhys: number[], rem
   const checks: binaryen.ExpressionRef[] = [];
   const translate: binaryen.ExpressionRef[] = [];
   run.walked.forEach(({ access, ptr }, w) => {
-    const ea = addVar(i32), pte = addVar(i32);
-    const want = PTE_PRESENT | (access.kind === "st" ? PTE_DIRTY : 0);
+    const ea = addVar(i32), frame = addVar(i32);
     checks.push(module.local.set(ea, access.offset ? module.i32.add(ptr, c32(access.offset)) : ptr));
     // ptr + offset past 2^32 wraps: the checked iteration traps as the access would.
     if (access.offset) checks.push(module.br(bail, module.i32.lt_u(g(ea), c32(access.offset))));
-    if (access.bytes > 1) checks.push(module.br(bail, module.i32.gt_u(module.i32.add(module.i32.and(g(ea), c32(mask)), c32(access.bytes)), c32(pageSize))));
-    checks.push(
-      module.br(bail, module.i32.ge_u(g(ea), g(VIRTUAL))),
-      module.local.set(pte, module.i32.load(0, 4, module.i32.add(g(PT), module.i32.shl(module.i32.shr_u(g(ea), c32(shift)), c32(2))))),
-      module.br(bail, module.i32.ne(module.i32.and(g(pte), c32(want)), c32(want))),
-    );
-    const frame = () => module.i32.shr_u(g(pte), c32(PTE_FRAME_SHIFT));
+    // The walk of a miss, with no miss counted: the misses of the iterations run are, after them.
+    checks.push(...pageWalk(rw, { locals: [addVar(i32), frame], ptBase: () => g(PT), virtualBytes: () => g(VIRTUAL) },
+      access.bytes, access.kind === "st", ea, bail));
     translate.push(
-      module.i64.store(0, 8, module.i32.add(g(TOUCH), module.i32.shl(frame(), c32(3))),
+      module.i64.store(0, 8, module.i32.add(g(TOUCH), module.i32.shl(g(frame), c32(3))),
         module.i64.add(lget(runClk, i64), module.i64.const(BigInt(run.walkedAt[w] + 1) as unknown as number))),
-      module.local.set(walkedPhys[w], module.i32.add(module.i32.add(g(FRAMES), module.i32.shl(frame(), c32(shift))), module.i32.and(g(ea), c32(mask)))),
+      module.local.set(walkedPhys[w], module.i32.add(module.i32.add(g(FRAMES), module.i32.shl(g(frame), c32(shift))), module.i32.and(g(ea), c32(mask)))),
     );
   });
   return {
