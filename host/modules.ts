@@ -13,7 +13,7 @@ import { ConfigError, type RunConfig } from "./config.ts";
 import { readInstrumented } from "./instrument/files.ts";
 import type { Instrumented } from "./instrument/index.ts";
 import { InstrumentError } from "./instrument/error.ts";
-import { discardInstrumenter, takeInstrumenter } from "./instrument/spawn.ts";
+import { discardInstrumenter, instrumenterDone, takeInstrumenter } from "./instrument/spawn.ts";
 import { atRoot, cacheDir, COMPILED, packageFile } from "./paths.ts";
 import { checkInterface } from "./module-interface.ts";
 
@@ -138,8 +138,7 @@ async function runChild(bytes: Uint8Array, pageSize: number, prefix: string): Pr
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   child.stdin!.on("error", () => {}); // a child that fails early closes its stdin: its exit says why
   child.stdin!.end(Buffer.concat([Buffer.from(`${JSON.stringify({ pageSize, prefix })}\n`), bytes]));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) =>
-    child.on("error", reject).on("close", (c, s) => resolve([c, s])));
+  const [code, signal] = await instrumenterDone(child);
   if (code === 2) throw new InstrumentError(stderr.trim());
   const inst = code === 0 ? readInstrumented(prefix) : null;
   if (!inst) throw new Error(`instrumenting failed (${signal ?? `exit code ${code}`}): ${stderr.trim() || `nothing written at ${prefix}`}`);

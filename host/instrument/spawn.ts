@@ -2,16 +2,20 @@
 // starts one before it loads the command line when `remora run` is given a .wasm file, so that its
 // node and binaryen start while remora's own do. modules.ts takes that one, if there is one; a
 // module found in the cache needs none, and it is killed. Its input, on stdin: a line of JSON
-// ({ pageSize, prefix }), then the module's bytes (child.ts).
+// ({ pageSize, prefix }), then the module's bytes (child.ts); on stdout, DONE once the
+// instrumented module is written.
 import { spawn, type ChildProcess } from "node:child_process";
 import { packageModule, workerExecArgv } from "../paths.ts";
+
+/** What the child writes on stdout when the instrumented module is on disk. */
+export const DONE = "instrumented\n";
 
 const PREWARMED = Symbol.for("remora.instrumenter");
 const slot = globalThis as unknown as Record<symbol, ChildProcess | undefined>;
 
 function spawnInstrumenter(): ChildProcess {
   return spawn(process.execPath, [...workerExecArgv(true), packageModule("host/instrument/child").pathname],
-    { stdio: ["pipe", "ignore", "pipe"], env: { ...process.env, REMORA_INSTRUMENTER: "1" } });
+    { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, REMORA_INSTRUMENTER: "1" } });
 }
 
 /** Starts a child now, for takeInstrumenter() later. It keeps no one waiting: unused, it is
@@ -39,8 +43,25 @@ export function discardInstrumenter(): void {
   slot[PREWARMED] = undefined;
 }
 
+/** The child's end: exit code 0 as soon as it writes DONE, and then it is killed; otherwise its
+ *  exit code or signal. A Node process's own exit took the child 80 ms after its last statement
+ *  (a heap of hundreds of MB and V8's threads to take down), 8% of a first run; SIGKILL leaves
+ *  that to the kernel. */
+export function instrumenterDone(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      if (out !== DONE) return;
+      resolve([0, null]);
+      child.kill("SIGKILL");
+    });
+    child.on("error", reject).on("close", (code, signal) => resolve([code, signal]));
+  });
+}
+
 function setReferenced(child: ChildProcess, on: boolean): void {
-  for (const handle of [child, child.stdin, child.stderr] as ({ ref(): void; unref(): void } | null)[]) {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr] as ({ ref(): void; unref(): void } | null)[]) {
     if (on) handle?.ref();
     else handle?.unref();
   }
