@@ -1,16 +1,16 @@
-// binaryen.js, loaded through V8's code cache. binaryen.js is 14.8 MB of JavaScript (binaryen
-// compiled by wasm2js); importing it costs about 0.4 s of parsing and compiling at every start,
-// and instrumenting compiles many of its functions again, lazily. Node 20 has no compile cache for
-// modules, but vm.Script takes V8's cached data: the instrumenting child (child.ts) saves it after
-// its first module, functions compiled while instrumenting included, and every later start loads
-// binaryen from it (0.18 s against 0.37-0.43 s: bench/RESULTS.md). The cache is a file in code/ of the cache folder of instrumented
-// modules (host/modules.ts), one per binaryen version, Node version and architecture; V8 rejects
-// data made under other flags, and the code then compiles as usual. It changes nothing binaryen
-// does, so --no-cache, which is about instrumented modules, leaves it on.
+// binaryen.js, loaded without its embedded module. binaryen.js is 14.8 MB of JavaScript, 14.7 MB
+// of it binaryen's own wasm module written as one template literal that it decodes at each start:
+// V8 parsed 14.8 MB and binaryen decoded 9.9 MB before anything ran. So the first start here splits
+// it in two, in code/ of the cache folder of instrumented modules (host/modules.ts): the script
+// without the literal (180 KB) and the module's bytes, one pair per binaryen version; each later
+// start reads those. Loading binaryen took 0.37-0.43 s as a plain import, 0.18 s from V8's code
+// cache of the whole script (the way here before), and 0.08-0.10 s split, where V8's code cache
+// no longer gains anything (bench/RESULTS.md, "Start-up"). It changes nothing binaryen does, so
+// --no-cache, which is about instrumented modules, leaves it on.
 //
-// The script is binaryen's own index.js with its three module-only constructs replaced (its
-// import.meta.url, its dynamic import of node:module, its default export), found by their exact
-// text: when a binaryen release changes them, this falls back to a plain import.
+// The script is binaryen's own index.js with four constructs replaced (its import.meta.url, its
+// dynamic import of node:module, its default export, the literal), found by their exact text:
+// when a binaryen release changes them, this falls back to a plain import.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -38,45 +38,60 @@ const VERSION = (JSON.parse(readFileSync(join(dirname(ENTRY), "package.json"), "
 const EXPORT = "var jr=await S6(),$r=jr;export{$r as default};";
 const IMPORT = 'await import("node:module")';
 const META = "import.meta.url";
+const WASM = "bA??=x6(`"; // x6 turns the literal's characters, each below 256, into bytes
 
-let script: vm.Script | null = null;
-let cacheFile = "";
-let cacheUsed = false;
+/** binaryen's script with the four constructs replaced, and its wasm module's bytes. */
+interface Split {
+  script: string;
+  wasm: Uint8Array;
+}
+
+/** index.js split, or null when this release's text is not the one expected. */
+function split(source: string): Split | null {
+  if (source.split(EXPORT).length !== 2 || source.split(IMPORT).length !== 2 || source.split(META).length !== 3 || source.split(WASM).length !== 2) return null;
+  const open = source.indexOf(WASM) + WASM.length - 1; // the literal's opening backquote
+  let close = open + 1;
+  while (close < source.length && source[close] !== "`") close += source[close] === "\\" ? 2 : 1;
+  if (source[close + 1] !== ")") return null;
+  const text = vm.runInThisContext(source.slice(open, close + 1)) as unknown;
+  if (typeof text !== "string" || !/^\0asm[\0-\xff]*$/.test(text)) return null;
+  const body = source.slice(0, open - "x6(".length) + "__remora_wasm" + source.slice(close + 2);
+  return {
+    script: body.replaceAll(META, "__remora_url").replace(IMPORT, "await __remora_import(\"node:module\")").replace(EXPORT, "return await S6();"),
+    wasm: Buffer.from(text, "latin1"),
+  };
+}
+
+/** The split from code/, or made now and saved there (an error saving is ignored: a read-only
+ *  home, a full disk; the next start splits again). */
+function splitBinaryen(stem: string): Split | null {
+  try {
+    if (existsSync(`${stem}.js`) && existsSync(`${stem}.wasm`)) return { script: readFileSync(`${stem}.js`, "latin1"), wasm: readFileSync(`${stem}.wasm`) };
+  } catch {
+    // unreadable: split again
+  }
+  const made = split(readFileSync(ENTRY, "latin1")); // all ASCII
+  if (made === null) return null;
+  try {
+    mkdirSync(dirname(stem), { recursive: true });
+    for (const [ext, data] of [["wasm", made.wasm], ["js", made.script]] as const) {
+      const temporary = `${stem}.${ext}.${process.pid}`;
+      writeFileSync(temporary, data, "latin1");
+      renameSync(temporary, `${stem}.${ext}`);
+    }
+  } catch {
+    // not saved
+  }
+  return made;
+}
 
 async function load(): Promise<typeof Binaryen> {
-  const source = readFileSync(ENTRY, "utf8");
-  if (source.split(EXPORT).length !== 2 || source.split(IMPORT).length !== 2 || source.split(META).length !== 3) {
-    return (await import("binaryen")).default; // a release this loader does not know
-  }
-  const body = source.replaceAll(META, "__remora_url").replace(IMPORT, "await __remora_import(\"node:module\")").replace(EXPORT, "return await S6();");
-  cacheFile = join(cacheDir(), "code", `binaryen-${VERSION}-node${process.version}-${process.arch}.code`);
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
-  } catch {
-    cachedData = undefined; // unreadable: compile as usual
-  }
-  script = new vm.Script(`(async function (__remora_url, __remora_import) {${body}\n})`, { filename: ENTRY, cachedData });
-  cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
-  const start = script.runInThisContext() as (url: string, load: (s: string) => Promise<unknown>) => Promise<typeof Binaryen>;
-  return start(pathToFileURL(ENTRY).href, (specifier) => import(specifier));
+  const parts = splitBinaryen(join(cacheDir(), "code", `binaryen-${VERSION}`));
+  if (parts === null) return (await import("binaryen")).default; // a release this loader does not know
+  const script = new vm.Script(`(async function (__remora_url, __remora_import, __remora_wasm) {${parts.script}\n})`, { filename: ENTRY });
+  const start = script.runInThisContext() as (url: string, load: (s: string) => Promise<unknown>, wasm: Uint8Array) => Promise<typeof Binaryen>;
+  return start(pathToFileURL(ENTRY).href, (specifier) => import(specifier), parts.wasm);
 }
 
 const binaryen = await load();
 export default binaryen;
-
-/** Saves V8's code for binaryen (what this process compiled so far) to the cache, unless it was
- *  loaded from there. The instrumenting child calls it after its module; an error is ignored (a
- *  read-only home, a full disk): the cache only saves time. */
-export function saveBinaryenCode(): void {
-  if (script === null || cacheUsed) return;
-  try {
-    mkdirSync(dirname(cacheFile), { recursive: true });
-    const temporary = `${cacheFile}.${process.pid}`;
-    writeFileSync(temporary, script.createCachedData());
-    renameSync(temporary, cacheFile);
-    cacheUsed = true;
-  } catch {
-    // the next start compiles again
-  }
-}

@@ -6,7 +6,6 @@
 // (--no-liftoff: ../modules.ts) are not binaryen's. An InstrumentError's message goes to
 // stderr with exit code 2; anything else, with exit code 1.
 import { InstrumentError, instrument } from "./index.ts";
-import { saveBinaryenCode } from "./binaryen.ts";
 import { writeInstrumented } from "./files.ts";
 import { DONE } from "./spawn.ts";
 
@@ -19,7 +18,6 @@ try {
   if (newline < 0) process.exit(0);
   const { pageSize, prefix } = JSON.parse(input.subarray(0, newline).toString()) as { pageSize: number; prefix: string };
   writeInstrumented(prefix, instrument(new Uint8Array(input.subarray(newline + 1)), pageSize));
-  saveBinaryenCode(); // after instrumenting: the code of the functions it ran is saved too
   process.stdout.write(DONE); // a pipe: written before this returns
 } catch (e) {
   process.stderr.write(`${e instanceof InstrumentError ? (e as Error).message : (e as Error).stack}\n`);
