@@ -2,7 +2,7 @@
 // each instrumented once per page size: kept for the process, and on disk (~/.cache/remora, or
 // $REMORA_CACHE) keyed by the module's hash, the page size and the instrumenter's version, so a
 // module run again starts without binaryen. A module is instrumented in a child process
-// (instrument/child.ts), which loads binaryen (10 MB of JavaScript) with V8's default flags.
+// (instrument/child.ts), which loads binaryen with V8 flags of its own (instrument/spawn.ts).
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

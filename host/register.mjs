@@ -2,7 +2,7 @@
 // loader, which would take seconds: host/instrument/binaryen.ts reads it itself). Before that,
 // V8's flags (why: host/modules.ts), which must be set before any module is compiled
 // and never changed after; not in the child process that instruments (host/instrument/child.ts),
-// where binaryen runs with V8's defaults.
+// where binaryen runs with flags of its own (host/instrument/spawn.ts).
 import v8 from "node:v8";
 import { isMainThread } from "node:worker_threads";
 

@@ -3,7 +3,7 @@
 // stdout; spawn.ts starts it. remora runs binaryen here, not in its own process, so that it
 // works on the other core while remora loads and compiles the module as it is, and so that the
 // process that runs the program never holds binaryen's 15 MB of JavaScript; V8's flags there
-// (--no-liftoff: ../modules.ts) are not binaryen's. An InstrumentError's message goes to
+// (--no-liftoff: ../modules.ts) are not binaryen's (spawn.ts). An InstrumentError's message goes to
 // stderr with exit code 2; anything else, with exit code 1.
 import { InstrumentError, instrument } from "./index.ts";
 import { writeInstrumented } from "./files.ts";

@@ -13,8 +13,14 @@ export const DONE = "instrumented\n";
 const PREWARMED = Symbol.for("remora.instrumenter");
 const slot = globalThis as unknown as Record<symbol, ChildProcess | undefined>;
 
+// binaryen's wasm module runs on V8's baseline tier only: optimizing its hot functions in the
+// background took both cores for most of an instrumenting run, and the child's exit waited for
+// them. clocks.wasm (149 KB) instrumented in 0.24 s rather than 0.40 s, binaryen's own 9.9 MB
+// module in 72 s as in 71 s (bench/RESULTS.md, "Start-up").
+const CHILD_FLAGS = ["--liftoff-only"];
+
 function spawnInstrumenter(): ChildProcess {
-  return spawn(process.execPath, [...workerExecArgv(true), packageModule("host/instrument/child").pathname],
+  return spawn(process.execPath, [...CHILD_FLAGS, ...workerExecArgv(true), packageModule("host/instrument/child").pathname],
     { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, REMORA_INSTRUMENTER: "1" } });
 }
 
@@ -44,9 +50,9 @@ export function discardInstrumenter(): void {
 }
 
 /** The child's end: exit code 0 as soon as it writes DONE, and then it is killed; otherwise its
- *  exit code or signal. A Node process's own exit took the child 80 ms after its last statement
- *  (a heap of hundreds of MB and V8's threads to take down), 8% of a first run; SIGKILL leaves
- *  that to the kernel. */
+ *  exit code or signal. A Node process's own exit waits for V8's background work: it took the
+ *  child 80 ms after its last statement while V8 still optimized binaryen's code (8% of a first
+ *  run, before CHILD_FLAGS); SIGKILL leaves the rest to the kernel. */
 export function instrumenterDone(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
   return new Promise((resolve, reject) => {
     let out = "";
