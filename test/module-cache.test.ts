@@ -4,7 +4,7 @@
 // by the first child that instruments.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -41,4 +41,17 @@ test("--no-cache neither reads nor writes the cache, and a cache that cannot be 
   const file = join(cache, "not-a-folder");
   writeFileSync(file, "");
   assert.equal(remora(file).verified, true);
+});
+
+test("a damaged split of binaryen in code/ is replaced, and the run goes on", { timeout: 120_000 }, () => {
+  const cache = mkdtempSync(join(tmpdir(), "remora-cache-"));
+  remora(cache, "--no-cache");
+  const code = join(cache, "code");
+  const wasm = readdirSync(code).find((f) => f.endsWith(".wasm"))!;
+  const whole = readFileSync(join(code, wasm));
+  writeFileSync(join(code, wasm), whole.subarray(0, whole.length >> 1)); // cut short
+  assert.equal(remora(cache, "--no-cache").verified, true);
+  assert.equal(readdirSync(code).length, 0, "the damaged pair is removed");
+  remora(cache, "--no-cache");
+  assert.deepEqual(readFileSync(join(code, wasm)), whole, "and split again at the next start");
 });

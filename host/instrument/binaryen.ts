@@ -11,7 +11,7 @@
 // The script is binaryen's own index.js with four constructs replaced (its import.meta.url, its
 // dynamic import of node:module, its default export, the literal), found by their exact text:
 // when a binaryen release changes them, this falls back to a plain import.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
@@ -86,11 +86,18 @@ function splitBinaryen(stem: string): Split | null {
 }
 
 async function load(): Promise<typeof Binaryen> {
-  const parts = splitBinaryen(join(cacheDir(), "code", `binaryen-${VERSION}`));
+  const stem = join(cacheDir(), "code", `binaryen-${VERSION}`);
+  const parts = splitBinaryen(stem);
   if (parts === null) return (await import("binaryen")).default; // a release this loader does not know
-  const script = new vm.Script(`(async function (__remora_url, __remora_import, __remora_wasm) {${parts.script}\n})`, { filename: ENTRY });
-  const start = script.runInThisContext() as (url: string, load: (s: string) => Promise<unknown>, wasm: Uint8Array) => Promise<typeof Binaryen>;
-  return start(pathToFileURL(ENTRY).href, (specifier) => import(specifier), parts.wasm);
+  try {
+    const script = new vm.Script(`(async function (__remora_url, __remora_import, __remora_wasm) {${parts.script}\n})`, { filename: ENTRY });
+    const start = script.runInThisContext() as (url: string, load: (s: string) => Promise<unknown>, wasm: Uint8Array) => Promise<typeof Binaryen>;
+    return await start(pathToFileURL(ENTRY).href, (specifier) => import(specifier), parts.wasm);
+  } catch {
+    // A damaged pair (binaryen said why on stderr): the plain import now, a new split next time.
+    for (const ext of ["js", "wasm"]) rmSync(`${stem}.${ext}`, { force: true });
+    return (await import("binaryen")).default;
+  }
 }
 
 const binaryen = await load();
