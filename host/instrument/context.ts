@@ -40,8 +40,10 @@ export interface FunctionState {
   regionOf: Map<binaryen.ExpressionRef, Region>;
   /** The accesses translated directly, without refilling their entries (direct.ts). */
   direct: Set<binaryen.ExpressionRef>;
-  /** Whether the function has a loop (fast-path.ts: where misses are refilled inline). */
+  /** Whether the function has a loop, and its loads and stores (fast-path.ts: where misses are
+   *  refilled inline). */
   hasLoop: boolean;
+  accesses: number;
 }
 
 export class Rewriter {
@@ -54,8 +56,9 @@ export class Rewriter {
   pageRunCount = 0;
   regionCount = 0;
   directCount = 0;
-  /** How many loops enclose the expression being rewritten (rewrite.ts). */
-  loopDepth = 0;
+  /** The loads and stores of each loop that encloses the expression being rewritten, the
+   *  innermost last (rewrite.ts). */
+  readonly loopAccesses: number[] = [];
   /** Counters that make block labels unique in the function (counted over the module). */
   readonly labels = { pageRun: 0, region: 0, refill: 0 };
   fn!: FunctionState;
@@ -66,7 +69,7 @@ export class Rewriter {
   beginFunction(ref: binaryen.FunctionRef, name: string): void {
     this.fn = {
       ref, name, clk: 0, stc: 0, msc: 0, sharedEntries: new Map(), localVersions: new Map(), refillLocals: null,
-      pageRuns: new Map(), pageRunOf: new Map(), regionsOf: new Map(), regionOf: new Map(), direct: new Set(), hasLoop: false,
+      pageRuns: new Map(), pageRunOf: new Map(), regionsOf: new Map(), regionOf: new Map(), direct: new Set(), hasLoop: false, accesses: 0,
     };
     this.fn.clk = this.addVar(binaryen.i64);
     this.fn.stc = this.addVar(binaryen.i64);

@@ -1,6 +1,7 @@
 // The fast path: every load and store tests its TLB entry (a 32-byte slot in physical memory, see
 // assembly/layout.ts) inline and, on a hit, accesses the frame directly. A miss on a resident page
-// is refilled from the page table: inline (no call) in loops and loop-free functions, by one helper
+// is refilled from the page table: inline (no call) in small loops and small loop-free functions
+// (INLINE_REFILL_ACCESSES), by one helper
 // per access kind elsewhere; everything else goes to one out-of-line function per access kind,
 // which calls the MMU.
 //
@@ -31,6 +32,10 @@ import { accessName, classes, PREFIX, type Access } from "./ir.ts";
 
 const { i32, i64, none } = binaryen;
 
+/** The most accesses a loop (or a function with no loop) may have for its misses to be refilled
+ *  inline: the C kernels' and the workloads' loops have at most 30, printf's has 183. */
+const INLINE_REFILL_ACCESSES = 64;
+
 /** The inlined fast path of one access `expr` (its pointer already rewritten). */
 export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, ptr: binaryen.ExpressionRef, value: binaryen.ExpressionRef | null): binaryen.ExpressionRef {
   const { module, c32, lget, pageSize } = rw;
@@ -57,12 +62,14 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
     stmts.push(module.if(module.i32.lt_u(ea(), c32(a.offset)), module.drop(module.i32.load(0xffffffff, 1, c32(-1)))));
   }
   stmts.push(rw.tick(rw.fn.clk));
-  // A miss is refilled inline where code repeats: in a loop, or in a function with no loop (a
-  // small function a loop calls, likely). Elsewhere, code that runs once per call of its function,
-  // by one helper per access kind, a call: the inline refill was half of an instrumented module's
-  // size (clocks.wasm: 458 KB, 311 KB without it there), and a module's every function is compiled
-  // when it is first called, so a first run paid for it (bench/RESULTS.md, "Start-up").
-  const inline = rw.loopDepth > 0 || !rw.fn.hasLoop || rw.fn.direct.has(expr);
+  // A miss is refilled inline where code repeats in a tight spot: in a loop, or in a function
+  // with no loop (a small function a loop calls, likely), of at most INLINE_REFILL_ACCESSES
+  // accesses. Elsewhere (code that runs once per call of its function, a loop as large as
+  // printf's, an interpreter's or a C++ program's) by one helper per access kind, a call: an inline
+  // refill is about 100 bytes, and a module's every function is compiled when it is first called,
+  // so a first run paid for them (bench/RESULTS.md, "Start-up").
+  const repeats = rw.loopAccesses.at(-1) ?? (rw.fn.hasLoop ? Infinity : rw.fn.accesses);
+  const inline = repeats <= INLINE_REFILL_ACCESSES || rw.fn.direct.has(expr);
   const helper = slowHelper(rw, a, !inline);
   const slow = isLoad
     ? module.call(helper, [ea(), c32(entryAddr), lget(rw.fn.clk, i64)], a.type)

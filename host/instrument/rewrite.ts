@@ -18,7 +18,7 @@ import { planRegions, regionBlock } from "./regions.ts";
 export function rewriteFunction(rw: Rewriter, fn: binaryen.FunctionRef, name: string): void {
   const info = binaryen.getFunctionInfo(fn);
   rw.beginFunction(fn, name);
-  rw.fn.hasLoop = containsLoop(info.body);
+  ({ hasLoop: rw.fn.hasLoop, accesses: rw.fn.accesses } = shape(info.body));
   planPageRuns(rw, info.body);
   planRegions(rw, info.body);
   planDirect(rw, info.body);
@@ -35,7 +35,7 @@ function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionR
   if (!(kind in SCALAR_CHILDREN) && !(kind in LIST_CHILDREN) && !LEAVES.has(kind)) {
     rw.refuse(`the ${kind} instruction (not supported by remora's instrumenter)`);
   }
-  if (kind === "Loop") rw.loopDepth++;
+  if (kind === "Loop") rw.loopAccesses.push(shape(expr).accesses);
   for (const field of SCALAR_CHILDREN[kind] ?? []) {
     const child = cls[`get${field}`](expr);
     if (child) {
@@ -52,7 +52,7 @@ function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionR
       if (replaced !== child) cls[`set${list[1]}`](expr, i, replaced);
     }
   }
-  if (kind === "Loop") rw.loopDepth--;
+  if (kind === "Loop") rw.loopAccesses.pop();
   switch (kind) {
     case "LocalSet":
       localWritten(rw, expr);
@@ -88,13 +88,17 @@ function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionR
  *  rewritten; the access stays as it is. */
 const unreachable = (expr: binaryen.ExpressionRef): boolean => binaryen.getExpressionType(expr) === binaryen.unreachable;
 
-/** Whether an expression has a loop in it. */
-function containsLoop(root: binaryen.ExpressionRef): boolean {
+/** Whether an expression has a loop in it, and how many loads and stores. */
+function shape(root: binaryen.ExpressionRef): { hasLoop: boolean; accesses: number } {
+  let hasLoop = false;
+  let accesses = 0;
   const stack = [root];
   while (stack.length > 0) {
     const e = stack.pop()!;
-    if (kindOf(e) === "Loop") return true;
+    const kind = kindOf(e);
+    if (kind === "Loop") hasLoop = true;
+    else if (kind === "Load" || kind === "Store") accesses++;
     stack.push(...childrenOf(e));
   }
-  return false;
+  return { hasLoop, accesses };
 }
