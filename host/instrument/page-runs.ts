@@ -384,7 +384,7 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
     module.local.set(unchecked, c32(0)),
   ]));
   const id = ++rw.labels.pageRun;
-  const fastLoop = `${PREFIX}unchecked${id}`, spent = `${PREFIX}spent${id}`, out = `${PREFIX}run${id}`; // unique in the function
+  const fastLoop = `${PREFIX}unchecked${id}`, spent = `${PREFIX}spent${id}`, stop = `${PREFIX}stop${id}`, out = `${PREFIX}run${id}`; // unique in the function
   const body = classes.Loop.getBody(loop);
   // The loop's own closing branch: br $L after the statements of a while loop, br_if $L COND
   // after those of a do-while loop.
@@ -395,26 +395,31 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
   const cond = run.doWhile ? classes.Break.getCondition(br) : classes.If.getCondition(body);
   const more = run.doWhile ? addVar(i32) : 0; // the condition after the last unchecked iteration
   const walk = walkedTranslation(rw, run, walkedPhys, rem, budget, spent, id);
+  const uncheckedLoop = module.loop(fastLoop, module.block(null, [
+    ...walk.translate,
+    ...run.fastStatements.map(uncheck),
+    ...stride(),
+    ...walk.step(m),
+    module.local.set(budget, module.i32.sub(lget(budget, i32), c32(1))),
+    // Another unchecked iteration while the budget lasts and the condition holds (the
+    // condition has no access and no call; a copy evaluates it exactly as the loop would,
+    // once per iteration: a while loop's at the head of the next, a do-while loop's here).
+    // Two branches, not one on both tests: that became a select, 8 instructions, not 4. A
+    // failed condition leaves by a block of its own, not through a local set to it at every
+    // iteration, which V8 materialized as a boolean (3 instructions more per iteration).
+    ...(run.doWhile
+      ? [module.br(stop, module.i32.eqz(module.copyExpression(cond))),
+        module.br(fastLoop, lget(budget, i32))]
+      : [module.br(spent, module.i32.eqz(lget(budget, i32))),
+        module.br(fastLoop, module.copyExpression(cond))]),
+  ]));
   const fast = [
     module.local.set(rem, lget(budget, i32)), // the budget before: rem - budget iterations ran
     ...walk.before,
-    ...(run.walked.length ? [module.local.set(more, c32(1))] : []), // a bail goes on checked
-    module.block(spent, [module.loop(fastLoop, module.block(null, [
-      ...walk.translate,
-      ...run.fastStatements.map(uncheck),
-      ...stride(),
-      ...walk.step(m),
-      module.local.set(budget, module.i32.sub(lget(budget, i32), c32(1))),
-      // Another unchecked iteration while the budget lasts and the condition holds (the
-      // condition has no access and no call; a copy evaluates it exactly as the loop would,
-      // once per iteration: a while loop's at the head of the next, a do-while loop's here).
-      // Two branches, not one on both tests: that became a select, 8 instructions, not 4.
-      ...(run.doWhile
-        ? [module.br(spent, module.i32.eqz(module.local.tee(more, module.copyExpression(cond), i32))),
-          module.br(fastLoop, lget(budget, i32))]
-        : [module.br(spent, module.i32.eqz(lget(budget, i32))),
-          module.br(fastLoop, module.copyExpression(cond))]),
-    ]))]),
+    ...(run.doWhile ? [module.local.set(more, c32(1))] : []), // the budget spent, or a bail: on, checked
+    module.block(spent, run.doWhile
+      ? [module.block(stop, [uncheckedLoop, module.br(spent)]), module.local.set(more, c32(0))]
+      : [uncheckedLoop]),
     advance(clk, m), ...(stores ? [advance(stc, stores)] : []), ...(run.walked.length ? [advance(rw.fn.msc, run.walked.length)] : []),
     ...run.stepAfter.map(({ local, step }) => module.local.set(local, module.i32.add(lget(local, i32),
       module.i32.mul(module.i32.sub(lget(rem, i32), lget(budget, i32)), c32(step))))),
