@@ -6,7 +6,7 @@
 set -euo pipefail
 k=$1; n=$2; shift 2
 new=$(cd "$(dirname "$0")/../.." && pwd)
-kernel_ms() { (cd "$1" && ./bin/remora run "build/bench-c/${DIR:-}$k.wasm" --policy local --quiet -- "$@") | sed -n 's/^kernel_ns=\([0-9]*\).*/\1/p'; }
+kernel_ms() { local dir=$1; shift; (cd "$dir" && ./bin/remora run "build/bench-c/${DIR:-}$k.wasm" --policy local --quiet -- "$@") | sed -n 's/^kernel_ns=\([0-9]*\).*/\1/p'; }
 o=(); w=()
 for _ in $(seq "$n"); do
   o+=("$(kernel_ms "$OLD" "$@")")
