@@ -226,11 +226,14 @@ export function pageWalk(rw: Rewriter, w: WalkPlace, bytes: number, isStore: boo
   const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
   const want = PTE_PRESENT | (isStore ? PTE_DIRTY : 0);
   const walk: binaryen.ExpressionRef[] = [];
-  if (bytes > 1) walk.push(module.br(fail, module.i32.gt_u(module.i32.add(module.i32.and(g(eaLocal), c32(mask)), c32(bytes)), c32(pageSize))));
+  // Straddling: its offset in the page past pageSize - bytes (the same as offset + bytes past
+  // pageSize, which cannot overflow, one instruction shorter).
+  if (bytes > 1) walk.push(module.br(fail, module.i32.gt_u(module.i32.and(g(eaLocal), c32(mask)), c32(pageSize - bytes))));
   walk.push(
     module.br(fail, module.i32.ge_u(g(eaLocal), w.virtualBytes?.() ?? ld32(ADDR_VIRTUAL_BYTES))),
     module.local.set(PTE, module.i32.load(0, 4, module.i32.add(w.ptBase?.() ?? ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
-    module.br(fail, module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want))),
+    // Not resident (or, for a store, not dirty); a load's test is a single bit's.
+    module.br(fail, isStore ? module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want)) : module.i32.eqz(module.i32.and(g(PTE), c32(want)))),
   );
   if (w.countMiss) walk.push(w.countMiss());
   walk.push(module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))));
