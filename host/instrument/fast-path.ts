@@ -1,9 +1,8 @@
 // The fast path: every load and store tests its TLB entry (a 32-byte slot in physical memory, see
 // assembly/layout.ts) inline and, on a hit, accesses the frame directly. A miss on a resident page
 // is refilled from the page table: inline (no call) in small loops and small loop-free functions
-// (INLINE_REFILL_ACCESSES), by one helper
-// per access kind elsewhere; everything else goes to one out-of-line function per access kind,
-// which calls the MMU.
+// (INLINE_REFILL_ACCESSES), by one helper per access kind elsewhere; everything else goes to one
+// out-of-line function per access kind, which calls the MMU.
 //
 // Before:                                   After ($clk: the access clock, a local of the function;
 //                                           E: this instruction's TLB entry address):
@@ -65,9 +64,10 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
   // A miss is refilled inline where code repeats in a tight spot: in a loop, or in a function
   // with no loop (a small function a loop calls, likely), of at most INLINE_REFILL_ACCESSES
   // accesses. Elsewhere (code that runs once per call of its function, a loop as large as
-  // printf's, an interpreter's or a C++ program's) by one helper per access kind, a call: an inline
-  // refill is about 100 bytes, and a module's every function is compiled when it is first called,
-  // so a first run paid for them (bench/RESULTS.md, "Start-up").
+  // printf's, an interpreter's or a C++ program's) by one helper per access kind, a call: a load
+  // with an inline refill (and a region's copy) took 323 bytes, with the helper 88
+  // (scripts/dev/bytes-per-access.mjs), and a module's every function is compiled when it is
+  // first called, so a first run paid for them (bench/RESULTS.md, "Start-up").
   const repeats = rw.loopAccesses.at(-1) ?? (rw.fn.hasLoop ? Infinity : rw.fn.accesses);
   const inline = repeats <= INLINE_REFILL_ACCESSES || rw.fn.direct.has(expr);
   const helper = slowHelper(rw, a, !inline);
