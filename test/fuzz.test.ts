@@ -127,3 +127,24 @@ test("a ref.func kept in a local compiles in this V8, and runs the same", async 
     assert.equal(outcome.kind, "same", `${JSON.stringify(options)}: ${JSON.stringify(outcome)}`);
   }
 });
+
+// An access with an offset is tested on its pointer (host/instrument/fast-path.ts): the pointer's
+// room on its page less the offset. Walked a byte at a time over every page end, the loads at
+// offset 8 straddle two pages for three pointers at each: they must miss and read both pages.
+test("a load at an offset, its pointer walked a byte at a time across page ends, reads what the native load reads", async () => {
+  await sameUnderEveryConfig(watBytes(`(module
+    (memory 2)
+    (func $same (param i32) (result i32) (local.get 0))
+    (func (export "a_fill") (local $i i32)
+      (loop $l
+        (i32.store (local.get $i) (i32.mul (local.get $i) (i32.const -1640531535)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 131072)))))
+    (func (export "b_walk") (result i32) (local $p i32) (local $s i32)
+      (local.set $p (i32.const 900))
+      (loop $l
+        (local.set $s (i32.add (i32.rotl (local.get $s) (i32.const 5)) (i32.load offset=8 (call $same (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $p) (i32.const 131000))))
+      (local.get $s)))`));
+});
