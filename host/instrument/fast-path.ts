@@ -100,8 +100,10 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
   let miss = inline ? inlineRefill(rw, a, entryAddr, eaLocal, valueLocal, slow) : slow;
   // Tested on the pointer, an access whose pointer is on the page before its address's misses
   // that test: the address's own test, after the test for 2^32, keeps it a hit, so hits and
-  // misses are those of testing the address.
-  if (onPointer) miss = module.block(null, [wrapTrap(), module.if(hitAt(ea(), pageSize - a.bytes), access(), miss)], type);
+  // misses are those of testing the address. That test is rarely true, so it is written the
+  // other way round (limit > xor), which isFastPathIf does not take for a fast path to hint.
+  const rareHitAtEa = () => module.i32.gt_u(c32(pageSize - a.bytes + 1), module.i32.xor(base(), ea()));
+  if (onPointer) miss = module.block(null, [wrapTrap(), module.if(rareHitAtEa(), access(), miss)], type);
   const hit = onPointer ? hitAt(lget(ptrLocal, i32), pageSize - a.offset - a.bytes) : hitAt(ea(), pageSize - a.bytes);
   stmts.push(module.if(hit, access(), miss));
   return module.block(null, stmts, type);
