@@ -189,7 +189,9 @@ function growTail(ptNeed: u32, frameNeed: u32): void {
   // New offsets; arrays keep their order, each only moves up, so moving the last one first is safe.
   const nPt = newTail;
   const nVpage = nPt + newPtCap * 4;
-  const nTouch = alignUp(nVpage + newFrameCap * 4, 8);
+  // 8 bytes before the touch table: the last use of NO_FRAME, which wraps to it (touchBase +
+  // (NO_FRAME << 3)), so the workload's refill folds an empty entry's stamp without a branch.
+  const nTouch = alignUp(nVpage + newFrameCap * 4, 8) + 8;
   const nKey = nTouch + newFrameCap * 8;
   const nCleared = nKey + newFrameCap * 8;
   const nHeap = nCleared + newFrameCap * 8;

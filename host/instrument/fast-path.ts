@@ -26,7 +26,7 @@
 // function's store count ($stc).
 import binaryen from "./binaryen.ts";
 import {
-  ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_TLB_MISSES, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, NO_FRAME, PTE_DIRTY,
+  ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_TLB_MISSES, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, PTE_DIRTY,
   PTE_FRAME_SHIFT, PTE_PRESENT, TLB_INVALID, TLB_WBASE_OFFSET,
 } from "../layout.ts";
 import type { Rewriter } from "./context.ts";
@@ -151,8 +151,8 @@ function slowHelper(rw: Rewriter, a: Access, refill: boolean): string {
   let body = module.block(null, mmu, type);
   const locals = [i32];
   if (refill) {
-    const walker: Walker = { entry: () => g(E), locals: [PHYS + 1, PHYS + 2, PHYS + 3, PHYS + 4, PHYS + 5], clock: () => lget(CLK, i64), countMiss };
-    locals.push(i32, i32, i32, i32, i32);
+    const walker: Walker = { entry: () => g(E), locals: [PHYS + 1, PHYS + 2, PHYS + 3, PHYS + 4, PHYS + 5, PHYS + 6, PHYS + 7], clock: () => lget(CLK, i64), countMiss };
+    locals.push(i32, i32, i32, i32, i32, i64, i64);
     body = refillThen(rw, walker, a, 0, P, body);
   }
   const params = isStore ? [i32, a.type, i32, i64] : [i32, i32, i64];
@@ -175,7 +175,8 @@ function inlineRefill(rw: Rewriter, a: Access, entryAddr: number, eaLocal: numbe
  *  caller counts), and where the page table and the size of virtual memory are (by default read
  *  from memory at each walk; page-runs.ts reads them once, before its unchecked iterations). */
 export interface WalkPlace {
-  /** PTE, frame, and for a refill fbase, touch base, old frame (i32 locals). */
+  /** PTE, frame, and for a refill fbase, touch base, the old frame's last-use slot (i32 locals), the
+   *  entry's stamp and the frame's last use (i64 locals). */
   locals: number[];
   countMiss?: () => binaryen.ExpressionRef;
   ptBase?: () => binaryen.ExpressionRef;
@@ -191,7 +192,7 @@ interface Walker extends WalkPlace {
 
 /** The walker of the function being rewritten, for entry E. */
 function inFunction(rw: Rewriter, E: number): Walker {
-  rw.fn.refillLocals ??= [rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32)];
+  rw.fn.refillLocals ??= [rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i32), rw.addVar(i64), rw.addVar(i64)];
   return { entry: () => rw.c32(E), locals: rw.fn.refillLocals, clock: () => rw.lget(rw.fn.clk, i64), countMiss: rw.countMiss };
 }
 
@@ -269,7 +270,7 @@ export function refillWalk(rw: Rewriter, bytes: number, isStore: boolean, E: num
  *  stamp folded, the entry rewritten, the frame's address left in the fbase local. */
 function refillEntry(rw: Rewriter, w: Walker, isStore: boolean, eaLocal: number): binaryen.ExpressionRef[] {
   const { module, c32, lget, pageSize } = rw;
-  const [PTE, FRAME, FBASE, TB, OLD] = w.locals;
+  const [PTE, FRAME, FBASE, TB, OLD, HIT, USE] = w.locals;
   const shift = Math.log2(pageSize);
   const mask = pageSize - 1;
   const g = (i: number) => lget(i, i32);
@@ -278,13 +279,13 @@ function refillEntry(rw: Rewriter, w: Walker, isStore: boolean, eaLocal: number)
   return [
     module.local.set(FBASE, module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift)))),
     module.local.set(TB, ld32(ADDR_TOUCH_BASE)),
-    // The entry's hits so far were uses of its old frame.
-    module.local.set(OLD, module.i32.load(16, 4, E())),
-    module.if(module.i32.ne(g(OLD), c32(NO_FRAME)), module.block(null, [
-      module.local.set(OLD, module.i32.add(g(TB), module.i32.shl(g(OLD), c32(3)))),
-      module.if(module.i64.gt_u(module.i64.load(8, 8, E()), module.i64.load(0, 8, g(OLD))),
-        module.i64.store(0, 8, g(OLD), module.i64.load(8, 8, E()))),
-    ])),
+    // The entry's hits so far were uses of its old frame: the later of its stamp and the frame's
+    // last use is kept, without a branch (an empty entry's NO_FRAME wraps to a slot the MMU keeps
+    // before the table for it).
+    module.local.set(OLD, module.i32.add(g(TB), module.i32.shl(module.i32.load(16, 4, E()), c32(3)))),
+    module.local.set(HIT, module.i64.load(8, 8, E())),
+    module.local.set(USE, module.i64.load(0, 8, g(OLD))),
+    module.i64.store(0, 8, g(OLD), module.select(module.i64.gt_u(lget(HIT, i64), lget(USE, i64)), lget(HIT, i64), lget(USE, i64))),
     module.i32.store(0, 4, E(), module.i32.and(g(eaLocal), c32(~mask))),
     module.i32.store(TLB_WBASE_OFFSET, 4, E(), isStore ? module.i32.and(g(eaLocal), c32(~mask))
       : module.select(module.i32.and(g(PTE), c32(PTE_DIRTY)), module.i32.and(g(eaLocal), c32(~mask)), c32(TLB_INVALID))),
