@@ -16,7 +16,9 @@
 //   +0  vbase   u32  virtual address of the cached page (TLB_INVALID when empty)
 //   +4  delta   u32  physical frame address minus vbase, so paddr = vaddr + delta
 //   +8  lastAt  u64  the access clock at this entry's latest hit: keeps LRU exact
-//   +16 frame   u32  the frame it maps (NO_FRAME when empty)
+//   +16 frame   u32  the frame it maps (NO_FRAME when empty: touchBase + NO_FRAME * 8 wraps to
+//                    a slot the MMU keeps before its touch table, so a refill folds an empty
+//                    entry's stamp without a branch)
 //   +20 wbase   u32  vbase again if the page is dirty, so stores may use the entry too; else
 //                    TLB_INVALID (a store through it misses and dirties the page). Loads test
 //                    vbase, stores wbase: the loads and stores of one record share one entry
