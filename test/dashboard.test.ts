@@ -2,8 +2,7 @@
 // draws from a results folder opened from disk, the controls change what is drawn, the live panel
 // gives `remora run`'s figures, and no request leaves the machine. Screenshots go to test-output/.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -12,6 +11,7 @@ import { linkValidationProblem, validateLink, writeLinkValidation } from "../ben
 import { reproduce } from "../bench/reproduce.ts";
 import { startDashboard } from "../bench/web/server.ts";
 import { run } from "../host/run.ts";
+import { tempDir } from "./tmp.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = fileURLToPath(new URL("../test-output/", import.meta.url));
@@ -30,7 +30,7 @@ const drawnPixels = (id: string) => `(() => {
 
 test("the dashboard draws every experiment from disk, its controls work, its live runs (a workload and its WASI build) match remora run, and nothing leaves localhost", { skip, timeout: 900_000 }, async () => {
   const { chromium } = await import("playwright-core");
-  const dir = mkdtempSync(join(tmpdir(), "remora-dashboard-"));
+  const dir = tempDir("dashboard");
   writeFileSync(join(dir, "bench.json"), JSON.stringify(await bench({ repetitions: 1, size: "tiny", workloads: ["trans", "mvec"] })));
   const { failed } = await reproduce({ quick: true, only: ["policies", "network", "counter", "counter-auto", "software", "anemone-latency", "anemone-speedup", "anemone-concurrent", "prefetch", "compression", "resilience"], jobs: 2, out: dir, progress: quiet });
   assert.deepEqual(failed, []);

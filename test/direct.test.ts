@@ -3,14 +3,14 @@
 // and every count and modelled figure but the TLB's own misses; LRU and CLOCK must see the same
 // last uses, so the same pages are evicted.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import binaryen from "../host/instrument/binaryen.ts";
 import { resolveConfig, type RunOptions } from "../host/config.ts";
 import { runInstrumented, runNative } from "../host/engine.ts";
 import { instrument } from "../host/instrument/index.ts";
+import { tempDir } from "./tmp.ts";
 
 // A matrix of 48 rows of n i32 (a row of 4n bytes: with n = 1500, a page and a half), walked by
 // columns: p steps by the row's length, a run-time amount. Each element read is also written
@@ -51,7 +51,7 @@ test("a column walk's accesses are translated directly, with the same result, co
   const refilled = instrument(bytes, 4096, { direct: false });
   assert.equal(direct.directAccesses, 3, "the column walk's two loads and its store");
   assert.equal(refilled.directAccesses, 0);
-  const file = join(mkdtempSync(join(tmpdir(), "remora-direct-")), "columns.wasm");
+  const file = join(tempDir("direct"), "columns.wasm");
   writeFileSync(file, bytes);
   const modules = [direct, refilled].map((inst) => new WebAssembly.Module(inst.binary as Uint8Array<ArrayBuffer>));
   const configs: Omit<RunOptions, "workload">[] = [

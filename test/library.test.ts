@@ -3,18 +3,18 @@
 // policies, as the README's example does.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "./tmp.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 test("a script in another folder installs the checkout, imports remora, and runs trans under disk and counters, verified", { timeout: 120_000 }, () => {
   assert.ok(existsSync(join(ROOT, "dist/host/index.js")), "dist/ is built by npm ci (npm run build)");
   assert.ok(existsSync(join(ROOT, "dist/host/index.d.ts")), "with type declarations");
-  const dir = mkdtempSync(join(tmpdir(), "remora-library-"));
+  const dir = tempDir("library");
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "uses-remora", private: true, type: "module" }));
   // A local folder installs as a link: nothing is fetched.
   const install = spawnSync("npm", ["install", ROOT, "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir, encoding: "utf8" });

@@ -4,11 +4,11 @@
 // by the first child that instruments.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "./tmp.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -21,7 +21,7 @@ function remora(cache: string, ...args: string[]) {
 }
 
 test("a module is instrumented into the cache once, and a run from the cache gives the same figures", { timeout: 120_000 }, () => {
-  const cache = mkdtempSync(join(tmpdir(), "remora-cache-"));
+  const cache = tempDir("cache");
   const first = remora(cache);
   assert.match(readdirSync(join(cache, "code")).sort().join(), /^binaryen-([\d.]+)\.js,binaryen-\1\.wasm$/, "binaryen is saved split");
   const modules = () => readdirSync(cache).filter((f) => f !== "code").sort();
@@ -35,7 +35,7 @@ test("a module is instrumented into the cache once, and a run from the cache giv
 });
 
 test("--no-cache neither reads nor writes the cache, and a cache that cannot be written is no error", { timeout: 120_000 }, () => {
-  const cache = mkdtempSync(join(tmpdir(), "remora-cache-"));
+  const cache = tempDir("cache");
   remora(cache, "--no-cache");
   assert.deepEqual(readdirSync(cache).filter((f) => f !== "code"), [], "no instrumented module");
   const file = join(cache, "not-a-folder");
@@ -44,7 +44,7 @@ test("--no-cache neither reads nor writes the cache, and a cache that cannot be 
 });
 
 test("a damaged split of binaryen in code/ is replaced, and the run goes on", { timeout: 120_000 }, () => {
-  const cache = mkdtempSync(join(tmpdir(), "remora-cache-"));
+  const cache = tempDir("cache");
   remora(cache, "--no-cache");
   const code = join(cache, "code");
   const wasm = readdirSync(code).find((f) => f.endsWith(".wasm"))!;

@@ -2,8 +2,7 @@
 // crossing, a run of straight statements once per TLB entry, not at every access. What they must
 // not change: the result, and every count and modelled figure.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import binaryen from "../host/instrument/binaryen.ts";
@@ -11,6 +10,7 @@ import { resolveConfig, type RunOptions } from "../host/config.ts";
 import { runInstrumented, runNative } from "../host/engine.ts";
 import { instrument } from "../host/instrument/index.ts";
 import { prepare } from "../host/modules.ts";
+import { tempDir } from "./tmp.ts";
 
 const CONFIGS: Omit<RunOptions, "workload">[] = [
   { size: "tiny", policy: "local" },
@@ -86,7 +86,7 @@ test("a region's accesses run unchecked, refilled or checked, with the same figu
   const bytes = module.emitBinary();
   module.dispose();
   assert.equal(instrument(bytes, 4096).regions, 1);
-  const file = join(mkdtempSync(join(tmpdir(), "remora-regions-")), "records.wasm");
+  const file = join(tempDir("regions"), "records.wasm");
   writeFileSync(file, bytes);
   await sameFigures(file, bytes, [
     { policy: "local" },
@@ -153,7 +153,7 @@ test("clang's do-while loops (the condition last, its step a local.tee in it) ar
   const bytes = module.emitBinary();
   module.dispose();
   assert.equal(instrument(bytes, 4096).pageRuns, 3);
-  const file = join(mkdtempSync(join(tmpdir(), "remora-do-while-")), "loops.wasm");
+  const file = join(tempDir("do-while"), "loops.wasm");
   writeFileSync(file, bytes);
   await sameFigures(file, bytes, [
     { policy: "local", n: 6000, seed: 3 },
@@ -186,7 +186,7 @@ test("a page run's access that stays put (stride 0) runs unchecked only while it
   const bytes = module.emitBinary();
   module.dispose();
   assert.equal(instrument(bytes, 4096).pageRuns, 2);
-  const file = join(mkdtempSync(join(tmpdir(), "remora-stride0-")), "fixed.wasm");
+  const file = join(tempDir("stride0"), "fixed.wasm");
   writeFileSync(file, bytes);
   await sameFigures(file, bytes, [
     { policy: "local", seed: 3 },
@@ -239,7 +239,7 @@ test("a column walk in a do-while loop is walked through the page table in unche
   const inst = instrument(bytes, 4096);
   assert.equal(inst.pageRuns, 4, "read, rows, sweep and sum");
   assert.equal(inst.directAccesses, 2, "the column's load and store");
-  const file = join(mkdtempSync(join(tmpdir(), "remora-walked-")), "columns.wasm");
+  const file = join(tempDir("walked"), "columns.wasm");
   writeFileSync(file, bytes);
   for (const seed of [1, 2]) {
     await sameFigures(file, bytes, [

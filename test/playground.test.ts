@@ -4,10 +4,9 @@
 // it is not much slower than the command line, and no request leaves the page's origin.
 // Screenshots go to test-output/.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -17,6 +16,7 @@ import { startDashboard } from "../bench/web/server.ts";
 import { run } from "../host/run.ts";
 import { runCommand } from "../host/wasi/command.ts";
 import { buildPlayground } from "../scripts/build-playground.ts";
+import { tempDir } from "./tmp.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = fileURLToPath(new URL("../test-output/", import.meta.url));
@@ -36,7 +36,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const { chromium } = await import("playwright-core");
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-  const started = await startDashboard(mkdtempSync(join(tmpdir(), "remora-playground-")), 0);
+  const started = await startDashboard(tempDir("playground"), 0);
   server = started.server;
   origin = new URL(started.url).origin;
 });

@@ -2,12 +2,12 @@
 // result files, and one clear line for bad input.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { reproduce } from "../bench/reproduce.ts";
+import { tempDir } from "./tmp.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
@@ -23,7 +23,7 @@ function modelled(dir: string, name: string): Record<string, unknown> {
 
 test("modelled figures are identical with one job and with two, and every result file is complete", async () => {
   const only = ["anemone-latency", "anemone-concurrent", "software"];
-  const dirs = [1, 2].map((jobs) => ({ jobs, out: mkdtempSync(join(tmpdir(), `remora-jobs${jobs}-`)) }));
+  const dirs = [1, 2].map((jobs) => ({ jobs, out: tempDir(`jobs${jobs}`) }));
   for (const { jobs, out } of dirs) {
     const { failed, summary } = await reproduce({ quick: true, only, jobs, out, progress: quiet });
     assert.deepEqual(failed, []);
@@ -62,7 +62,7 @@ for (const [what, args, message] of [
   ["an output folder under a file", ["--out", "DIR/file-not-folder/results"], /cannot write to the output folder/],
 ] as const) {
   test(`reproduce refuses ${what} with one line and exit 2, creating nothing where it was told to write`, () => {
-    const dir = mkdtempSync(join(tmpdir(), "remora-bad-"));
+    const dir = tempDir("bad");
     writeFileSync(join(dir, "file-not-folder"), "");
     mkdirSync(join(dir, "empty"));
     try {
