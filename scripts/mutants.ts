@@ -22,6 +22,7 @@ export interface Mutant {
 }
 
 const PINNED = "test/pinned.test.ts";
+const TEMPORARIES = "test/temporaries.test.ts";
 const MMU = "test/mmu.test.ts";
 const COUNTERS = "test/counters.test.ts";
 const RAM_DISK = "test/ram-disk.test.ts";
@@ -296,4 +297,10 @@ export const MUTANTS: Mutant[] = [
   { id: "counts-only-at-return", file: CONTEXT, tests: [WASI],
     find: "beforeCall = () => [...this.leave(),", replace: "beforeCall = () => [...this.flush(),",
     why: "stores and TLB misses reach the run's counts only when a function returns (lost at exit())" },
+  { id: "temporaries-never-shared", file: "host/instrument/temporaries.ts", tests: [TEMPORARIES],
+    find: "return always || own + temporaries > SHARE_ABOVE ? level : null;", replace: "return always ? level : null;",
+    why: "a huge function keeps a set of locals per access, past V8's 50,000" },
+  { id: "temporaries-one-level", file: "host/instrument/temporaries.ts", tests: [TEMPORARIES],
+    find: "level.set(e, below);", replace: "level.set(e, 0);",
+    why: "an access shares its temporaries with the accesses in its operands, which overwrite them" },
 ];

@@ -22,13 +22,13 @@ import { classes, PREFIX } from "./ir.ts";
 const { i32, none } = binaryen;
 
 /** A call with its operands evaluated first, then the clock flushed, then re-read. */
-function wrapCall(rw: Rewriter, operands: binaryen.ExpressionRef[], makeCall: (ops: binaryen.ExpressionRef[]) => binaryen.ExpressionRef, resultType: number, isReturn = false): binaryen.ExpressionRef {
+function wrapCall(rw: Rewriter, expr: binaryen.ExpressionRef, operands: binaryen.ExpressionRef[], makeCall: (ops: binaryen.ExpressionRef[]) => binaryen.ExpressionRef, resultType: number, isReturn = false): binaryen.ExpressionRef {
   const { module, lget } = rw;
   const stmts: binaryen.ExpressionRef[] = [];
-  const ops = operands.map((op) => {
+  const ops = operands.map((op, i) => {
     const type = binaryen.getExpressionType(op);
     if (type === binaryen.unreachable) return op;
-    const tmp = rw.addVar(type);
+    const tmp = rw.temp(expr, type, i);
     stmts.push(module.local.set(tmp, op));
     return lget(tmp, type);
   });
@@ -41,7 +41,7 @@ function wrapCall(rw: Rewriter, operands: binaryen.ExpressionRef[], makeCall: (o
   if (resultType === none || resultType === binaryen.unreachable) {
     return module.block(null, [...stmts, call, ...rw.reload()], resultType === none ? none : binaryen.unreachable);
   }
-  const result = rw.addVar(resultType);
+  const result = rw.temp(expr, resultType, operands.length);
   return module.block(null, [...stmts, module.local.set(result, call), ...rw.reload(), lget(result, resultType)], resultType);
 }
 
@@ -52,21 +52,21 @@ export function rewriteCall(rw: Rewriter, expr: binaryen.ExpressionRef, kind: st
   const type = binaryen.getExpressionType(expr);
   switch (kind) {
     case "MemorySize":
-      return wrapCall(rw, [], () => module.call(PREFIX + "memorySize", [], i32), i32);
+      return wrapCall(rw, expr, [], () => module.call(PREFIX + "memorySize", [], i32), i32);
     case "MemoryGrow":
-      return wrapCall(rw, [classes.MemoryGrow.getDelta(expr)], (ops) => module.call(PREFIX + "memoryGrow", ops, i32), i32);
+      return wrapCall(rw, expr, [classes.MemoryGrow.getDelta(expr)], (ops) => module.call(PREFIX + "memoryGrow", ops, i32), i32);
     case "MemoryFill":
-      return wrapCall(rw, [classes.MemoryFill.getDest(expr), classes.MemoryFill.getValue(expr), classes.MemoryFill.getSize(expr)],
+      return wrapCall(rw, expr, [classes.MemoryFill.getDest(expr), classes.MemoryFill.getValue(expr), classes.MemoryFill.getSize(expr)],
         (ops) => module.call(PREFIX + "memoryFill", ops, none), none);
     case "MemoryCopy":
-      return wrapCall(rw, [classes.MemoryCopy.getDest(expr), classes.MemoryCopy.getSource(expr), classes.MemoryCopy.getSize(expr)],
+      return wrapCall(rw, expr, [classes.MemoryCopy.getDest(expr), classes.MemoryCopy.getSource(expr), classes.MemoryCopy.getSize(expr)],
         (ops) => module.call(PREFIX + "memoryCopy", ops, none), none);
     case "Call": {
       const target = classes.Call.getTarget(expr);
       const isReturn = classes.Call.isReturn(expr);
       const operands = classes.Call.getOperands(expr);
       const results = binaryen.getFunctionInfo(module.getFunction(target)).results;
-      return wrapCall(rw, operands, (ops) => (isReturn ? module.return_call(target, ops, results) : module.call(target, ops, results)), isReturn ? binaryen.unreachable : type, isReturn);
+      return wrapCall(rw, expr, operands, (ops) => (isReturn ? module.return_call(target, ops, results) : module.call(target, ops, results)), isReturn ? binaryen.unreachable : type, isReturn);
     }
     case "CallIndirect": {
       const isReturn = classes.CallIndirect.isReturn(expr);
@@ -74,7 +74,7 @@ export function rewriteCall(rw: Rewriter, expr: binaryen.ExpressionRef, kind: st
       const params = classes.CallIndirect.getParams(expr);
       const results = classes.CallIndirect.getResults(expr);
       const operands = [...classes.CallIndirect.getOperands(expr), classes.CallIndirect.getTarget(expr)];
-      return wrapCall(rw, operands, (ops) => {
+      return wrapCall(rw, expr, operands, (ops) => {
         const target = ops[ops.length - 1];
         const args = ops.slice(0, -1);
         return isReturn ? module.return_call_indirect(table, target, args, params, results) : module.call_indirect(table, target, args, params, results);
@@ -87,7 +87,7 @@ export function rewriteCall(rw: Rewriter, expr: binaryen.ExpressionRef, kind: st
       if (!value) return module.block(null, [...rw.leave(), expr], binaryen.unreachable);
       const vt = binaryen.getExpressionType(value);
       if (vt === binaryen.unreachable) return expr;
-      const tmp = rw.addVar(vt);
+      const tmp = rw.temp(expr, vt, 0);
       return module.block(null, [module.local.set(tmp, value), ...rw.leave(), module.return(rw.lget(tmp, vt))], binaryen.unreachable);
     }
     default:

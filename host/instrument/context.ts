@@ -44,6 +44,10 @@ export interface FunctionState {
    *  refilled inline). */
   hasLoop: boolean;
   accesses: number;
+  /** In a huge function, each access's and call's level, whose temporaries it shares
+   *  (temporaries.ts), and those temporaries by level, type and use; else null. */
+  levels: Map<binaryen.ExpressionRef, number> | null;
+  shared: Map<string, number>;
 }
 
 export class Rewriter {
@@ -63,13 +67,14 @@ export class Rewriter {
   readonly labels = { pageRun: 0, region: 0, refill: 0 };
   fn!: FunctionState;
 
-  constructor(readonly module: binaryen.Module, readonly pageSize: number, readonly usePageRuns: boolean, readonly useDirect: boolean) {}
+  constructor(readonly module: binaryen.Module, readonly pageSize: number, readonly usePageRuns: boolean, readonly useDirect: boolean, readonly shareTemporaries: boolean) {}
 
   /** Starts rewriting a function: fresh per-function state, and its clock and store count locals. */
   beginFunction(ref: binaryen.FunctionRef, name: string): void {
     this.fn = {
       ref, name, clk: 0, stc: 0, msc: 0, sharedEntries: new Map(), localVersions: new Map(), refillLocals: null,
       pageRuns: new Map(), pageRunOf: new Map(), regionsOf: new Map(), regionOf: new Map(), direct: new Set(), hasLoop: false, accesses: 0,
+      levels: null, shared: new Map(),
     };
     this.fn.clk = this.addVar(binaryen.i64);
     this.fn.stc = this.addVar(binaryen.i64);
@@ -82,6 +87,17 @@ export class Rewriter {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   addVar = (type: number): number => (binaryen as any)._BinaryenFunctionAddVar(this.fn.ref, type);
+
+  /** A temporary of access or call `expr`, its `use`-th: its own, or in a huge function the one
+   *  its level shares (temporaries.ts). */
+  temp = (expr: binaryen.ExpressionRef, type: number, use: number): number => {
+    const level = this.fn.levels?.get(expr);
+    if (level === undefined) return this.addVar(type);
+    const key = `${level}:${type}:${use}`;
+    let local = this.fn.shared.get(key);
+    if (local === undefined) this.fn.shared.set(key, (local = this.addVar(type)));
+    return local;
+  };
   lget = (index: number, type: number) => this.module.local.get(index, type);
   c32 = (x: number) => this.module.i32.const(x);
 

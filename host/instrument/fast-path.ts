@@ -46,7 +46,9 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
   const isLoad = a.kind === "ld";
   if (isLoad) rw.loadSites++;
   else rw.storeSites++;
-  const eaLocal = rw.addVar(i32);
+  // A page run's, a region's or a direct access's address is read after the access: its own local.
+  const eaLives = rw.fn.pageRunOf.has(expr) || rw.fn.regionOf.has(expr) || rw.fn.direct.has(expr);
+  const eaLocal = eaLives ? rw.addVar(i32) : rw.temp(expr, i32, 0);
   const ea = () => lget(eaLocal, i32);
   rw.fn.pageRunOf.get(expr)?.sites.set(expr, { entry: entryAddr, ea: eaLocal });
   rw.fn.regionOf.get(expr)?.sites.set(expr, { entry: entryAddr, ea: eaLocal });
@@ -55,13 +57,13 @@ export function fastPath(rw: Rewriter, expr: binaryen.ExpressionRef, a: Access, 
   // tests for it, two instructions fewer on every hit (hashtable's struct fields: 1532 -> 1343 ms,
   // interp 538 -> 506; bench/RESULTS.md). Not for direct accesses, which have no hit test.
   const onPointer = a.offset !== 0 && a.offset <= pageSize - a.bytes && !rw.fn.direct.has(expr);
-  const ptrLocal = onPointer ? rw.addVar(i32) : 0;
+  const ptrLocal = onPointer ? rw.temp(expr, i32, 1) : 0;
   const stmts: binaryen.ExpressionRef[] = onPointer
     ? [module.local.set(ptrLocal, ptr), module.local.set(eaLocal, module.i32.add(lget(ptrLocal, i32), c32(a.offset)))]
     : [module.local.set(eaLocal, rw.effectiveAddress(a, ptr))];
   let valueLocal = 0;
   if (!isLoad) {
-    valueLocal = rw.addVar(a.type);
+    valueLocal = rw.temp(expr, a.type, 2);
     stmts.push(module.local.set(valueLocal, value!), rw.tick(rw.fn.stc));
   }
   // ptr + offset is a 33-bit address: past 2^32 it is out of bounds, where the i32 sum wraps to a

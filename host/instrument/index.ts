@@ -67,6 +67,9 @@ export interface InstrumentOptions {
   /** Translate the accesses of column walks through the page table at every access (direct.ts);
    *  false refills their entries like any other. Default true. */
   direct?: boolean;
+  /** Share the temporaries of accesses and calls by level in every function (temporaries.ts);
+   *  by default only in a function whose locals would otherwise pass V8's limit. For tests. */
+  shareTemporaries?: boolean;
 }
 
 /** The MMU's functions the rewritten module imports: name, params, result. */
@@ -101,7 +104,7 @@ export function instrument(bytes: Uint8Array, pageSize: number, options: Instrum
   try {
     module.setFeatures(FEATURES);
     const memory = physicalMemory(module, facts.memories === 1);
-    const rw = new Rewriter(module, pageSize, options.pageRuns ?? true, options.direct ?? true);
+    const rw = new Rewriter(module, pageSize, options.pageRuns ?? true, options.direct ?? true, options.shareTemporaries ?? false);
     const describe = functionNames(module);
     const originals: binaryen.FunctionRef[] = [];
     for (let i = 0; i < module.getNumFunctions(); i++) originals.push(module.getFunctionByIndex(i));

@@ -6,24 +6,31 @@
 // accesses whose fast path reads the page table each time.
 import binaryen from "./binaryen.ts";
 import { wrapBody, rewriteCall } from "./calls.ts";
-import type { Rewriter } from "./context.ts";
+import { InstrumentError, type Rewriter } from "./context.ts";
 import { planDirect } from "./direct.ts";
 import { localWritten } from "./entry-sharing.ts";
 import { fastPath } from "./fast-path.ts";
 import { accessOf, childrenOf, classes, isAtomicAccess, kindOf, LEAVES, LIST_CHILDREN, ptrOf, REFUSED, SCALAR_CHILDREN, storeValueOf, typeName } from "./ir.ts";
 import { pageRunLoop, planPageRuns } from "./page-runs.ts";
 import { planRegions, regionBlock } from "./regions.ts";
+import { planTemporaries, V8_MAX_LOCALS } from "./temporaries.ts";
 
 /** Rewrites one function: plan its page runs and regions, walk its body, wrap it with the clock. */
 export function rewriteFunction(rw: Rewriter, fn: binaryen.FunctionRef, name: string): void {
   const info = binaryen.getFunctionInfo(fn);
   rw.beginFunction(fn, name);
+  rw.fn.levels = planTemporaries(fn, rw.shareTemporaries);
   ({ hasLoop: rw.fn.hasLoop, accesses: rw.fn.accesses } = shape(info.body));
   planPageRuns(rw, info.body);
   planRegions(rw, info.body);
   planDirect(rw, info.body);
   const body = visit(rw, info.body);
   classes.Function.setBody(fn, wrapBody(rw, body, info.results));
+  const after = binaryen.getFunctionInfo(fn);
+  const locals = binaryen.expandType(after.params).length + after.vars.length;
+  if (locals > V8_MAX_LOCALS) {
+    throw new InstrumentError(`function ${name} has ${locals} locals once instrumented, and V8 takes at most ${V8_MAX_LOCALS}`);
+  }
 }
 
 /** Rewrites one expression tree bottom-up; returns the replacement for `expr`. */
