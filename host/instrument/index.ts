@@ -182,6 +182,15 @@ function functionNames(module: binaryen.Module): (name: string) => string {
  *  instrumenting"). */
 function check(module: binaryen.Module, binary: Uint8Array): void {
   if (WebAssembly.validate(binary as Uint8Array<ArrayBuffer>)) return;
-  const why = module.validate() ? "binaryen accepts it, V8 does not" : "binaryen's validator says why above";
+  let why = "binaryen's validator says why above";
+  if (module.validate()) {
+    // V8's compile error names what it refused (a limit of V8's, say) where validate() only says no.
+    try {
+      new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
+      why = "binaryen accepts it, V8 does not";
+    } catch (e) {
+      why = `binaryen accepts it, V8 does not: ${(e as Error).message}`;
+    }
+  }
   throw new Error(`internal error: instrumented module does not validate (${why})`);
 }
