@@ -9,10 +9,14 @@
 // call at level L (the most levels among its operands' accesses and calls: 0 with none) uses level
 // L's temporaries, and while they are live only its operands run, all of them at lower levels:
 //
-//   (i32.store (A) (i32.add (i32.load (B)) (i32.load (C))))   the loads: level 0, one set of
-//                                                             temporaries for both; the store:
-//                                                             level 1
+// Before:                                   After (fast paths abridged; $ea0: level 0's address):
+//   (i32.store (local.get $q)                 (local.set $ea1 (local.get $q))          ;; level 1
+//     (i32.add (i32.load (local.get $a))      (local.set $v1 (i32.add
+//              (i32.load (local.get $b))))      (block (local.set $ea0 (local.get $a)) ... (load $ea0))
+//                                               (block (local.set $ea0 (local.get $b)) ... (load $ea0))))
+//                                             ... (store $ea1 (local.get $v1))
 //
+// where each access had locals of its own: $ea0 and $ea0' for the loads, $ea1 and $v1 the store's.
 // Every other function's locals are as they were, one set per access, so its output is unchanged.
 // An access whose address local lives on after it (page runs, regions, direct translation) keeps
 // its own.
