@@ -298,9 +298,9 @@ export const MUTANTS: Mutant[] = [
     find: "beforeCall = () => [...this.leave(),", replace: "beforeCall = () => [...this.flush(),",
     why: "stores and TLB misses reach the run's counts only when a function returns (lost at exit())" },
   { id: "temporaries-never-shared", file: "host/instrument/temporaries.ts", tests: [TEMPORARIES],
-    find: "return always || own + temporaries > SHARE_ABOVE ? level : null;", replace: "return always ? level : null;",
+    find: "if (!always && own + temporaries <= SHARE_ABOVE) return null;", replace: "if (!always) return null;",
     why: "a huge function keeps a set of locals per access, past V8's 50,000" },
   { id: "temporaries-one-level", file: "host/instrument/temporaries.ts", tests: [TEMPORARIES],
-    find: "level.set(e, below);", replace: "level.set(e, 0);",
+    find: "level.set(e, below++);", replace: "level.set(e, 0), below++;",
     why: "an access shares its temporaries with the accesses in its operands, which overwrite them" },
 ];

@@ -13,14 +13,14 @@ import { fastPath } from "./fast-path.ts";
 import { accessOf, childrenOf, classes, isAtomicAccess, kindOf, LEAVES, LIST_CHILDREN, ptrOf, REFUSED, SCALAR_CHILDREN, storeValueOf, typeName } from "./ir.ts";
 import { pageRunLoop, planPageRuns } from "./page-runs.ts";
 import { planRegions, regionBlock } from "./regions.ts";
-import { planTemporaries, V8_MAX_LOCALS } from "./temporaries.ts";
+import { planTemporaries, temporariesOf, V8_MAX_LOCALS } from "./temporaries.ts";
 
 /** Rewrites one function: plan its page runs and regions, walk its body, wrap it with the clock. */
 export function rewriteFunction(rw: Rewriter, fn: binaryen.FunctionRef, name: string): void {
   const info = binaryen.getFunctionInfo(fn);
   rw.beginFunction(fn, name);
-  rw.fn.levels = planTemporaries(fn, rw.shareTemporaries);
-  ({ hasLoop: rw.fn.hasLoop, accesses: rw.fn.accesses } = shape(info.body));
+  const { hasLoop, accesses, temporaries } = shape(info.body);
+  Object.assign(rw.fn, { hasLoop, accesses, levels: planTemporaries(fn, temporaries, rw.shareTemporaries) });
   planPageRuns(rw, info.body);
   planRegions(rw, info.body);
   planDirect(rw, info.body);
@@ -96,16 +96,18 @@ function visit(rw: Rewriter, expr: binaryen.ExpressionRef): binaryen.ExpressionR
 const unreachable = (expr: binaryen.ExpressionRef): boolean => binaryen.getExpressionType(expr) === binaryen.unreachable;
 
 /** Whether an expression has a loop in it, and how many loads and stores. */
-function shape(root: binaryen.ExpressionRef): { hasLoop: boolean; accesses: number } {
+function shape(root: binaryen.ExpressionRef): { hasLoop: boolean; accesses: number; temporaries: number } {
   let hasLoop = false;
   let accesses = 0;
+  let temporaries = 0;
   const stack = [root];
   while (stack.length > 0) {
     const e = stack.pop()!;
     const kind = kindOf(e);
     if (kind === "Loop") hasLoop = true;
     else if (kind === "Load" || kind === "Store") accesses++;
+    temporaries += temporariesOf(e, kind);
     stack.push(...childrenOf(e));
   }
-  return { hasLoop, accesses };
+  return { hasLoop, accesses, temporaries };
 }

@@ -43,12 +43,17 @@ const TEMPORARIES: Record<string, (e: binaryen.ExpressionRef) => number> = {
   Return: () => 1,
 };
 
-/** Each access's and call's level in `fn`, when its temporaries are to be shared (`always`, or
- *  past SHARE_ABOVE); else null. */
-export function planTemporaries(fn: binaryen.FunctionRef, always: boolean): Map<binaryen.ExpressionRef, number> | null {
+/** The temporaries expression `e` of kind `kind` takes, unshared (0 unless an access or a call). */
+export const temporariesOf = (e: binaryen.ExpressionRef, kind: string): number => TEMPORARIES[kind]?.(e) ?? 0;
+
+/** Each access's and call's level in `fn`, when its temporaries are to be shared: `always`, or
+ *  when the function's own locals and `temporaries` (its accesses' and calls', unshared) pass
+ *  SHARE_ABOVE; else null. */
+export function planTemporaries(fn: binaryen.FunctionRef, temporaries: number, always: boolean): Map<binaryen.ExpressionRef, number> | null {
   const info = binaryen.getFunctionInfo(fn);
+  const own = binaryen.expandType(info.params).length + info.vars.length;
+  if (!always && own + temporaries <= SHARE_ABOVE) return null;
   const level = new Map<binaryen.ExpressionRef, number>();
-  let temporaries = 0;
   // The number of levels in e's subtree; iterative, a huge function's body is deep.
   const height = new Map<binaryen.ExpressionRef, number>();
   const stack: [binaryen.ExpressionRef, boolean][] = [[info.body, false]];
@@ -61,15 +66,8 @@ export function planTemporaries(fn: binaryen.FunctionRef, always: boolean): Map<
     }
     let below = 0;
     for (const c of children) below = Math.max(below, height.get(c)!);
-    const kind = kindOf(e);
-    const count = TEMPORARIES[kind];
-    if (count) {
-      level.set(e, below);
-      temporaries += count(e);
-      below++;
-    }
+    if (TEMPORARIES[kindOf(e)]) level.set(e, below++);
     height.set(e, below);
   }
-  const own = binaryen.expandType(info.params).length + info.vars.length;
-  return always || own + temporaries > SHARE_ABOVE ? level : null;
+  return level;
 }
