@@ -7,8 +7,9 @@
 //   |      | u64: time | u64     | u32    | Base u32| Base u32 | bytes u32 | fills u64 |remote | intr u64| 16 B    |    | misses |   | entry per |
 //   +------+-----------+---------+--------+---------+----------+-----------+-----------+-------+---------+---------+----+--------+---+ site      |
 //
-// ptBase and touchBase move when the MMU's tables grow; the MMU rewrites them here each time, so
-// the workload's refill path (host/instrument/) can walk the page table without calling it.
+// ptBase, touchBase and walkBase (at 96) move when the MMU's tables grow; the MMU rewrites them
+// here each time, so the workload's refill path (host/instrument/) can walk the page table without
+// calling it.
 //
 // A TLB entry (32 bytes) caches one page for one load or store instruction of the workload (or a
 // few that share it, see host/instrument/entry-sharing.ts):
@@ -45,6 +46,19 @@ export const ADDR_SCRATCH: u32 = 64;
  *  every miss wait on the one before) and adds them here when it returns, as it does its stores. */
 export const ADDR_TLB_MISSES: u32 = 88;
 export const SCRATCH_BYTES: u32 = 16;
+/** u32: the walk table's address (mmu.ts), which moves as ptBase does. */
+export const ADDR_WALK_BASE: u32 = 96;
+// The walk table: 16 bytes per virtual page, read by the workload's walked and directly
+// translated accesses (host/instrument/page-runs.ts, direct.ts), which step to a new page at
+// almost every access. One line holds all they need, so they use no TLB entry and no frame number:
+//   +0  pte    u32  a copy of the page table entry (the MMU writes both)
+//   +4  delta  u32  the frame's address minus the page's, while the page has a frame
+//   +8  lastAt u64  the access clock at the page's latest walked use: the frame's last use is the
+//                   later of this and its own stamp (the touch table)
+export const WALK_ENTRY_BYTES: u32 = 16;
+export const WALK_ENTRY_SHIFT: u32 = 4;
+export const WALK_DELTA_OFFSET: u32 = 4;
+export const WALK_STAMP_OFFSET: u32 = 8;
 export const ADDR_TLB: u32 = 128;
 export const TLB_ENTRY_BYTES: u32 = 32;
 export const TLB_WBASE_OFFSET: u32 = 20;

@@ -17,6 +17,7 @@
 import {
   ADDR_ACCESSES, ADDR_STORES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_FRAMES_BASE, ADDR_VIRTUAL_BYTES, ADDR_ZERO_FILLS,
   ADDR_TLB_MISSES, TLB_WBASE_OFFSET, ADDR_REMOTE_ACCESSES, ADDR_COUNTER_INTERRUPTS, ADDR_SCRATCH, SCRATCH_BYTES, ADDR_TLB, TLB_ENTRY_BYTES, TLB_INVALID, NO_FRAME,
+  ADDR_WALK_BASE, WALK_ENTRY_BYTES, WALK_ENTRY_SHIFT, WALK_DELTA_OFFSET, WALK_STAMP_OFFSET,
 } from "./layout";
 
 /** Host: make virtual page vpageIn resident in the frame at frameAddr; first write back vpageOut
@@ -114,6 +115,7 @@ let tailBase: u32 = 0;
 let ptCap: u32 = 0;           // page table entries (virtual pages)
 let frameCap: u32 = 0;        // per-frame arrays
 let ptBase: u32 = 0;          // u32 PTE per virtual page
+let walkBase: u32 = 0;        // 16 B per virtual page for walked accesses (layout.ts): PTE, delta, last use
 let frameVpageBase: u32 = 0;  // u32 virtual page held by each frame
 let frameTouchBase: u32 = 0;  // u64 access clock at the frame's last slow-path use
 let frameKeyBase: u32 = 0;    // u64 LRU heap key: a lower bound of the frame's last use
@@ -188,7 +190,8 @@ function growTail(ptNeed: u32, frameNeed: u32): void {
   const newTail = max(tailBase, framesBase + newFrameCap * pageSize);
   // New offsets; arrays keep their order, each only moves up, so moving the last one first is safe.
   const nPt = newTail;
-  const nVpage = nPt + newPtCap * 4;
+  const nWalk = alignUp(nPt + newPtCap * 4, 16);
+  const nVpage = nWalk + newPtCap * WALK_ENTRY_BYTES;
   // 8 bytes before the touch table: the last use of NO_FRAME, which wraps to it (touchBase +
   // (NO_FRAME << 3)), so the workload's refill folds an empty entry's stamp without a branch.
   const nTouch = alignUp(nVpage + newFrameCap * 4, 8) + 8;
@@ -203,10 +206,15 @@ function growTail(ptNeed: u32, frameNeed: u32): void {
     memory.copy(nTouch, frameTouchBase, frameCap * 8);
     memory.copy(nVpage, frameVpageBase, frameCap * 4);
   }
-  if (ptCap > 0) memory.copy(nPt, ptBase, ptCap * 4);
+  if (ptCap > 0) {
+    memory.copy(nWalk, walkBase, ptCap * WALK_ENTRY_BYTES);
+    memory.copy(nPt, ptBase, ptCap * 4);
+  }
+  memory.fill(nWalk + ptCap * WALK_ENTRY_BYTES, 0, (newPtCap - ptCap) * WALK_ENTRY_BYTES);
   memory.fill(nPt + ptCap * 4, 0, (newPtCap - ptCap) * 4);
   tailBase = newTail;
   ptBase = nPt;
+  walkBase = nWalk;
   frameVpageBase = nVpage;
   frameTouchBase = nTouch;
   frameKeyBase = nKey;
@@ -215,6 +223,7 @@ function growTail(ptNeed: u32, frameNeed: u32): void {
   ptCap = newPtCap;
   frameCap = newFrameCap;
   store<u32>(ADDR_PT_BASE, ptBase);
+  store<u32>(ADDR_WALK_BASE, walkBase);
   store<u32>(ADDR_TOUCH_BASE, frameTouchBase);
 }
 
@@ -237,6 +246,20 @@ export function memoryGrow(delta: u32): i32 {
 
 @inline function pteAddr(vpage: u32): u32 {
   return ptBase + (vpage << 2);
+}
+@inline function walkAddr(vpage: u32): u32 {
+  return walkBase + (vpage << WALK_ENTRY_SHIFT);
+}
+/** Every change to a page table entry is made to its copy in the walk table too. */
+@inline function setPte(vpage: u32, pte: u32): void {
+  store<u32>(pteAddr(vpage), pte);
+  store<u32>(walkAddr(vpage), pte);
+}
+/** A frame's last use: its own stamp, or its page's in the walk table (walked accesses). */
+@inline function lastUse(frame: u32): i64 {
+  const own = load<i64>(frameTouchBase + (frame << 3));
+  const walked = load<i64>(walkAddr(load<u32>(frameVpageBase + (frame << 2))), WALK_STAMP_OFFSET);
+  return walked > own ? walked : own;
 }
 
 @inline function frameAddr(frame: u32): u32 {
@@ -283,14 +306,14 @@ function remoteUse(vpage: u32, accesses: u32): bool {
   let pte = load<u32>(pteAddr(vpage));
   if ((pte & ~PTE_SEEN) == 0 && (remoteMode != REMOTE_MAIN || framesUsed >= localPages) && hostPlaceRemote(vpage)) {
     pte = remotePte(counterInitial);
-    store<u32>(pteAddr(vpage), pte);
+    setPte(vpage, pte);
   }
   if (!(pte & PTE_REMOTE)) return false;
   if (accesses == 0) return true;
   let counter: u32 = 0xffffffff; // REMOTE_MAIN: no counter
   if (remoteMode == REMOTE_COUNTERS) {
     counter = pte >> 8;
-    if (accesses < counter) store<u32>(pteAddr(vpage), remotePte(counter - accesses));
+    if (accesses < counter) setPte(vpage, remotePte(counter - accesses));
   } else if (remoteMode == REMOTE_SOFTWARE) {
     counter = hostSoftwareCounter(vpage, accesses);
   }
@@ -348,7 +371,7 @@ function pagePhysical(vaddr: u32, isStore: bool, entry: u32): u32 {
   let pte = load<u32>(pteAddr(vpage));
   if (!(pte & PTE_PRESENT)) pte = pageIn(vpage); // also migrates a remote page local
   const frame = pte >> 8;
-  if (isStore && !(pte & PTE_DIRTY)) store<u32>(pteAddr(vpage), pte | PTE_DIRTY);
+  if (isStore && !(pte & PTE_DIRTY)) setPte(vpage, pte | PTE_DIRTY);
   store<u64>(frameTouchBase + (frame << 3), now);
   const base = frameAddr(frame);
   if (entry != NO_ENTRY) {
@@ -398,7 +421,7 @@ function takeFrame(keep: u32): u32 {
   const oldPte = load<u32>(pteAddr(old));
   victimVpage = <i32>old;
   victimDirty = (oldPte & PTE_DIRTY) ? 1 : 0;
-  store<u32>(pteAddr(old), PTE_SEEN);
+  setPte(old, PTE_SEEN);
   invalidateEntries(frame);
   return frame;
 }
@@ -411,7 +434,8 @@ function holdPage(frame: u32, vpage: u32, pte: u32, used: bool = true): void {
   const now = load<u64>(ADDR_ACCESSES);
   store<u64>(frameTouchBase + (frame << 3), now);
   store<u64>(frameRefClearedBase + (frame << 3), used ? now - 1 : now);
-  store<u32>(pteAddr(vpage), pte);
+  setPte(vpage, pte);
+  store<u32>(walkAddr(vpage), frameAddr(frame) - (vpage << pageShift), WALK_DELTA_OFFSET);
 }
 
 /** Page fault: find a frame (free, else a victim), ask the host to fill it, map it. */
@@ -434,7 +458,7 @@ function pageIn(vpage: u32): u32 {
   } else {
     served = true;
     if (hostPageFault(vpage, frameAddr(frame), victimVpage, victimDirty) && victimVpage >= 0) {
-      store<u32>(pteAddr(<u32>victimVpage), remotePte(counterInitial));
+      setPte(<u32>victimVpage, remotePte(counterInitial));
     }
   }
   const pte = (frame << 8) | PTE_PRESENT;
@@ -499,7 +523,7 @@ function chooseVictim(): u32 {
       clockHand = clockHand + 1 == framesUsed ? 0 : clockHand + 1;
       const cleared = frameRefClearedBase + (f << 3);
       // Signed: a page loaded at clock 0 (a data segment the host wrote) has cleared = -1.
-      if (load<i64>(frameTouchBase + (f << 3)) > load<i64>(cleared)) store<u64>(cleared, now);
+      if (lastUse(f) > load<i64>(cleared)) store<u64>(cleared, now);
       else return f;
     }
   }
@@ -507,7 +531,7 @@ function chooseVictim(): u32 {
   // root to its true time and sink it; the first root whose key is exact is the LRU frame.
   while (true) {
     const f = load<u32>(heapBase);
-    const t = load<u64>(frameTouchBase + (f << 3));
+    const t = <u64>lastUse(f);
     if (t == load<u64>(frameKeyBase + (f << 3))) {
       // The frame is about to hold a new page: its key becomes "now" and it sinks.
       store<u64>(frameKeyBase + (f << 3), load<u64>(ADDR_ACCESSES));
@@ -630,6 +654,8 @@ export function getPageSize(): u32 { return pageSize; }
 export function getFramesUsed(): u32 { return framesUsed; }
 export function getVirtualBytes(): u64 { return <u64>virtualWasmPages << 16; }
 export function layoutAccesses(): u32 { return ADDR_ACCESSES; }
+export function layoutWalkBase(): u32 { return ADDR_WALK_BASE; }
+export function layoutWalkEntryBytes(): u32 { return WALK_ENTRY_BYTES; }
 export function layoutStores(): u32 { return ADDR_STORES; }
 export function layoutScratch(): u32 { return ADDR_SCRATCH; }
 export function layoutTlb(): u32 { return ADDR_TLB; }

@@ -12,6 +12,12 @@ export const ADDR_COUNTER_INTERRUPTS = 56;
 export const ADDR_SCRATCH = 64;
 /** u64: the run's TLB misses, added by each function when it returns (see assembly/layout.ts). */
 export const ADDR_TLB_MISSES = 88;
+/** u32: the walk table's address; 16 bytes per virtual page: a copy of its PTE, the frame's address
+ *  less the page's, the clock at its latest walked use (assembly/layout.ts). */
+export const ADDR_WALK_BASE = 96;
+export const WALK_ENTRY_SHIFT = 4;
+export const WALK_DELTA_OFFSET = 4;
+export const WALK_STAMP_OFFSET = 8;
 export const ADDR_TLB = 128;
 export const TLB_ENTRY_BYTES = 32;
 /** Offset in a TLB entry of the u32 vbase that stores test (TLB_INVALID unless the page is dirty). */

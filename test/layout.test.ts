@@ -15,6 +15,8 @@ test("host/layout.ts and assembly/layout.ts give the same addresses", () => {
   assert.equal(mmu.layoutTlb(), layout.ADDR_TLB);
   assert.equal(mmu.layoutTlbEntryBytes(), layout.TLB_ENTRY_BYTES);
   assert.equal(mmu.layoutPtBase(), layout.ADDR_PT_BASE);
+  assert.equal(mmu.layoutWalkBase(), layout.ADDR_WALK_BASE);
+  assert.equal(mmu.layoutWalkEntryBytes(), 1 << layout.WALK_ENTRY_SHIFT);
   assert.equal(mmu.layoutTouchBase(), layout.ADDR_TOUCH_BASE);
   assert.equal(mmu.layoutFramesBase(), layout.ADDR_FRAMES_BASE);
   assert.equal(mmu.layoutVirtualBytes(), layout.ADDR_VIRTUAL_BYTES);

@@ -16,10 +16,11 @@ test("real memory stays within local memory plus a fixed overhead while the work
   assert.ok(r.framesUsed <= localPages, `${r.framesUsed} frames in use, limit ${localPages}`);
   assert.ok(r.virtualMemoryBytes >= 8 * localMemBytes, `workload touched only ${r.virtualMemoryBytes} bytes`);
   assert.ok(r.pageFaults >= 8 * localPages);
-  // The overhead: header + TLB (16 B and 4 B per site) + one bounce page, the page table (4 B per
-  // virtual page) and 36 B per frame, both with up to 2x growth slack, rounded up to a wasm page.
+  // The overhead: header + TLB (32 B per site) + one bounce page, the page table and the walk table
+  // (4 B and 16 B per virtual page) and 36 B per frame, both with up to 2x growth slack, rounded up
+  // to a wasm page.
   const virtualPages = r.virtualMemoryBytes / pageSizeBytes;
-  const overheadBound = 65536 + 128 + r.engine.tlbEntries * 20 + 2 * pageSizeBytes + 2 * (4 * virtualPages) + 2 * (36 * localPages);
+  const overheadBound = 65536 + 128 + r.engine.tlbEntries * 32 + 2 * pageSizeBytes + 2 * (20 * virtualPages) + 2 * (36 * localPages);
   assert.ok(r.physicalMemoryBytes <= localMemBytes + overheadBound,
     `physical ${r.physicalMemoryBytes} > local ${localMemBytes} + overhead ${overheadBound}`);
   assert.ok(r.physicalMemoryBytes * 8 <= r.virtualMemoryBytes, "physical memory is not much smaller than virtual");

@@ -1,6 +1,6 @@
 // The page map of a running program, read from the MMU's own tables in its wasm memory
 // (host/layout.ts): one cell per virtual page, where the page is and how much it is used.
-import { ADDR_ACCESSES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, PTE_FRAME_SHIFT, PTE_PREFETCHED, PTE_PRESENT, PTE_REMOTE, PTE_SEEN } from "../layout.ts";
+import { ADDR_ACCESSES, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, ADDR_WALK_BASE, PTE_FRAME_SHIFT, PTE_PREFETCHED, PTE_PRESENT, PTE_REMOTE, PTE_SEEN, WALK_ENTRY_SHIFT, WALK_STAMP_OFFSET } from "../layout.ts";
 
 /** Where a page is: the first byte of its cell. */
 export const WHERE = { untouched: 0, local: 1, server: 2, disk: 3 } as const;
@@ -28,6 +28,7 @@ export function readPageMap(memory: WebAssembly.Memory, o: PageMapOptions): Uint
   const pages = Math.floor(view.getUint32(ADDR_VIRTUAL_BYTES, true) / o.pageSize);
   const ptBase = view.getUint32(ADDR_PT_BASE, true);
   const touchBase = view.getUint32(ADDR_TOUCH_BASE, true);
+  const walkBase = view.getUint32(ADDR_WALK_BASE, true);
   const now = Number(view.getBigUint64(ADDR_ACCESSES, true)) || 1;
   const pte = new Uint32Array(buffer, ptBase, pages);
   const out = new Uint8Array(pages * 2);
@@ -41,7 +42,9 @@ export function readPageMap(memory: WebAssembly.Memory, o: PageMapOptions): Uint
     let use = 0;
     if (e & (PTE_PRESENT | PTE_PREFETCHED)) {
       where = WHERE.local;
-      const touch = Number(view.getBigUint64(touchBase + (e >>> PTE_FRAME_SHIFT) * 8, true));
+      // The frame's last use: its own stamp, or its page's walked use (the MMU's lastUse()).
+      const touch = Math.max(Number(view.getBigUint64(touchBase + (e >>> PTE_FRAME_SHIFT) * 8, true)),
+        Number(view.getBigUint64(walkBase + (v << WALK_ENTRY_SHIFT) + WALK_STAMP_OFFSET, true)));
       touches[v] = touch;
       if (touch < oldest) oldest = touch;
     } else if (e & PTE_REMOTE) {

@@ -1,8 +1,9 @@
 // Direct translation: an access whose loop steps its address by a run-time amount (a column walk,
 // `p += n * 8`, as clang writes a[i][j] over i) is on a new page at almost every iteration, so
 // refilling its TLB entry each time (five stores, and the old frame's stamp folded) buys nothing.
-// It reads the page table at every access instead, stamps the frame's last use itself, as the
-// MMU's pagePhysical() does, and keeps its entry only for counting misses and for the slow path.
+// It reads the walk table (assembly/layout.ts: a copy of the page's PTE, the frame's address less
+// the page's, and the page's last walked use, on one line) at every access instead, stamps the
+// page's last use there, and keeps its entry only for counting misses and for the slow path.
 // Which accesses: a heuristic, since any access may be translated either way with the same result
 // and figures; only the speed differs (bench/RESULTS.md, "C kernels").
 //
@@ -11,8 +12,9 @@
 //     ... (f64.load (local.get $p)) ...         (if the page is resident (and dirty, for a store)
 //     (local.set $p (i32.add (local.get $p)        and the access inside it:
 //                            (local.get $s)))        (then count a miss of E
-//     ...)                                                (i64.store (touch + frame * 8) (local.get $clk))
-//                                                         (f64.load (frames + frame * page + $ea % page)))
+//     ...)                                                (i64.store offset=8 $we (local.get $clk))
+//                                                         (f64.load (i32.add $ea (i32.load offset=4 $we))))
+//                                                  ;; $we: walk + ($ea >> shift) * 16, the page's entry
 //                                                   (else (call $__remora_slow_ld_f64_8u (local.get $ea) (i32.const E) ...)))
 import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";

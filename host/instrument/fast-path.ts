@@ -26,8 +26,8 @@
 // function's store count ($stc).
 import binaryen from "./binaryen.ts";
 import {
-  ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_TLB_MISSES, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, PTE_DIRTY,
-  PTE_FRAME_SHIFT, PTE_PRESENT, TLB_INVALID, TLB_WBASE_OFFSET,
+  ADDR_ACCESSES, ADDR_FRAMES_BASE, ADDR_TLB_MISSES, ADDR_PT_BASE, ADDR_SCRATCH, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES, ADDR_WALK_BASE, PTE_DIRTY,
+  PTE_FRAME_SHIFT, PTE_PRESENT, TLB_INVALID, TLB_WBASE_OFFSET, WALK_DELTA_OFFSET, WALK_ENTRY_SHIFT, WALK_STAMP_OFFSET,
 } from "../layout.ts";
 import type { Rewriter } from "./context.ts";
 import { entryFor } from "./entry-sharing.ts";
@@ -183,6 +183,10 @@ export interface WalkPlace {
   countMiss?: () => binaryen.ExpressionRef;
   ptBase?: () => binaryen.ExpressionRef;
   virtualBytes?: () => binaryen.ExpressionRef;
+  /** For a walked or directly translated access: walk the walk table instead (assembly/layout.ts),
+   *  leaving the page's entry address in this local (and no frame number); its base as ptBase's. */
+  walkEntry?: number;
+  walkBase?: () => binaryen.ExpressionRef;
 }
 
 /** How a refill reaches its entry and the clock, besides its walk: inline, in the function being
@@ -213,19 +217,16 @@ function refillThen(rw: Rewriter, w: Walker, a: Access, eaLocal: number, valueLo
   return module.block(done, [module.block(slowLabel, walk), otherwise], a.type);
 }
 
-/** An access translated through the page table, not its entry (direct.ts): the same checks as the
- *  refill's walk, then the frame's last use stamped and the access made; otherwise `slow`. */
+/** An access translated through the walk table, not its entry (direct.ts): the same checks as the
+ *  refill's walk, then the page's last use stamped and the access made; otherwise `slow`. */
 function directTranslation(rw: Rewriter, a: Access, E: number, eaLocal: number, valueLocal: number, slow: binaryen.ExpressionRef): binaryen.ExpressionRef {
-  const { module, c32, lget, pageSize } = rw;
+  const { module, lget } = rw;
   const slowLabel = `${PREFIX}walk${++rw.labels.refill}`, done = `${PREFIX}done${rw.labels.refill}`; // unique in the function
-  const walk = pageWalk(rw, inFunction(rw, E), a.bytes, a.kind === "st", eaLocal, slowLabel);
-  const [, FRAME] = rw.fn.refillLocals!;
-  const shift = Math.log2(pageSize);
-  const mask = pageSize - 1;
-  const g = (i: number) => lget(i, i32);
-  const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
-  walk.push(module.i64.store(0, 8, module.i32.add(ld32(ADDR_TOUCH_BASE), module.i32.shl(g(FRAME), c32(3))), lget(rw.fn.clk, i64)));
-  const at = module.i32.add(module.i32.add(ld32(ADDR_FRAMES_BASE), module.i32.shl(g(FRAME), c32(shift))), module.i32.and(g(eaLocal), c32(mask)));
+  const walker = inFunction(rw, E);
+  const ENTRY = walker.locals[2]; // the walk table's entry of the page
+  const walk = pageWalk(rw, { ...walker, walkEntry: ENTRY }, a.bytes, a.kind === "st", eaLocal, slowLabel);
+  walk.push(module.i64.store(WALK_STAMP_OFFSET, 8, lget(ENTRY, i32), lget(rw.fn.clk, i64)));
+  const at = module.i32.add(lget(eaLocal, i32), module.i32.load(WALK_DELTA_OFFSET, 4, lget(ENTRY, i32)));
   if (a.kind === "st") {
     walk.push(rw.physStore(a, at, lget(valueLocal, a.type)), module.br(done));
     return module.block(done, [module.block(slowLabel, walk), slow]);
@@ -236,7 +237,8 @@ function directTranslation(rw: Rewriter, a: Access, E: number, eaLocal: number, 
 
 /** The page-table walk of a miss for `bytes` at the address in eaLocal: branches to `fail`
  *  unless the page is resident (and dirty, for a store) and the bytes stay inside it; counts the
- *  miss and leaves the PTE and the frame number in the walk's first two locals. */
+ *  miss and leaves the PTE and the frame number in the walk's first two locals (with walkEntry:
+ *  the PTE, and the walk table entry's address in walkEntry). */
 export function pageWalk(rw: Rewriter, w: WalkPlace, bytes: number, isStore: boolean, eaLocal: number, fail: string): binaryen.ExpressionRef[] {
   const { module, c32, lget, pageSize } = rw;
   const [PTE, FRAME] = w.locals;
@@ -249,14 +251,22 @@ export function pageWalk(rw: Rewriter, w: WalkPlace, bytes: number, isStore: boo
   // Straddling: its offset in the page past pageSize - bytes (the same as offset + bytes past
   // pageSize, which cannot overflow, one instruction shorter).
   if (bytes > 1) walk.push(module.br(fail, module.i32.gt_u(module.i32.and(g(eaLocal), c32(mask)), c32(pageSize - bytes))));
+  const page = module.i32.shr_u(g(eaLocal), c32(shift));
+  walk.push(module.br(fail, module.i32.ge_u(g(eaLocal), w.virtualBytes?.() ?? ld32(ADDR_VIRTUAL_BYTES))));
+  if (w.walkEntry !== undefined) {
+    walk.push(
+      module.local.set(w.walkEntry, module.i32.add(w.walkBase?.() ?? ld32(ADDR_WALK_BASE), module.i32.shl(page, c32(WALK_ENTRY_SHIFT)))),
+      module.local.set(PTE, module.i32.load(0, 4, g(w.walkEntry))),
+    );
+  } else {
+    walk.push(module.local.set(PTE, module.i32.load(0, 4, module.i32.add(w.ptBase?.() ?? ld32(ADDR_PT_BASE), module.i32.shl(page, c32(2))))));
+  }
   walk.push(
-    module.br(fail, module.i32.ge_u(g(eaLocal), w.virtualBytes?.() ?? ld32(ADDR_VIRTUAL_BYTES))),
-    module.local.set(PTE, module.i32.load(0, 4, module.i32.add(w.ptBase?.() ?? ld32(ADDR_PT_BASE), module.i32.shl(module.i32.shr_u(g(eaLocal), c32(shift)), c32(2))))),
     // Not resident (or, for a store, not dirty); a load's test is a single bit's.
     module.br(fail, isStore ? module.i32.ne(module.i32.and(g(PTE), c32(want)), c32(want)) : module.i32.eqz(module.i32.and(g(PTE), c32(want)))),
   );
   if (w.countMiss) walk.push(w.countMiss());
-  walk.push(module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))));
+  if (w.walkEntry === undefined) walk.push(module.local.set(FRAME, module.i32.shr_u(g(PTE), c32(PTE_FRAME_SHIFT))));
   return walk;
 }
 

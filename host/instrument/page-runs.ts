@@ -38,7 +38,7 @@
 import binaryen from "./binaryen.ts";
 import type { Rewriter } from "./context.ts";
 import { accessesIn, accessOf, affine, childrenOf, classes, constValue, isAtomicAccess, kindOf, PREFIX, setsAnything, type Access } from "./ir.ts";
-import { ADDR_FRAMES_BASE, ADDR_PT_BASE, ADDR_TOUCH_BASE, ADDR_VIRTUAL_BYTES } from "../layout.ts";
+import { ADDR_VIRTUAL_BYTES, ADDR_WALK_BASE, WALK_DELTA_OFFSET, WALK_STAMP_OFFSET } from "../layout.ts";
 import { pageWalk } from "./fast-path.ts";
 import { stampsAfter, uncheckedCopy } from "./unchecked.ts";
 
@@ -468,49 +468,49 @@ export function pageRunLoop(rw: Rewriter, loop: binaryen.ExpressionRef, run: Pag
 }
 
 /** The walked accesses' translation at the top of an unchecked iteration: each one's address from
- *  a copy of its pointer, then the page table. If any page is not resident (or not dirty, for a
- *  store), or an access is out of bounds or straddles two pages, the iteration is not run
- *  unchecked: the iterations so far are counted (rem), the budget is spent, and the loop goes on
- *  with a checked iteration, which calls the MMU where it must. Only when all pass are the frames'
- *  last uses stamped, each with the clock its access will have (no MMU call can happen before
- *  it), and the physical addresses set. The tables' bases cannot move during unchecked iterations
- *  (no MMU call): read once before them.
+ *  a copy of its pointer, then the walk table (assembly/layout.ts: the page's PTE, the frame's
+ *  address less the page's, its last walked use, in one 16-byte entry). If any page is not
+ *  resident (or not dirty, for a store), or an access is out of bounds or straddles two pages, the
+ *  iteration is not run unchecked: the iterations so far are counted (rem), the budget is spent,
+ *  and the loop goes on with a checked iteration, which calls the MMU where it must. Only when all
+ *  pass are the pages' last uses stamped, each with the clock its access will have (no MMU call
+ *  can happen before it), and the physical addresses set. The table's base cannot move during
+ *  unchecked iterations (no MMU call): read once before them.
  *
  *    (block $walked (block $bail                    ;; for each walked access w:
  *        (local.set $wa (PTR)) (br_if $bail (page crossed, or wa past virtual memory))
- *        (local.set $pte (i32.load (pt + (wa >> shift) * 4))) (br_if $bail (not resident))
+ *        (local.set $we (walk + (wa >> shift) * 16))
+ *        (local.set $pte (i32.load (local.get $we))) (br_if $bail (not resident))
  *        (br $walked))
  *      (local.set $rem (i32.sub $rem $budget)) (local.set $budget (i32.const 0)) (br $spent))
- *    (i64.store (touch + frame * 8) (clock + position + 1)) (local.set $P (frames + frame * page + wa % page))
+ *    (i64.store offset=8 $we (clock + position + 1)) (local.set $P (i32.add $wa (i32.load offset=4 $we)))
  */
 function walkedTranslation(rw: Rewriter, run: PageRun, walkedPhys: number[], rem: number, budget: number, spent: string, id: number) {
-  const { module, c32, lget, addVar, pageSize } = rw;
+  const { module, c32, lget, addVar } = rw;
   if (run.walked.length === 0) return { before: [], translate: [], step: () => [] };
-  const shift = Math.log2(pageSize), mask = pageSize - 1;
-  const [PT, TOUCH, FRAMES, VIRTUAL] = [addVar(i32), addVar(i32), addVar(i32), addVar(i32)];
+  const [WALK, VIRTUAL] = [addVar(i32), addVar(i32)];
   const runClk = addVar(i64); // the clock at the top of this unchecked iteration
   const g = (local: number) => lget(local, i32);
   const ld32 = (addr: number) => module.i32.load(0, 4, c32(addr));
   const before = [
-    module.local.set(PT, ld32(ADDR_PT_BASE)), module.local.set(TOUCH, ld32(ADDR_TOUCH_BASE)),
-    module.local.set(FRAMES, ld32(ADDR_FRAMES_BASE)), module.local.set(VIRTUAL, ld32(ADDR_VIRTUAL_BYTES)),
+    module.local.set(WALK, ld32(ADDR_WALK_BASE)), module.local.set(VIRTUAL, ld32(ADDR_VIRTUAL_BYTES)),
     module.local.set(runClk, lget(rw.fn.clk, i64)),
   ];
   const bail = `${PREFIX}bail${id}`, walked = `${PREFIX}walked${id}`;
   const checks: binaryen.ExpressionRef[] = [];
   const translate: binaryen.ExpressionRef[] = [];
   run.walked.forEach(({ access, ptr }, w) => {
-    const ea = addVar(i32), frame = addVar(i32);
+    const ea = addVar(i32), entry = addVar(i32);
     checks.push(module.local.set(ea, access.offset ? module.i32.add(ptr, c32(access.offset)) : ptr));
     // ptr + offset past 2^32 wraps: the checked iteration traps as the access would.
     if (access.offset) checks.push(module.br(bail, module.i32.lt_u(g(ea), c32(access.offset))));
     // The walk of a miss, with no miss counted: the misses of the iterations run are, after them.
-    checks.push(...pageWalk(rw, { locals: [addVar(i32), frame], ptBase: () => g(PT), virtualBytes: () => g(VIRTUAL) },
+    checks.push(...pageWalk(rw, { locals: [addVar(i32)], walkEntry: entry, walkBase: () => g(WALK), virtualBytes: () => g(VIRTUAL) },
       access.bytes, access.kind === "st", ea, bail));
     translate.push(
-      module.i64.store(0, 8, module.i32.add(g(TOUCH), module.i32.shl(g(frame), c32(3))),
+      module.i64.store(WALK_STAMP_OFFSET, 8, g(entry),
         module.i64.add(lget(runClk, i64), module.i64.const(BigInt(run.walkedAt[w] + 1) as unknown as number))),
-      module.local.set(walkedPhys[w], module.i32.add(module.i32.add(g(FRAMES), module.i32.shl(g(frame), c32(shift))), module.i32.and(g(ea), c32(mask)))),
+      module.local.set(walkedPhys[w], module.i32.add(g(ea), module.i32.load(WALK_DELTA_OFFSET, 4, g(entry)))),
     );
   });
   return {
