@@ -174,17 +174,16 @@ function inlineRefill(rw: Rewriter, a: Access, entryAddr: number, eaLocal: numbe
 }
 
 /** What a page-table walk (pageWalk) uses: its scratch locals, how it counts a miss (none: its
- *  caller counts), and where the page table and the size of virtual memory are (by default read
+ *  caller counts), and where the walk table and the size of virtual memory are (by default read
  *  from memory at each walk; page-runs.ts reads them once, before its unchecked iterations). */
 export interface WalkPlace {
   /** PTE, frame, and for a refill fbase, touch base, the old frame's last-use slot (i32 locals), the
    *  entry's stamp and the frame's last use (i64 locals). */
   locals: number[];
   countMiss?: () => binaryen.ExpressionRef;
-  ptBase?: () => binaryen.ExpressionRef;
   virtualBytes?: () => binaryen.ExpressionRef;
-  /** For a walked or directly translated access: walk the walk table instead (assembly/layout.ts),
-   *  leaving the page's entry address in this local (and no frame number); its base as ptBase's. */
+  /** For a walked or directly translated access: walk the walk table, not the page table
+   *  (assembly/layout.ts), leaving the page's entry address in this local (and no frame number). */
   walkEntry?: number;
   walkBase?: () => binaryen.ExpressionRef;
 }
@@ -259,7 +258,7 @@ export function pageWalk(rw: Rewriter, w: WalkPlace, bytes: number, isStore: boo
       module.local.set(PTE, module.i32.load(0, 4, g(w.walkEntry))),
     );
   } else {
-    walk.push(module.local.set(PTE, module.i32.load(0, 4, module.i32.add(w.ptBase?.() ?? ld32(ADDR_PT_BASE), module.i32.shl(page, c32(2))))));
+    walk.push(module.local.set(PTE, module.i32.load(0, 4, module.i32.add(ld32(ADDR_PT_BASE), module.i32.shl(page, c32(2))))));
   }
   walk.push(
     // Not resident (or, for a store, not dirty); a load's test is a single bit's.
