@@ -35,6 +35,7 @@ const REPLACEMENT = "test/replacement.test.ts";
 const ORACLES = "test/oracles.test.ts";
 const FIGURES = "test/figures.test.ts";
 const REPLAY = "test/replay.test.ts";
+const REMOTE_SPILL = "test/remote-spill.test.ts";
 
 /** For the remote policies' part of the MMU and the engine (counters.test.ts takes a minute). */
 const REMOTE = [PINNED, ORACLES, FIGURES, COUNTERS, MMU];
@@ -44,7 +45,7 @@ export const TESTS_BY_FILE: Record<string, string[]> = {
   "assembly/mmu.ts": [PINNED, MMU, RESIDENCY, REPLACEMENT, ORACLES],
   "host/engine.ts": [PINNED, MMU, REPLAY, FIGURES, RESIDENCY, RAM_DISK],
   "host/policies/disk.ts": [PINNED, FIGURES, REPLAY, MMU],
-  "host/policies/remote.ts": [PINNED, ORACLES, COUNTERS, RAM_DISK],
+  "host/policies/remote.ts": [PINNED, REMOTE_SPILL, ORACLES, COUNTERS, RAM_DISK],
   "host/policies/counters.ts": [PINNED, ORACLES, COUNTERS],
   "host/policies/software-counters.ts": [PINNED, ORACLES, COUNTERS],
   "host/policies/ram-disk.ts": [PINNED, FIGURES, RAM_DISK],
