@@ -5,8 +5,9 @@
 //                                       [--tests-from REV] [--timeout-factor F] [--json] [--list]
 //
 // --tests-from REV runs the tests of an older commit (a "before" score); --list only checks that
-// every mutant still applies; --keep leaves the temporary copies. The whole list (60 mutants) took
-// 10-12 minutes with --jobs 1 on this 2-core machine: a killed mutant 1-10 s, a survivor 10-70 s.
+// every mutant still applies; --keep leaves the temporary copies. The whole list took 10-12 minutes
+// with --jobs 1 on this 2-core machine when it had 60 mutants: a killed mutant 1-10 s, a survivor
+// 10-70 s.
 //
 // Why not StrykerJS: it has no runner for node's own test runner (only a command runner, which
 // runs the whole multi-minute suite per mutant), and it mutates by instrumenting JavaScript, so it
