@@ -2,17 +2,15 @@
 // kernel, at its small test size, prints the same checksum under remora (every page resident, and
 // 16 local pages under counters) as under plain node:wasi; the bench reports what it says.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import { ConfigError } from "../host/config.ts";
 import { runCommand } from "../host/wasi/command.ts";
 import { benchWasi, buildKernels, DEFAULT_KERNELS, findKernels, kernelArgs, parseOutput, prepareKernels, runNative } from "../bench/wasi-bench.ts";
 import { noToolchain } from "./c-fixtures.ts";
+import { tempDir } from "./tmp.ts";
 
-const TMP = mkdtempSync(join(tmpdir(), "remora-bench-wasi-test-"));
-after(() => rmSync(TMP, { recursive: true, force: true }));
+const TMP = tempDir("bench-wasi-test");
 
 const SETS = { corpus: DEFAULT_KERNELS, "held-out": join(DEFAULT_KERNELS, "held-out") };
 

@@ -6,22 +6,21 @@
 //
 // Every run is a real ./bin/remora process. The tests run a few at a time (each process spends
 // about a second starting), bench --large first because it is the longest.
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../host/config.ts";
 import { breakEvenCounter } from "../host/policies/break-even.ts";
 import { POLICIES } from "../host/policies/index.ts";
 import { WORKLOADS } from "../workloads/index.ts";
+import { tempDir } from "./tmp.ts";
 import { watBytes } from "./wat.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const TMP = mkdtempSync(join(tmpdir(), "remora-cli-errors-"));
-after(() => rmSync(TMP, { recursive: true, force: true }));
+const TMP = tempDir("cli-errors");
 
 interface Outcome { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; seconds: number }
 

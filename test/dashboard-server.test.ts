@@ -3,17 +3,16 @@
 // once. Whether a run happened is counted where every run starts: the policy's backing.
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { POLICIES } from "../host/policies/index.ts";
 import type { Policy } from "../host/policies/policy.ts";
 import { startDashboard } from "../bench/web/server.ts";
 import { run } from "../host/run.ts";
+import { tempDir } from "./tmp.ts";
 
-const RESULTS = mkdtempSync(join(tmpdir(), "remora-dashboard-"));
+const RESULTS = tempDir("dashboard");
 let server: Server;
 let port: number;
 
@@ -38,7 +37,6 @@ after(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   for (const [name, policy] of originals) POLICIES[name] = policy;
-  rmSync(RESULTS, { recursive: true, force: true });
 });
 
 interface Answer { status: number; type: string; body: string }

@@ -1,17 +1,16 @@
 // Refusals: every bad input ends with a non-zero exit and exactly one clean line on stderr.
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "./tmp.ts";
 import { watBytes } from "./wat.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const TMP = mkdtempSync(join(tmpdir(), "remora-test-"));
-after(() => rmSync(TMP, { recursive: true, force: true }));
+const TMP = tempDir("refusals");
 
 /** Runs ./bin/remora and checks the refusal shape; returns the one stderr line. */
 function refuse(args: string[]): string {

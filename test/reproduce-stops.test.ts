@@ -3,19 +3,18 @@
 // others are. Every wait is bounded.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import binaryen from "../host/instrument/binaryen.ts";
 import type { Experiment, Job } from "../bench/experiments/experiment.ts";
 import { EXPERIMENTS } from "../bench/experiments/index.ts";
 import { checkReproduceOptions, reproduce } from "../bench/reproduce.ts";
+import { tempDir } from "./tmp.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const TMP = mkdtempSync(join(tmpdir(), "remora-stops-"));
-after(() => rmSync(TMP, { recursive: true, force: true }));
+const TMP = tempDir("stops");
 const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
 
 /** How reproduce names a run in its progress lines. */

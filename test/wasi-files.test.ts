@@ -5,20 +5,20 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { WASI } from "node:wasi";
 import { runCommand } from "../host/wasi/command.ts";
 import { resolveInside } from "../host/wasi/sandbox.ts";
 import { cFixture, noToolchain } from "./c-fixtures.ts";
 import { plainImports } from "./plain-wasi.ts";
+import { tempDir } from "./tmp.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const TMP = mkdtempSync(join(tmpdir(), "remora-wasi-files-"));
-after(() => rmSync(TMP, { recursive: true, force: true }));
+const TMP = tempDir("wasi-files");
 
 const POLICIES = ["local", "disk", "ram-disk", "remote-main", "counters", "software-counters"];
 const ENOTCAPABLE = "errno 76 (Capabilities insufficient)";

@@ -3,10 +3,9 @@
 // (node:wasi, in this test) under every policy, with their pages through the MMU.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { WASI } from "node:wasi";
 import { run } from "../host/run.ts";
@@ -14,12 +13,12 @@ import { runCommand, TRAP_EXIT_CODE, type CommandResult } from "../host/wasi/com
 import { WORKLOADS } from "../workloads/index.ts";
 import { cFixture, noToolchain } from "./c-fixtures.ts";
 import { plainImports } from "./plain-wasi.ts";
+import { tempDir } from "./tmp.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURES = join(ROOT, "test/fixtures");
 const DATA = join(FIXTURES, "data");
-const TMP = mkdtempSync(join(tmpdir(), "remora-wasi-"));
-after(() => rmSync(TMP, { recursive: true, force: true }));
+const TMP = tempDir("wasi");
 
 const POLICIES = ["local", "disk", "ram-disk", "remote-main", "counters", "software-counters"];
 
